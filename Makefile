@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# reflguard: plain GNU make, in the manner of wireguard-tools' src/Makefile.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BUILD ?= build
+
+PKGS := libnetfilter_queue libmnl libnftnl libcrypto
+
+# CFLAGS and LDFLAGS stay the user's to set; what the code needs is below.
+CFLAGS ?= -O2 -g
+RG_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
+	-Iguard -Inft -Itests/unit -DRG_VERSION='"$(VERSION)"'
+RG_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# Modules with no I/O: what the unit tests link against.
+PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c nft/caps.c
+# Everything else touches the kernel or the process.
+IO_SRC := $(filter-out $(PURE_SRC), $(wildcard guard/*.c nft/*.c))
+UNIT_SRC := $(wildcard tests/unit/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps clean test test-asan unit demo asan-build
+all: $(BUILD)/reflguard
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(RG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/reflguard: $(call obj,$(PURE_SRC) $(IO_SRC))
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(RG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit_tests: $(call obj,$(PURE_SRC) $(UNIT_SRC))
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(RG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcunit
+
+unit: $(BUILD)/unit_tests
+
+# The sanitizer build lives in its own tree so it never mixes objects with
+# the normal one.
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+asan-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" build/asan/reflguard build/asan/unit_tests
+
+# test and demo install what is missing first; the builds then run in a
+# fresh make so pkg-config sees the libraries deps may just have installed.
+test: deps
+	$(Q)$(MAKE) --no-print-directory all unit asan-build
+	$(Q)tests/run.sh
+
+test-asan: deps
+	$(Q)$(MAKE) --no-print-directory asan-build
+	$(Q)tests/run.sh asan
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/lab/demo.sh
+
+# Debian packages the build, the lab and the tests need.
+DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
+	libnftnl-dev libssl-dev libcunit1-dev nftables iptables conntrack \
+	iproute2 python3 procps
+deps:
+	$(Q)missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing" $$missing; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "caps.h"
+#include "cli.h"
+#include "commands.h"
+#include "doctor_report.h"
+#include "probe.h"
+#include "strbuf.h"
+
+const char doctor_usage[] =
+	"Usage: reflguard doctor [--json]\n"
+	"\n"
+	"Probes the running kernel through netlink and tells what reflguard can\n"
+	"use: nftables, the native nft queue expression or the xt NFQUEUE compat\n"
+	"target, conntrack attached to queued packets (NFQA_CT), ctnetlink, IPv4\n"
+	"and IPv6 NAT, and privileges. Every probe works in a temporary table of\n"
+	"its own and removes it.\n"
+	"\n"
+	"  --json      print one JSON object instead of the table\n"
+	"  -h, --help  show this help\n"
+	"\n"
+	"Exit status: 0 reflguard can run, 1 it cannot (the reason is printed),\n"
+	"2 bad usage.\n";
+
+static int parse_args(int argc, char *argv[], bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char word[8];
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			fputs(doctor_usage, stdout);
+			return 1;
+		default:
+			fprintf(stderr, "reflguard doctor: unknown option '%s' (see 'reflguard help doctor')\n",
+				rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "reflguard doctor: unexpected argument '%s' (see 'reflguard help doctor')\n",
+			argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+int doctor_main(int argc, char *argv[])
+{
+	struct rg_strbuf out;
+	struct rg_caps caps;
+	bool json = false;
+	int ret;
+
+	ret = parse_args(argc, argv, &json);
+	if (ret)
+		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
+	rg_probe_all(&caps);
+	rg_strbuf_init(&out);
+	if (json)
+		rg_doctor_format_json(&caps, &out);
+	else
+		rg_doctor_format_text(&caps, &out);
+	if (rg_strbuf_failed(&out)) {
+		fprintf(stderr, "reflguard doctor: out of memory\n");
+		rg_strbuf_free(&out);
+		return RG_EXIT_FAIL;
+	}
+	fputs(rg_strbuf_str(&out), stdout);
+	rg_strbuf_free(&out);
+	return rg_caps_can_run(&caps, NULL) ? RG_EXIT_OK : RG_EXIT_FAIL;
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * reflguard: finds and fixes the source translation of hairpinned
+ * Expressway-C to Expressway-E traversal connections on a Linux firewall.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static int help_main(int argc, char *argv[]);
+
+static const struct rg_command commands[] = {
+	{ "doctor", doctor_main, "Probe the kernel for what reflguard can use", doctor_usage },
+	{ "help", help_main, "Show the help of a command",
+	  "Usage: reflguard help [COMMAND]\n" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void show_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: reflguard <command> [options]\n"
+		   "       reflguard --help | --version\n\n"
+		   "Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'reflguard help COMMAND' shows the options of one command.\n");
+}
+
+static int unknown_command(const char *word)
+{
+	const char *near = rg_cli_suggest(commands, NCOMMANDS, word);
+
+	if (near)
+		fprintf(stderr, "reflguard: unknown command '%s' (did you mean '%s'? see 'reflguard --help')\n",
+			word, near);
+	else
+		fprintf(stderr, "reflguard: unknown command '%s' (see 'reflguard --help')\n",
+			word);
+	return RG_EXIT_USAGE;
+}
+
+static int help_main(int argc, char *argv[])
+{
+	const struct rg_command *cmd;
+
+	if (argc == 1) {
+		show_usage(stdout);
+		return RG_EXIT_OK;
+	}
+	if (argc > 2) {
+		fprintf(stderr, "reflguard help: unexpected argument '%s' (usage: reflguard help [COMMAND])\n",
+			argv[2]);
+		return RG_EXIT_USAGE;
+	}
+	cmd = rg_cli_find(commands, NCOMMANDS, argv[1]);
+	if (!cmd)
+		return unknown_command(argv[1]);
+	fputs(cmd->usage, stdout);
+	return RG_EXIT_OK;
+}
+
+int main(int argc, char *argv[])
+{
+	const struct rg_command *cmd;
+
+	if (argc < 2) {
+		show_usage(stderr);
+		return RG_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		show_usage(stdout);
+		return RG_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("reflguard %s\n", RG_VERSION);
+		return RG_EXIT_OK;
+	}
+	if (argv[1][0] == '-') {
+		fprintf(stderr, "reflguard: unknown option '%s' (see 'reflguard --help')\n",
+			argv[1]);
+		return RG_EXIT_USAGE;
+	}
+	cmd = rg_cli_find(commands, NCOMMANDS, argv[1]);
+	if (!cmd)
+		return unknown_command(argv[1]);
+	return cmd->fn(argc - 1, argv + 1);
+}

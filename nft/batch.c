@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "batch.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <libnftnl/common.h>
+#include <linux/netlink.h>
+
+/* A page of batch buffer; the overrun lets one message exceed the page. */
+#define BATCH_PAGE (MNL_SOCKET_BUFFER_SIZE * 4)
+#define BATCH_OVERRUN MNL_SOCKET_BUFFER_SIZE
+
+int rg_batch_begin(struct rg_batch *batch, struct rg_nl *nl)
+{
+	memset(batch, 0, sizeof(*batch));
+	batch->nl = nl;
+	batch->b = nftnl_batch_alloc(BATCH_PAGE, BATCH_OVERRUN);
+	if (!batch->b)
+		return -1;
+	nftnl_batch_begin(rg_batch_buf(batch), rg_nl_next_seq(nl));
+	return nftnl_batch_update(batch->b);
+}
+
+/*
+ * libnftnl leaves attribute padding unwritten; zeroing the space first keeps
+ * uninitialised heap bytes off the wire (and valgrind quiet). The current
+ * page always has BATCH_OVERRUN bytes free past the write position.
+ */
+char *rg_batch_buf(struct rg_batch *batch)
+{
+	char *buf = nftnl_batch_buffer(batch->b);
+
+	memset(buf, 0, BATCH_OVERRUN);
+	return buf;
+}
+
+uint32_t rg_batch_seq(struct rg_batch *batch)
+{
+	batch->last_seq = rg_nl_next_seq(batch->nl);
+	return batch->last_seq;
+}
+
+int rg_batch_next(struct rg_batch *batch)
+{
+	batch->msgs++;
+	return nftnl_batch_update(batch->b);
+}
+
+static int send_batch(struct rg_batch *batch)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	int iovlen = nftnl_batch_iovec_len(batch->b);
+	struct iovec *iov = calloc((size_t)iovlen, sizeof(*iov));
+	struct msghdr msg = {
+		.msg_name = &kernel,
+		.msg_namelen = sizeof(kernel),
+		.msg_iovlen = (size_t)iovlen,
+	};
+	ssize_t n;
+
+	if (!iov)
+		return -1;
+	nftnl_batch_iovec(batch->b, iov, (uint32_t)iovlen);
+	msg.msg_iov = iov;
+	n = sendmsg(mnl_socket_get_fd(batch->nl->sock), &msg, 0);
+	free(iov);
+	return n < 0 ? -1 : 0;
+}
+
+/*
+ * The kernel handles a batch inside sendmsg(), so every error and the final
+ * ack are queued on the socket by the time it returns: drain without
+ * blocking, as nftables does.
+ */
+static int read_answers(struct rg_batch *batch)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int fd = mnl_socket_get_fd(batch->nl->sock);
+	int first_err = 0;
+	bool acked = false;
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int len;
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return -1;
+		}
+		len = (int)n;
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *err;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+				continue;
+			err = mnl_nlmsg_get_payload(nlh);
+			if (err->error && !first_err)
+				first_err = -err->error;
+			if (!err->error && nlh->nlmsg_seq == batch->last_seq)
+				acked = true;
+		}
+	}
+	if (first_err) {
+		errno = first_err;
+		return -1;
+	}
+	if (!acked) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+int rg_batch_commit(struct rg_batch *batch)
+{
+	nftnl_batch_end(rg_batch_buf(batch), rg_nl_next_seq(batch->nl));
+	if (nftnl_batch_update(batch->b) < 0)
+		return -1;
+	if (send_batch(batch) < 0)
+		return -1;
+	return read_answers(batch);
+}
+
+void rg_batch_free(struct rg_batch *batch)
+{
+	if (batch->b)
+		nftnl_batch_free(batch->b);
+	batch->b = NULL;
+}

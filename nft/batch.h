@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_BATCH_H
+#define RG_BATCH_H
+
+#include <stdint.h>
+
+#include <sys/uio.h>
+
+#include <libnftnl/batch.h>
+
+#include "nlsock.h"
+
+/*
+ * One nftables transaction: every message between begin and commit is
+ * applied atomically by the kernel, or none is.
+ */
+struct rg_batch {
+	struct nftnl_batch *b;
+	struct rg_nl *nl;
+	uint32_t last_seq;
+	unsigned int msgs;
+};
+
+int rg_batch_begin(struct rg_batch *batch, struct rg_nl *nl);
+/* The buffer to build the next message in; pass its seq to the builder. */
+char *rg_batch_buf(struct rg_batch *batch);
+uint32_t rg_batch_seq(struct rg_batch *batch);
+/* Call after each message built in rg_batch_buf(). */
+int rg_batch_next(struct rg_batch *batch);
+/*
+ * Sends the transaction and reads every answer. Returns 0 when the kernel
+ * committed it, or -1 with errno the first error it reported.
+ */
+int rg_batch_commit(struct rg_batch *batch);
+void rg_batch_free(struct rg_batch *batch);
+
+#endif

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "expr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libnftnl/expr.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/xt_NFQUEUE.h>
+
+static struct nftnl_expr *expr_new(struct nftnl_rule *r, const char *name)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc(name);
+
+	if (e)
+		nftnl_rule_add_expr(r, e);
+	return e;
+}
+
+int rg_expr_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg)
+{
+	struct nftnl_expr *e = expr_new(r, "meta");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, dreg);
+	return 0;
+}
+
+int rg_expr_ct(struct nftnl_rule *r, uint32_t key, uint32_t dreg)
+{
+	struct nftnl_expr *e = expr_new(r, "ct");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, dreg);
+	return 0;
+}
+
+int rg_expr_cmp(struct nftnl_rule *r, uint32_t sreg, uint32_t op,
+		const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = expr_new(r, "cmp");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, sreg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	return 0;
+}
+
+int rg_expr_mask(struct nftnl_rule *r, uint32_t reg, const void *mask,
+		 uint32_t len)
+{
+	struct nftnl_expr *e = expr_new(r, "bitwise");
+	uint8_t zero[16] = { 0 };
+
+	if (!e || len > sizeof(zero))
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, reg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, reg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
+	return 0;
+}
+
+int rg_expr_immediate(struct nftnl_rule *r, uint32_t dreg, const void *data,
+		      uint32_t len)
+{
+	struct nftnl_expr *e = expr_new(r, "immediate");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, dreg);
+	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, data, len);
+	return 0;
+}
+
+int rg_expr_nat(struct nftnl_rule *r, uint32_t type, uint32_t family,
+		uint32_t reg_addr)
+{
+	struct nftnl_expr *e = expr_new(r, "nat");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, type);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, family);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, reg_addr);
+	return 0;
+}
+
+int rg_expr_queue_native(struct nftnl_rule *r, uint16_t num, bool bypass)
+{
+	struct nftnl_expr *e = expr_new(r, "queue");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, num);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, 1);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS,
+			   bypass ? NFT_QUEUE_FLAG_BYPASS : 0);
+	return 0;
+}
+
+int rg_expr_queue_compat(struct nftnl_rule *r, uint16_t num, bool bypass)
+{
+	struct xt_NFQ_info_v3 *info = calloc(1, sizeof(*info));
+	struct nftnl_expr *e;
+
+	if (!info)
+		return -1;
+	e = expr_new(r, "target");
+	if (!e) {
+		free(info);
+		return -1;
+	}
+	info->queuenum = num;
+	info->queues_total = 1;
+	info->flags = bypass ? NFQ_FLAG_BYPASS : 0;
+	nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "NFQUEUE");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 3);
+	/* libnftnl takes ownership of the info blob and frees it with the
+	 * expression (iptables-nft relies on the same). */
+	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, sizeof(*info));
+	return 0;
+}

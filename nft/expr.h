@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_EXPR_H
+#define RG_EXPR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libnftnl/rule.h>
+
+/* Each appends one expression to r; -1 when it cannot be allocated. */
+int rg_expr_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
+int rg_expr_ct(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
+int rg_expr_cmp(struct nftnl_rule *r, uint32_t sreg, uint32_t op,
+		const void *data, uint32_t len);
+/* dreg = sreg & mask, the way nft compiles "ct state new". */
+int rg_expr_mask(struct nftnl_rule *r, uint32_t reg, const void *mask,
+		 uint32_t len);
+int rg_expr_immediate(struct nftnl_rule *r, uint32_t dreg, const void *data,
+		      uint32_t len);
+int rg_expr_nat(struct nftnl_rule *r, uint32_t type, uint32_t family,
+		uint32_t reg_addr);
+/* nft's native "queue num N [bypass]": needs CONFIG_NFT_QUEUE. */
+int rg_expr_queue_native(struct nftnl_rule *r, uint16_t num, bool bypass);
+/* The xtables NFQUEUE target (revision 3) through nft_compat. */
+int rg_expr_queue_compat(struct nftnl_rule *r, uint16_t num, bool bypass);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_NLSOCK_H
+#define RG_NLSOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libmnl/libmnl.h>
+
+/* One netlink socket and the sequence numbers sent on it. */
+struct rg_nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+};
+
+/* bus is NETLINK_NETFILTER for every socket reflguard opens. */
+int rg_nl_open(struct rg_nl *nl, int bus);
+void rg_nl_close(struct rg_nl *nl);
+uint32_t rg_nl_next_seq(struct rg_nl *nl);
+
+/*
+ * Sends one request (or a dump) that asked for NLM_F_ACK and runs cb on every
+ * reply until the ack or NLMSG_DONE. Returns 0, or -1 with errno set to the
+ * kernel's error.
+ */
+int rg_nl_talk(struct rg_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
+	       void *data);
+
+#endif

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Sourced by every integration test. Gives each test its own lab prefix,
+# removes its namespaces on any exit, and prints one verdict line per check
+# for tests/run.sh to count.
+
+set -u
+RG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+REFLGUARD=${REFLGUARD:-build/reflguard}
+case $REFLGUARD in /*) ;; *) REFLGUARD=$RG_TOP/$REFLGUARD ;; esac
+# Short and unique: namespace and interface names stay within limits.
+export LAB_PREFIX=${LAB_PREFIX:-rgt$$}
+. "$RG_TOP/tests/lab/lab.sh"
+
+RG_TMP=$(mktemp -d)
+rg_cleanup() {
+	lab_down >/dev/null 2>&1
+	ip netns del "$LAB_PREFIX-solo" 2>/dev/null
+	rm -rf "$RG_TMP"
+}
+trap rg_cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+skip() { echo "skip - $*"; }
+
+# check NAME COMMAND...: one verdict from a command's exit status.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# A bare namespace with loopback up: a clean kernel view for one test.
+solo_ns() {
+	local ns=$LAB_PREFIX-solo
+	ip netns del "$ns" 2>/dev/null
+	ip netns add "$ns" && ip -n "$ns" link set lo up && echo "$ns"
+}
+
+valid_json() { python3 -m json.tool "$1" >/dev/null; }
+
+# json_get FILE KEY: a top-level value of a one-object JSON file.
+json_get() {
+	python3 -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("" if v is None else (json.dumps(v) if isinstance(v,(dict,list,bool)) else v))' "$1" "$2"
+}
+
+# exchange C_ROLE BIND CONNECT LISTEN: one traversal connection through the lab.
+# E's JSON line lands in $RG_TMP/e.json, C's in $RG_TMP/c.json; returns C's exit.
+exchange() {
+	local c_role=$1 bind=$2 connect=$3 listen=$4 e_pid rc i
+	rm -f "$RG_TMP/e.ready" "$RG_TMP/e.json" "$RG_TMP/c.json"
+	lab_exec e python3 "$RG_TOP/tests/lab/e_standin.py" --listen "$listen" \
+		--timeout 8 --ready-file "$RG_TMP/e.ready" >"$RG_TMP/e.json" 2>&1 &
+	e_pid=$!
+	for i in $(seq 100); do
+		[ -e "$RG_TMP/e.ready" ] && break
+		sleep 0.05
+	done
+	lab_exec "$c_role" python3 "$RG_TOP/tests/lab/c_standin.py" --bind "$bind" \
+		--connect "$connect" >"$RG_TMP/c.json" 2>&1
+	rc=$?
+	wait "$e_pid" 2>/dev/null
+	return $rc
+}
+
+# jfield FILE KEY: a field of the last JSON line of a stand-in's output.
+jfield() {
+	python3 -c 'import json,sys
+lines=[l for l in open(sys.argv[1]) if l.startswith("{")]
+v=json.loads(lines[-1]).get(sys.argv[2]) if lines else None
+print("" if v is None else v)' "$1" "$2"
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# reflguard doctor and the command-line frame, against the running kernel.
+. "$(dirname "$0")/lib.sh"
+
+ns=$(solo_ns) || { not_ok "doctor: create a namespace"; exit 1; }
+in_ns() { ip netns exec "$ns" "$@"; }
+
+# What the kernel really has, from its own config where it publishes one.
+kconfig() {
+	local opt=$1
+	if [ -r /proc/config.gz ]; then
+		zcat /proc/config.gz | grep -E "^$opt=(y|m)$" >/dev/null && echo yes || echo no
+	elif [ -r "/boot/config-$(uname -r)" ]; then
+		grep -E "^$opt=(y|m)$" "/boot/config-$(uname -r)" >/dev/null && echo yes || echo no
+	fi
+}
+
+in_ns "$REFLGUARD" doctor >"$RG_TMP/text" 2>&1
+rc=$?
+cat "$RG_TMP/text" | sed 's/^/    /'
+check "doctor: exits 0 as root on this kernel" test "$rc" -eq 0
+check "doctor: says it can run" grep -q '^reflguard can run here\.$' "$RG_TMP/text"
+
+in_ns "$REFLGUARD" doctor --json >"$RG_TMP/json" 2>"$RG_TMP/err"
+check "doctor --json: exits 0" test $? -eq 0
+check "doctor --json: one valid JSON object" valid_json "$RG_TMP/json"
+state() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["probes"][sys.argv[2]]["state"])' "$RG_TMP/json" "$1"; }
+
+# Independent oracle for the native queue: does nft itself load the rule?
+in_ns nft -f - <<'NFT' 2>/dev/null && native=yes || native=no
+table ip rgtoracle { chain c { type filter hook postrouting priority 110; queue num 0 bypass; } }
+NFT
+in_ns nft delete table ip rgtoracle 2>/dev/null
+check "doctor: native queue '$(state native_queue)' agrees with nft ($native)" \
+	test "$(state native_queue)" = "$native"
+
+want=$(kconfig CONFIG_NFT_QUEUE)
+if [ -n "$want" ]; then
+	check "doctor: native queue agrees with the kernel config ($want)" test "$(state native_queue)" = "$want"
+else
+	skip "doctor: native queue vs kernel config: no config published"
+fi
+want=$(kconfig CONFIG_NETFILTER_NETLINK_GLUE_CT)
+if [ -n "$want" ]; then
+	check "doctor: NFQA_CT '$(state nfqa_ct)' agrees with the kernel config ($want)" \
+		test "$(state nfqa_ct)" = "$want"
+else
+	skip "doctor: NFQA_CT vs kernel config: no config published"
+fi
+expected_path=compat; [ "$native" = yes ] && expected_path=native
+check "doctor --json: queue path is $expected_path" test "$(json_get "$RG_TMP/json" queue_path)" = "$expected_path"
+check "doctor: ctnetlink available" test "$(state ctnetlink)" = yes
+
+check "doctor: leaves no table behind" test -z "$(in_ns nft list tables)"
+
+in_ns setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	"$REFLGUARD" doctor >"$RG_TMP/unpriv" 2>&1
+rc=$?
+check "doctor without CAP_NET_ADMIN: exit 1" test "$rc" -eq 1
+check "doctor without CAP_NET_ADMIN: names the privilege" \
+	grep -q 'cannot run here: CAP_NET_ADMIN is missing' "$RG_TMP/unpriv"
+
+# Every bad command line: exit 2 and a message naming the word at fault.
+bad() {	# EXPECTED-WORD ARGS...
+	local word=$1 rc
+	shift
+	"$REFLGUARD" "$@" >"$RG_TMP/out" 2>"$RG_TMP/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -qF -- "'$word'" "$RG_TMP/err" && [ ! -s "$RG_TMP/out" ]; then
+		ok "bad usage '$*': exit 2 naming '$word'"
+	else
+		not_ok "bad usage '$*': exit $rc, stderr: $(head -c 200 "$RG_TMP/err")"
+	fi
+}
+bad frobnicate frobnicate
+bad doctr doctr
+bad --frob --frob
+bad --bogus doctor --bogus
+bad -q doctor -q
+bad extra doctor extra
+bad nope help nope
+"$REFLGUARD" >/dev/null 2>"$RG_TMP/err"
+check "no command: exit 2 with usage" test $? -eq 2 -a -s "$RG_TMP/err"
+check "unknown command suggests the near one" grep -q "did you mean 'doctor'" <(
+	"$REFLGUARD" doctr 2>&1)
+
+"$REFLGUARD" --version >"$RG_TMP/out"
+check "--version prints the version" grep -Eq '^reflguard [0-9]+\.[0-9]+\.[0-9]+' "$RG_TMP/out"
+"$REFLGUARD" --help >"$RG_TMP/out"
+check "--help lists doctor" grep -q '^  doctor ' "$RG_TMP/out"
+"$REFLGUARD" help doctor >"$RG_TMP/out"
+check "help doctor shows its options" grep -q -- '--json' "$RG_TMP/out"
+"$REFLGUARD" doctor --help >"$RG_TMP/out"
+check "doctor --help exits 0 with usage" grep -q '^Usage: reflguard doctor' "$RG_TMP/out"

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "unit.h"
+
+int unit_add_suite(const char *name, const struct unit_test *tests)
+{
+	CU_pSuite s = CU_add_suite(name, NULL, NULL);
+
+	if (!s)
+		return -1;
+	for (; tests->name; tests++)
+		if (!CU_add_test(s, tests->name, tests->fn))
+			return -1;
+	return 0;
+}
+
+static int (*const registrars[])(void) = {
+	register_strbuf_tests,
+	register_json_tests,
+	register_cli_tests,
+	register_caps_tests,
+	register_doctor_report_tests,
+};
+
+int main(int argc, char *argv[])
+{
+	unsigned int run, failed;
+	size_t i;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	for (i = 0; i < sizeof(registrars) / sizeof(registrars[0]); i++) {
+		if (registrars[i]() < 0) {
+			fprintf(stderr, "unit: cannot register tests: %s\n",
+				CU_get_error_msg());
+			CU_cleanup_registry();
+			return 2;
+		}
+	}
+	CU_basic_set_mode(argc > 1 && !strcmp(argv[1], "-v") ?
+			  CU_BRM_VERBOSE : CU_BRM_NORMAL);
+	CU_basic_run_tests();
+	run = CU_get_number_of_tests_run();
+	failed = CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	/* A line tests/run.sh reads to add these to the suite's total. */
+	printf("\nunit: %u passed, %u failed\n", run - failed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stddef.h>
+
+#include "cli.h"
+#include "unit.h"
+
+static int dummy(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
+
+static const struct rg_command cmds[] = {
+	{ "doctor", dummy, "", "" },
+	{ "scan", dummy, "", "" },
+	{ "status", dummy, "", "" },
+};
+
+static void test_find(void)
+{
+	CU_ASSERT_PTR_EQUAL(rg_cli_find(cmds, 3, "scan"), &cmds[1]);
+	CU_ASSERT_PTR_NULL(rg_cli_find(cmds, 3, "sca"));
+	CU_ASSERT_PTR_NULL(rg_cli_find(cmds, 3, ""));
+}
+
+static void test_suggest_typo(void)
+{
+	CU_ASSERT_STRING_EQUAL(rg_cli_suggest(cmds, 3, "doctr"), "doctor");
+	CU_ASSERT_STRING_EQUAL(rg_cli_suggest(cmds, 3, "stauts"), "status");
+	CU_ASSERT_STRING_EQUAL(rg_cli_suggest(cmds, 3, "scna"), "scan");
+}
+
+static void test_no_suggestion_for_unrelated_word(void)
+{
+	CU_ASSERT_PTR_NULL(rg_cli_suggest(cmds, 3, "frobnicate"));
+	CU_ASSERT_PTR_NULL(rg_cli_suggest(cmds, 3,
+		"an-argument-far-longer-than-any-command-name-ever-is"));
+}
+
+static void test_bad_option_word(void)
+{
+	char *long_argv[] = { "doctor", "--bogus=1", NULL };
+	char *short_argv[] = { "doctor", "-q", NULL };
+	char buf[8];
+
+	CU_ASSERT_STRING_EQUAL(rg_cli_bad_option(long_argv, 2, 0, buf, sizeof(buf)),
+			       "--bogus=1");
+	CU_ASSERT_STRING_EQUAL(rg_cli_bad_option(short_argv, 2, 'q', buf, sizeof(buf)),
+			       "-q");
+}
+
+static const struct unit_test tests[] = {
+	{ "find a command by exact name", test_find },
+	{ "suggest the command a typo meant", test_suggest_typo },
+	{ "no suggestion for an unrelated word", test_no_suggestion_for_unrelated_word },
+	{ "name the offending option", test_bad_option_word },
+	{ NULL, NULL }
+};
+
+int register_cli_tests(void)
+{
+	return unit_add_suite("cli", tests);
+}

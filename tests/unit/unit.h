@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_UNIT_H
+#define RG_UNIT_H
+
+#include <CUnit/CUnit.h>
+
+/* Each test_*.c registers its suite; main.c calls them all. */
+int register_strbuf_tests(void);
+int register_json_tests(void);
+int register_cli_tests(void);
+int register_caps_tests(void);
+int register_doctor_report_tests(void);
+
+/* Adds a suite and its tests; returns -1 on a CUnit registry error. */
+struct unit_test {
+	const char *name;
+	void (*fn)(void);
+};
+int unit_add_suite(const char *name, const struct unit_test *tests);
+
+#endif
