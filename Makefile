@@ -16,7 +16,7 @@ RG_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Modules with no I/O: what the unit tests link against.
-PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c nft/caps.c
+PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c nft/caps.c guard/addr.c guard/config.c guard/community_id.c guard/event.c guard/json_read.c guard/report.c
 # Everything else touches the kernel or the process.
 IO_SRC := $(filter-out $(PURE_SRC), $(wildcard guard/*.c nft/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -43,7 +43,7 @@ $(BUILD)/reflguard: $(call obj,$(PURE_SRC) $(IO_SRC))
 
 $(BUILD)/unit_tests: $(call obj,$(PURE_SRC) $(UNIT_SRC))
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(RG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcunit
+	$(Q)$(CC) $(RG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcunit $(LDLIBS)
 
 unit: $(BUILD)/unit_tests
 

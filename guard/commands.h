@@ -5,5 +5,17 @@
 /* One *_main per subcommand, each in its own cmd_*.c, as in wg(8). */
 int doctor_main(int argc, char *argv[]);
 extern const char doctor_usage[];
+int check_config_main(int argc, char *argv[]);
+extern const char check_config_usage[];
+
+int report_main(int argc, char *argv[]);
+extern const char report_usage[];
+
+int run_main(int argc, char *argv[]);
+extern const char run_usage[];
+int scan_main(int argc, char *argv[]);
+extern const char scan_usage[];
+int status_main(int argc, char *argv[]);
+extern const char status_usage[];
 
 #endif

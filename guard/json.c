@@ -106,3 +106,9 @@ void rg_json_null(struct rg_json *j, const char *key)
 	prefix(j, key);
 	rg_strbuf_add(j->out, "null");
 }
+
+void rg_json_raw(struct rg_json *j, const char *key, const char *json)
+{
+	prefix(j, key);
+	rg_strbuf_add(j->out, json);
+}

@@ -30,6 +30,8 @@ void rg_json_str(struct rg_json *j, const char *key, const char *val);
 void rg_json_bool(struct rg_json *j, const char *key, bool val);
 void rg_json_int(struct rg_json *j, const char *key, int64_t val);
 void rg_json_null(struct rg_json *j, const char *key);
+/* Inserts an already-encoded JSON value as is. */
+void rg_json_raw(struct rg_json *j, const char *key, const char *json);
 /* Appends s as a quoted JSON string with every needed escape. */
 void rg_json_quote(struct rg_strbuf *out, const char *s);
 

@@ -12,7 +12,12 @@
 static int help_main(int argc, char *argv[]);
 
 static const struct rg_command commands[] = {
+	{ "run", run_main, "Run the daemon: watch, classify, report", run_usage },
+	{ "scan", scan_main, "List translated hairpinned flows in conntrack now", scan_usage },
+	{ "status", status_main, "Ask the running daemon how it is doing", status_usage },
 	{ "doctor", doctor_main, "Probe the kernel for what reflguard can use", doctor_usage },
+	{ "check-config", check_config_main, "Validate a configuration file", check_config_usage },
+	{ "report", report_main, "Summarise an events file for the firewall owner", report_usage },
 	{ "help", help_main, "Show the help of a command",
 	  "Usage: reflguard help [COMMAND]\n" },
 };
@@ -27,7 +32,7 @@ static void show_usage(FILE *f)
 		   "       reflguard --help | --version\n\n"
 		   "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'reflguard help COMMAND' shows the options of one command.\n");
 }
 

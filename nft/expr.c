@@ -128,3 +128,35 @@ int rg_expr_queue_compat(struct nftnl_rule *r, uint16_t num, bool bypass)
 	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, sizeof(*info));
 	return 0;
 }
+
+int rg_expr_ct_dir(struct nftnl_rule *r, uint32_t key, uint8_t dir,
+		   uint32_t dreg)
+{
+	struct nftnl_expr *e = expr_new(r, "ct");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+	nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, dir);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, dreg);
+	return 0;
+}
+
+int rg_expr_range(struct nftnl_rule *r, uint32_t sreg, const void *from,
+		  const void *to, uint32_t len)
+{
+	struct nftnl_expr *e = expr_new(r, "range");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_SREG, sreg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_OP, NFT_RANGE_EQ);
+	nftnl_expr_set(e, NFTNL_EXPR_RANGE_FROM_DATA, from, len);
+	nftnl_expr_set(e, NFTNL_EXPR_RANGE_TO_DATA, to, len);
+	return 0;
+}
+
+int rg_expr_counter(struct nftnl_rule *r)
+{
+	return expr_new(r, "counter") ? 0 : -1;
+}

@@ -10,6 +10,13 @@
 /* Each appends one expression to r; -1 when it cannot be allocated. */
 int rg_expr_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
 int rg_expr_ct(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
+/* "ct original|reply KEY": dir is IP_CT_DIR_ORIGINAL or IP_CT_DIR_REPLY. */
+int rg_expr_ct_dir(struct nftnl_rule *r, uint32_t key, uint8_t dir,
+		   uint32_t dreg);
+/* from <= reg <= to, compared as big-endian bytes (as nft does). */
+int rg_expr_range(struct nftnl_rule *r, uint32_t sreg, const void *from,
+		  const void *to, uint32_t len);
+int rg_expr_counter(struct nftnl_rule *r);
 int rg_expr_cmp(struct nftnl_rule *r, uint32_t sreg, uint32_t op,
 		const void *data, uint32_t len);
 /* dreg = sreg & mask, the way nft compiles "ct state new". */

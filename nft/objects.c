@@ -95,3 +95,37 @@ struct nftnl_rule *rg_rule_new(int family, const char *table,
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	return r;
 }
+
+int rg_batch_flush_chain(struct rg_batch *b, int family, const char *table,
+			 const char *chain)
+{
+	struct nftnl_rule *r = rg_rule_new(family, table, chain);
+	struct nlmsghdr *nlh;
+
+	if (!r)
+		return -1;
+	nlh = nftnl_rule_nlmsg_build_hdr(rg_batch_buf(b), NFT_MSG_DELRULE,
+					 (uint16_t)family, NLM_F_ACK,
+					 rg_batch_seq(b));
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	return rg_batch_next(b);
+}
+
+int rg_batch_del_chain(struct rg_batch *b, int family, const char *table,
+		       const char *chain)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!c)
+		return -1;
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain);
+	nlh = nftnl_chain_nlmsg_build_hdr(rg_batch_buf(b), NFT_MSG_DELCHAIN,
+					  (uint16_t)family, NLM_F_ACK,
+					  rg_batch_seq(b));
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	return rg_batch_next(b);
+}

@@ -21,6 +21,11 @@ int rg_batch_del_table(struct rg_batch *b, int family, const char *name);
 int rg_batch_add_base_chain(struct rg_batch *b, int family, const char *table,
 			    const char *chain, const char *type, int hook,
 			    int prio);
+/* Deletes every rule of a chain (a DELRULE without a handle). */
+int rg_batch_flush_chain(struct rg_batch *b, int family, const char *table,
+			 const char *chain);
+int rg_batch_del_chain(struct rg_batch *b, int family, const char *table,
+		       const char *chain);
 /* Takes ownership of nothing: the caller frees r. */
 int rg_batch_add_rule(struct rg_batch *b, struct nftnl_rule *r);
 

@@ -24,6 +24,12 @@ static int (*const registrars[])(void) = {
 	register_cli_tests,
 	register_caps_tests,
 	register_doctor_report_tests,
+	register_addr_tests,
+	register_config_tests,
+	register_community_id_tests,
+	register_event_tests,
+	register_json_read_tests,
+	register_report_tests,
 };
 
 int main(int argc, char *argv[])

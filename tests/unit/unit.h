@@ -10,6 +10,12 @@ int register_json_tests(void);
 int register_cli_tests(void);
 int register_caps_tests(void);
 int register_doctor_report_tests(void);
+int register_addr_tests(void);
+int register_config_tests(void);
+int register_community_id_tests(void);
+int register_event_tests(void);
+int register_json_read_tests(void);
+int register_report_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {

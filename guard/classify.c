@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "classify.h"
+
+#include <string.h>
+
+static const struct rg_port_range *watched_port(const struct rg_config *cfg,
+						uint8_t proto, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_ports; i++)
+		if (rg_port_range_contains(&cfg->ports[i], proto, port))
+			return &cfg->ports[i];
+	return NULL;
+}
+
+static const struct rg_expressway_e *watched_e(const struct rg_config *cfg,
+					       const struct rg_addr *dst)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_e; i++)
+		if (rg_addr_equal(&cfg->e[i].pub, dst))
+			return &cfg->e[i];
+	return NULL;
+}
+
+bool rg_classify_watched(const struct rg_config *cfg, const struct rg_flow *f,
+			 const struct rg_expressway_e **e)
+{
+	*e = watched_e(cfg, &f->orig.dst);
+	return *e && watched_port(cfg, f->proto, f->orig.dport);
+}
+
+/*
+ * The reply must come from E's internal address: from the configured one,
+ * or, when none was given, from anywhere but the public address itself
+ * (which is what destination NAT to some internal host looks like).
+ */
+static bool reflected(const struct rg_expressway_e *e, const struct rg_flow *f)
+{
+	if (e->has_internal)
+		return rg_addr_equal(&e->internal, &f->reply.src);
+	return !rg_addr_equal(&e->pub, &f->reply.src);
+}
+
+static bool is_expressway_c(const struct rg_config *cfg, const struct rg_addr *a)
+{
+	size_t i;
+
+	if (cfg->n_c == 0)
+		return true;
+	for (i = 0; i < cfg->n_c; i++)
+		if (rg_prefix_contains(&cfg->c[i], a))
+			return true;
+	return false;
+}
+
+static void decide(const struct rg_config *cfg, const struct rg_flow *f,
+		   const struct rg_segments *seg, struct rg_class *out)
+{
+	if (!out->translated) {
+		out->action = RG_ACTION_NONE;
+		return;
+	}
+	out->action = RG_ACTION_REFUSED;
+	/* The order matters: the first reason that applies is the one a
+	 * firewall owner must act on. */
+	if (!is_expressway_c(cfg, &f->orig.src))
+		out->reason = "not-expressway-c";
+	else if (!seg || !seg->known)
+		out->reason = "route-unknown";
+	else if (seg->c_oif == seg->e_oif)
+		out->reason = "same-segment";
+	else
+		out->action = RG_ACTION_WOULD_EXEMPT;
+}
+
+bool rg_classify(const struct rg_config *cfg, const struct rg_flow *f,
+		 const struct rg_segments *seg, struct rg_class *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!rg_classify_watched(cfg, f, &out->e))
+		return false;
+	out->port = watched_port(cfg, f->proto, f->orig.dport);
+	if (!reflected(out->e, f))
+		return false;
+	out->hairpinned = true;
+	out->translated = !rg_addr_equal(&f->reply.dst, &f->orig.src) ||
+			  f->reply.dport != f->orig.sport;
+	decide(cfg, f, seg, out);
+	return true;
+}
+
+const char *rg_action_name(enum rg_action a)
+{
+	switch (a) {
+	case RG_ACTION_WOULD_EXEMPT: return "would-exempt";
+	case RG_ACTION_REFUSED:      return "refused";
+	default:                     return "none";
+	}
+}
+
+const char *rg_action_event(enum rg_action a)
+{
+	return a == RG_ACTION_REFUSED ? "refused" : "flow";
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "config.h"
+#include "control.h"
+#include "strbuf.h"
+
+const char status_usage[] =
+	"Usage: reflguard status [--control PATH] [--json]\n"
+	"\n"
+	"Asks the running daemon for its mode, uptime, kernel path, counters and\n"
+	"the last finding per Expressway-C.\n"
+	"\n"
+	"  --control PATH  control socket (default " RG_DEFAULT_CONTROL ")\n"
+	"  --json          print the daemon's JSON document\n"
+	"  -h, --help      show this help\n"
+	"\n"
+	"Exit status: 0 answered, 1 no daemon answered, 2 bad usage.\n";
+
+#define STATUS_TIMEOUT_MS 2000
+
+int status_main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "control", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *path = RG_DEFAULT_CONTROL;
+	struct rg_strbuf reply;
+	bool json = false;
+	char word[8];
+	int c, ret;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': path = optarg; break;
+		case 'j': json = true; break;
+		case 'h': fputs(status_usage, stdout); return RG_EXIT_OK;
+		default:
+			fprintf(stderr, "reflguard status: %s '%s' (see 'reflguard help status')\n",
+				c == ':' ? "missing value for" : "unknown option",
+				rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
+			return RG_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "reflguard status: unexpected argument '%s' (see 'reflguard help status')\n",
+			argv[optind]);
+		return RG_EXIT_USAGE;
+	}
+	rg_strbuf_init(&reply);
+	ret = rg_ctl_request(path, json ? "status json" : "status text", &reply,
+			     STATUS_TIMEOUT_MS);
+	if (ret < 0 || reply.len == 0) {
+		fprintf(stderr, "reflguard status: no daemon answers on %s: %s\n",
+			path, ret < 0 ? strerror(errno) : "empty answer");
+		rg_strbuf_free(&reply);
+		return RG_EXIT_FAIL;
+	}
+	fputs(rg_strbuf_str(&reply), stdout);
+	rg_strbuf_free(&reply);
+	return RG_EXIT_OK;
+}

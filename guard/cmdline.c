@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cmdline.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "file.h"
+
+enum { OPT_JSON = 256, OPT_KEY };
+
+/* Long options named after config keys: the name is the key. */
+static const struct option key_opts[] = {
+	{ "mode", required_argument, NULL, OPT_KEY },
+	{ "expressway-e", required_argument, NULL, OPT_KEY },
+	{ "expressway-c", required_argument, NULL, OPT_KEY },
+	{ "ports", required_argument, NULL, OPT_KEY },
+	{ "queue", required_argument, NULL, OPT_KEY },
+	{ "events", required_argument, NULL, OPT_KEY },
+	{ "state", required_argument, NULL, OPT_KEY },
+	{ "control", required_argument, NULL, OPT_KEY },
+	{ "config", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }
+};
+
+/* Keys that only make sense for the daemon. */
+static bool daemon_only(const char *name)
+{
+	static const char *const names[] = {
+		"mode", "queue", "events", "state", "control",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+static int bad_option(const char *cmd, char *argv[], const char *why)
+{
+	char word[8];
+
+	fprintf(stderr, "reflguard %s: %s '%s' (see 'reflguard help %s')\n",
+		cmd, why, rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)),
+		cmd);
+	return -1;
+}
+
+static int set_key(const char *cmd, unsigned int flags, const char *name,
+		   const char *value, struct rg_cmdline *cl)
+{
+	char err[RG_ERR_LEN];
+
+	if (daemon_only(name) && !(flags & RG_CMDLINE_DAEMON)) {
+		fprintf(stderr, "reflguard %s: unknown option '--%s' (see 'reflguard help %s')\n",
+			cmd, name, cmd);
+		return -1;
+	}
+	if (rg_config_set(&cl->over, name, value, err, sizeof(err)) < 0) {
+		fprintf(stderr, "reflguard %s: --%s: %s\n", cmd, name, err);
+		return -1;
+	}
+	return 0;
+}
+
+int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
+		     int argc, char *argv[], struct rg_cmdline *cl)
+{
+	int c, idx;
+
+	memset(cl, 0, sizeof(*cl));
+	rg_config_defaults(&cl->over);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":c:h", key_opts, &idx)) != -1) {
+		switch (c) {
+		case OPT_KEY:
+			if (set_key(cmd, flags, key_opts[idx].name, optarg, cl) < 0)
+				return -1;
+			break;
+		case 'c':
+			cl->config_path = optarg;
+			break;
+		case OPT_JSON:
+			if (!(flags & RG_CMDLINE_JSON))
+				return bad_option(cmd, argv, "unknown option");
+			cl->json = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			cl->help = true;
+			return 0;
+		case ':':
+			return bad_option(cmd, argv, "missing value for");
+		default:
+			return bad_option(cmd, argv, "unknown option");
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "reflguard %s: unexpected argument '%s' (see 'reflguard help %s')\n",
+			cmd, argv[optind], cmd);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_file(const char *cmd, const char *path, bool must_exist,
+		     struct rg_config *cfg)
+{
+	char err[RG_ERR_LEN];
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	if (rg_read_file(path, &text, &len) < 0) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "reflguard %s: %s: %s\n", cmd, path, strerror(errno));
+		return -1;
+	}
+	ret = rg_config_parse_text(cfg, text, path, err, sizeof(err));
+	if (ret < 0)
+		fprintf(stderr, "reflguard %s: %s\n", cmd, err);
+	free(text);
+	return ret;
+}
+
+int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
+		      struct rg_config *out)
+{
+	const char *path = cl->config_path ? cl->config_path : RG_DEFAULT_CONFIG;
+	char err[RG_ERR_LEN];
+
+	rg_config_defaults(out);
+	if (load_file(cmd, path, cl->config_path != NULL, out) < 0)
+		return -1;
+	rg_config_merge(out, &cl->over);
+	if (rg_config_validate(out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "reflguard %s: %s\n", cmd, err);
+		return -1;
+	}
+	return 0;
+}

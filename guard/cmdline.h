@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_CMDLINE_H
+#define RG_CMDLINE_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+/*
+ * The options `run` and `scan` share: every configuration key as a long
+ * option, -c FILE, and for some commands --json. Errors are printed here,
+ * at the command's edge, naming the flag; callers exit 2 on -1.
+ */
+struct rg_cmdline {
+	struct rg_config over;		/* only what the flags set */
+	const char *config_path;	/* -c, or NULL */
+	bool json;
+	bool help;
+};
+
+enum {
+	RG_CMDLINE_JSON = 1u << 0,	/* accept --json */
+	RG_CMDLINE_DAEMON = 1u << 1,	/* accept the daemon-only keys */
+};
+
+int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
+		     int argc, char *argv[], struct rg_cmdline *cl);
+/*
+ * Builds the configuration: defaults, then the file (-c, or the default
+ * file when it exists), then the flags; validated. -1 after printing.
+ */
+int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
+		      struct rg_config *out);
+
+#endif

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/*
+ * rg_port_range_parse() only says yes or no; this finds which part of a
+ * refused item is wrong. It asks rg_port_range_parse() about each half
+ * rather than repeating its rules, so what is refused and what the
+ * message blames cannot drift apart.
+ */
+static int explain_port_range(const char *item, char *err, size_t errlen)
+{
+	const char *slash = strchr(item, '/'), *ports, *dash;
+	struct rg_port_range r;
+	char probe[80];
+	int n;
+
+	if (!slash)
+		return fail(err, errlen, "missing protocol in '%s' for ports (tcp/PORT or udp/PORT)",
+			    item);
+	n = (int)(slash - item);
+	snprintf(probe, sizeof(probe), "%.*s/1", n, item);
+	if (rg_port_range_parse(probe, &r))
+		return fail(err, errlen, "unknown protocol '%.*s' in '%s' for ports (tcp or udp)",
+			    n, item, item);
+	ports = slash + 1;
+	dash = strchr(ports, '-');
+	n = dash ? (int)(dash - ports) : (int)strlen(ports);
+	snprintf(probe, sizeof(probe), "tcp/%.*s", n, ports);
+	if (rg_port_range_parse(probe, &r))
+		return fail(err, errlen, "invalid port '%.*s' in '%s' for ports",
+			    n, ports, item);
+	if (dash) {
+		snprintf(probe, sizeof(probe), "tcp/%s", dash + 1);
+		if (strchr(dash + 1, '-') || rg_port_range_parse(probe, &r))
+			return fail(err, errlen, "invalid port '%s' in '%s' for ports",
+				    dash + 1, item);
+	}
+	return fail(err, errlen, "invalid port range '%s' in '%s' for ports (low port above high)",
+		    ports, item);
+}
+
+static int set_mode(struct rg_config *c, const char *v, char *err, size_t errlen)
+{
+	if (!strcmp(v, "dry-run"))
+		c->mode = RG_MODE_DRY_RUN;
+	else if (!strcmp(v, "remediate"))
+		c->mode = RG_MODE_REMEDIATE;
+	else
+		return fail(err, errlen, "unknown mode '%s' (dry-run or remediate)", v);
+	return 0;
+}
+
+/* "for KEY" after a whole value, "in 'VALUE' for KEY" after a part of it. */
+static int bad_addr(const char *part, size_t n, const char *value,
+		    const char *key, char *err, size_t errlen)
+{
+	if (n == strlen(value))
+		return fail(err, errlen, "invalid address '%s' for %s", value, key);
+	return fail(err, errlen, "invalid address '%.*s' in '%s' for %s",
+		    (int)n, part, value, key);
+}
+
+/* Copies the first n bytes of s and parses them; too long is invalid. */
+static int parse_addr_n(const char *s, size_t n, struct rg_addr *out)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return rg_addr_parse(buf, out);
+}
+
+static int parse_e(const char *v, struct rg_expressway_e *e, char *err,
+		   size_t errlen)
+{
+	const char *eq = strchr(v, '=');
+	size_t n = eq ? (size_t)(eq - v) : strlen(v);
+
+	memset(e, 0, sizeof(*e));
+	if (parse_addr_n(v, n, &e->pub))
+		return bad_addr(v, n, v, "expressway-e", err, errlen);
+	if (!eq)
+		return 0;
+	if (rg_addr_parse(eq + 1, &e->internal))
+		return bad_addr(eq + 1, strlen(eq + 1), v, "expressway-e", err,
+				errlen);
+	if (e->internal.family != e->pub.family)
+		return fail(err, errlen, "mixed address families in '%s' for expressway-e (PUBLIC=INTERNAL, both IPv4 or both IPv6)",
+			    v);
+	e->has_internal = true;
+	return 0;
+}
+
+static int set_e(struct rg_config *c, const char *v, char *err, size_t errlen)
+{
+	struct rg_expressway_e e;
+	char buf[INET6_ADDRSTRLEN];
+	size_t i;
+
+	if (parse_e(v, &e, err, errlen))
+		return -1;
+	for (i = 0; i < c->n_e; i++) {
+		if (rg_addr_equal(&c->e[i].pub, &e.pub)) {
+			rg_addr_format(&e.pub, buf, sizeof(buf));
+			return fail(err, errlen, "duplicate expressway-e '%s'", buf);
+		}
+	}
+	if (c->n_e == RG_MAX_E)
+		return fail(err, errlen, "too many expressway-e (at most %d)", RG_MAX_E);
+	c->e[c->n_e++] = e;
+	return 0;
+}
+
+static int set_c(struct rg_config *c, const char *v, char *err, size_t errlen)
+{
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+	struct rg_addr a;
+
+	if (parse_addr_n(v, n, &a))
+		return bad_addr(v, n, v, "expressway-c", err, errlen);
+	if (c->n_c == RG_MAX_C)
+		return fail(err, errlen, "too many expressway-c (at most %d)", RG_MAX_C);
+	/* The address is good, so only the length can be at fault. */
+	if (rg_prefix_parse(v, &c->c[c->n_c]))
+		return fail(err, errlen, "invalid prefix length '%s' in '%s' for expressway-c",
+			    slash ? slash : "", v);
+	c->n_c++;
+	return 0;
+}
+
+static int parse_ports(char *list, const char *value,
+		       struct rg_port_range *out, size_t *n, char *err,
+		       size_t errlen)
+{
+	char *item, *next;
+
+	*n = 0;
+	for (item = list; item; item = next) {
+		next = strchr(item, ',');
+		if (next)
+			*next++ = '\0';
+		item += strspn(item, " \t");
+		if (!*item)
+			return fail(err, errlen, "empty entry in '%s' for ports", value);
+		if (*n == RG_MAX_PORTS)
+			return fail(err, errlen, "too many port ranges in '%s' for ports (at most %d)",
+				    value, RG_MAX_PORTS);
+		if (rg_port_range_parse(item, &out[*n]))
+			return explain_port_range(item, err, errlen);
+		(*n)++;
+	}
+	return 0;
+}
+
+static int set_ports(struct rg_config *c, const char *v, char *err,
+		     size_t errlen)
+{
+	struct rg_port_range ports[RG_MAX_PORTS];
+	char *list = strdup(v);
+	size_t n;
+	int ret = -1;
+
+	if (!list) {
+		fail(err, errlen, "out of memory");
+		goto out;
+	}
+	if (parse_ports(list, v, ports, &n, err, errlen))
+		goto out;
+	memcpy(c->ports, ports, n * sizeof(ports[0]));
+	c->n_ports = n;
+	ret = 0;
+out:
+	free(list);
+	return ret;
+}
+
+static int set_queue(struct rg_config *c, const char *v, char *err,
+		     size_t errlen)
+{
+	unsigned long q = 0;
+	const char *p;
+
+	/* strtoul() would take signs, spaces and wrap-around. */
+	for (p = v; *p >= '0' && *p <= '9' && q <= 65535; p++)
+		q = q * 10 + (unsigned long)(*p - '0');
+	if (*p || q > 65535)
+		return fail(err, errlen, "invalid queue number '%s' for queue (0 to 65535)", v);
+	c->queue = (uint16_t)q;
+	return 0;
+}
+
+static int set_path(char *dst, const char *key, const char *v, char *err,
+		    size_t errlen)
+{
+	if (strlen(v) >= PATH_MAX)
+		return fail(err, errlen, "path too long for %s (at most %d bytes)",
+			    key, PATH_MAX - 1);
+	strcpy(dst, v);
+	return 0;
+}
+
+static int set_events(struct rg_config *c, const char *v, char *err,
+		      size_t errlen)
+{
+	return set_path(c->events, "events", v, err, errlen);
+}
+
+static int set_state(struct rg_config *c, const char *v, char *err,
+		     size_t errlen)
+{
+	return set_path(c->state, "state", v, err, errlen);
+}
+
+static int set_control(struct rg_config *c, const char *v, char *err,
+		       size_t errlen)
+{
+	return set_path(c->control, "control", v, err, errlen);
+}
+
+static const struct {
+	const char *name;
+	enum rg_config_key bit;
+	int (*set)(struct rg_config *c, const char *v, char *err, size_t errlen);
+} keys[] = {
+	{ "mode", RG_KEY_MODE, set_mode },
+	{ "expressway-e", RG_KEY_E, set_e },
+	{ "expressway-c", RG_KEY_C, set_c },
+	{ "ports", RG_KEY_PORTS, set_ports },
+	{ "queue", RG_KEY_QUEUE, set_queue },
+	{ "events", RG_KEY_EVENTS, set_events },
+	{ "state", RG_KEY_STATE, set_state },
+	{ "control", RG_KEY_CONTROL, set_control },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+void rg_config_defaults(struct rg_config *c)
+{
+	char err[RG_ERR_LEN];
+
+	memset(c, 0, sizeof(*c));
+	c->mode = RG_MODE_DRY_RUN;
+	c->queue = RG_DEFAULT_QUEUE;
+	strcpy(c->events, RG_DEFAULT_EVENTS);
+	strcpy(c->state, RG_DEFAULT_STATE);
+	strcpy(c->control, RG_DEFAULT_CONTROL);
+	/* A compile-time constant: it parses, or the unit tests say so. */
+	set_ports(c, RG_DEFAULT_PORTS, err, sizeof(err));
+}
+
+int rg_config_set(struct rg_config *c, const char *key, const char *value,
+		  char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (strcmp(key, keys[i].name))
+			continue;
+		if (!*value)
+			return fail(err, errlen, "empty value for %s", key);
+		/* Each setter writes only once the whole value is good. */
+		if (keys[i].set(c, value, err, errlen))
+			return -1;
+		c->given |= keys[i].bit;
+		return 0;
+	}
+	return fail(err, errlen, "unknown key '%s'", key);
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	s += strspn(s, " \t");
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+/* '#' starts a comment at the line's start or after blanks, so a value may hold one. */
+static void strip_comment(char *line)
+{
+	char *p;
+
+	for (p = line; *p; p++) {
+		if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+static int parse_line(struct rg_config *c, char *line, char *err,
+		      size_t errlen)
+{
+	size_t n = strlen(line);
+	char *eq, *key;
+
+	if (n && line[n - 1] == '\r')
+		line[n - 1] = '\0';
+	strip_comment(line);
+	line = trim(line);
+	if (!*line)
+		return 0;
+	eq = strchr(line, '=');
+	if (!eq || eq == line)
+		return fail(err, errlen, "expected 'key = value', got '%s'", line);
+	*eq = '\0';
+	key = trim(line);
+	return rg_config_set(c, key, trim(eq + 1), err, errlen);
+}
+
+int rg_config_parse_text(struct rg_config *c, const char *text,
+			 const char *filename, char *err, size_t errlen)
+{
+	char msg[RG_ERR_LEN], *copy, *line, *next;
+	struct rg_config *tmp;
+	unsigned int lineno = 0;
+	int ret = -1;
+
+	copy = strdup(text);
+	tmp = malloc(sizeof(*tmp));
+	if (!copy || !tmp) {
+		fail(err, errlen, "%s: out of memory", filename);
+		goto out;
+	}
+	/* Work on a copy, so a file with an error changes nothing. */
+	*tmp = *c;
+	for (line = copy; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		if (parse_line(tmp, line, msg, sizeof(msg))) {
+			fail(err, errlen, "%s:%u: %s", filename, lineno, msg);
+			goto out;
+		}
+	}
+	*c = *tmp;
+	ret = 0;
+out:
+	free(tmp);
+	free(copy);
+	return ret;
+}
+
+void rg_config_merge(struct rg_config *base, const struct rg_config *over)
+{
+	unsigned int g = over->given;
+
+	if (g & RG_KEY_MODE)
+		base->mode = over->mode;
+	if (g & RG_KEY_E) {
+		memcpy(base->e, over->e, sizeof(base->e));
+		base->n_e = over->n_e;
+	}
+	if (g & RG_KEY_C) {
+		memcpy(base->c, over->c, sizeof(base->c));
+		base->n_c = over->n_c;
+	}
+	if (g & RG_KEY_PORTS) {
+		memcpy(base->ports, over->ports, sizeof(base->ports));
+		base->n_ports = over->n_ports;
+	}
+	if (g & RG_KEY_QUEUE)
+		base->queue = over->queue;
+	if (g & RG_KEY_EVENTS)
+		memcpy(base->events, over->events, sizeof(base->events));
+	if (g & RG_KEY_STATE)
+		memcpy(base->state, over->state, sizeof(base->state));
+	if (g & RG_KEY_CONTROL)
+		memcpy(base->control, over->control, sizeof(base->control));
+	base->given |= g;
+}
+
+int rg_config_validate(const struct rg_config *c, char *err, size_t errlen)
+{
+	if (!c->n_e)
+		return fail(err, errlen, "no expressway-e given (use --expressway-e or 'expressway-e =' in the config file)");
+	if (c->mode == RG_MODE_REMEDIATE)
+		return fail(err, errlen, "mode 'remediate' is not available yet (dry-run only in this version)");
+	return 0;
+}
+
+const char *rg_mode_name(enum rg_mode m)
+{
+	switch (m) {
+	case RG_MODE_DRY_RUN:
+		return "dry-run";
+	case RG_MODE_REMEDIATE:
+		return "remediate";
+	}
+	return "?";
+}

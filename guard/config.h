@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_CONFIG_H
+#define RG_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+/*
+ * reflguard's configuration: the same keys in the file (`key = value`) and
+ * on the command line (`--key value`). Pure: parsing works on text the
+ * caller has read, and every error is a message the caller prints.
+ */
+#define RG_MAX_E 16
+#define RG_MAX_C 64
+#define RG_MAX_PORTS 32
+#define RG_ERR_LEN 512
+
+#define RG_DEFAULT_CONFIG "/etc/reflguard/reflguard.conf"
+#define RG_DEFAULT_EVENTS "-"
+#define RG_DEFAULT_STATE "/var/lib/reflguard/state.json"
+#define RG_DEFAULT_CONTROL "/run/reflguard/control.sock"
+#define RG_DEFAULT_PORTS "tcp/7001-7010"
+#define RG_DEFAULT_QUEUE 7003
+
+enum rg_mode {
+	RG_MODE_DRY_RUN = 0,
+	RG_MODE_REMEDIATE,
+};
+
+struct rg_expressway_e {
+	struct rg_addr pub;		/* the static NAT address C dials */
+	struct rg_addr internal;	/* learnt from conntrack when unset */
+	bool has_internal;
+};
+
+/* Which keys were given, so a command line can override a file. */
+enum rg_config_key {
+	RG_KEY_MODE = 1u << 0,
+	RG_KEY_E = 1u << 1,
+	RG_KEY_C = 1u << 2,
+	RG_KEY_PORTS = 1u << 3,
+	RG_KEY_QUEUE = 1u << 4,
+	RG_KEY_EVENTS = 1u << 5,
+	RG_KEY_STATE = 1u << 6,
+	RG_KEY_CONTROL = 1u << 7,
+};
+
+struct rg_config {
+	enum rg_mode mode;
+	struct rg_expressway_e e[RG_MAX_E];
+	size_t n_e;
+	struct rg_prefix c[RG_MAX_C];	/* empty: any source counts as C */
+	size_t n_c;
+	struct rg_port_range ports[RG_MAX_PORTS];
+	size_t n_ports;
+	uint16_t queue;
+	char events[PATH_MAX];
+	char state[PATH_MAX];
+	char control[PATH_MAX];
+	unsigned int given;		/* enum rg_config_key bits */
+};
+
+void rg_config_defaults(struct rg_config *c);
+/*
+ * Applies one setting. Repeatable keys (expressway-e, expressway-c) append;
+ * "ports" replaces the list with the comma list it is given. On error
+ * returns -1 and writes a message without location into err, e.g.
+ * "invalid address '300.1.1.1' for expressway-e".
+ */
+int rg_config_set(struct rg_config *c, const char *key, const char *value,
+		  char *err, size_t errlen);
+/*
+ * Parses a whole file's text. On error returns -1 with err as
+ * "FILE:LINE: message".
+ */
+int rg_config_parse_text(struct rg_config *c, const char *text,
+			 const char *filename, char *err, size_t errlen);
+/* Settings given in over replace those of base, key by key. */
+void rg_config_merge(struct rg_config *base, const struct rg_config *over);
+/* Checks what only the whole can tell (expressway-e present, ...). */
+int rg_config_validate(const struct rg_config *c, char *err, size_t errlen);
+const char *rg_mode_name(enum rg_mode m);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "event.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "json.h"
+
+struct endpoints {
+	char c[RG_ENDPOINT_STRLEN];
+	char e_public[RG_ENDPOINT_STRLEN];
+	char e_internal[RG_ENDPOINT_STRLEN];
+	char e_sees[RG_ENDPOINT_STRLEN];
+};
+
+static void format_endpoints(const struct rg_event *ev, struct endpoints *ep)
+{
+	rg_endpoint_format(&ev->c, ev->c_port, ep->c, sizeof(ep->c));
+	rg_endpoint_format(&ev->e_public, ev->e_public_port, ep->e_public,
+			   sizeof(ep->e_public));
+	rg_endpoint_format(&ev->e_internal, ev->e_internal_port,
+			   ep->e_internal, sizeof(ep->e_internal));
+	rg_endpoint_format(&ev->e_sees, ev->e_sees_port, ep->e_sees,
+			   sizeof(ep->e_sees));
+}
+
+void rg_format_ts(const struct timespec *ts, char *buf, size_t len)
+{
+	char date[32];
+	struct tm tm;
+
+	if (!len)
+		return;
+	if (!gmtime_r(&ts->tv_sec, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, len, "%s.%06ldZ", date, (long)(ts->tv_nsec / 1000));
+}
+
+static void json_str_or_null(struct rg_json *j, const char *key,
+			     const char *val)
+{
+	if (val)
+		rg_json_str(j, key, val);
+	else
+		rg_json_null(j, key);
+}
+
+/* The JSON "fix" array holds exactly the lines rg_event_fix() writes. */
+static void json_fix(const struct rg_event *ev, struct rg_json *j)
+{
+	struct rg_strbuf fix;
+	char *line, *nl;
+
+	rg_strbuf_init(&fix);
+	rg_event_fix(ev, &fix);
+	if (rg_strbuf_failed(&fix))
+		j->out->failed = true;
+	rg_json_arr_begin(j, "fix");
+	for (line = fix.data; line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		rg_json_str(j, NULL, line);
+	}
+	rg_json_arr_end(j);
+	rg_strbuf_free(&fix);
+}
+
+void rg_event_json(const struct rg_event *ev, struct rg_strbuf *out)
+{
+	char ts[40], cid[RG_COMMUNITY_ID_LEN];
+	struct endpoints ep;
+	struct rg_json j;
+	bool has_cid;
+
+	format_endpoints(ev, &ep);
+	rg_format_ts(&ev->ts, ts, sizeof(ts));
+	has_cid = !rg_community_id(&ev->c, ev->c_port, &ev->e_public,
+				   ev->e_public_port, ev->proto, 0, cid,
+				   sizeof(cid));
+	rg_json_init(&j, out);
+	rg_json_obj_begin(&j, NULL);
+	json_str_or_null(&j, "event", ev->type);
+	rg_json_str(&j, "ts", ts);
+	rg_json_str(&j, "proto", rg_proto_name(ev->proto));
+	rg_json_str(&j, "c", ep.c);
+	rg_json_str(&j, "e_public", ep.e_public);
+	rg_json_str(&j, "e_internal", ep.e_internal);
+	rg_json_str(&j, "e_sees", ep.e_sees);
+	rg_json_bool(&j, "translated", ev->translated);
+	json_str_or_null(&j, "action", ev->action);
+	json_str_or_null(&j, "reason", ev->reason);
+	json_str_or_null(&j, "community_id", has_cid ? cid : NULL);
+	if (ev->with_fix)
+		json_fix(ev, &j);
+	rg_json_obj_end(&j);
+	rg_strbuf_add(out, "\n");
+}
+
+/* "translated hairpin", "clean hairpin", or "refused (same-segment)". */
+static void human_label(const struct rg_event *ev, struct rg_strbuf *out)
+{
+	if (!ev->type || !strcmp(ev->type, "flow")) {
+		rg_strbuf_add(out, ev->translated ? "translated hairpin" :
+						    "clean hairpin");
+		return;
+	}
+	rg_strbuf_add(out, ev->type);
+	if (ev->reason)
+		rg_strbuf_addf(out, " (%s)", ev->reason);
+}
+
+void rg_event_human(const struct rg_event *ev, struct rg_strbuf *out)
+{
+	const char *action = ev->action ? ev->action : "none";
+	bool same_segment = ev->reason && !strcmp(ev->reason, "same-segment");
+	struct endpoints ep;
+
+	format_endpoints(ev, &ep);
+	human_label(ev, out);
+	rg_strbuf_addf(out, ": Expressway-C %s -> %s reaches Expressway-E %s",
+		       ep.c, ep.e_public, ep.e_internal);
+	if (ev->translated)
+		rg_strbuf_addf(out, " as %s; E will route SIP to %s and C answers 408",
+			       ep.e_sees, ep.e_sees);
+	else
+		rg_strbuf_addf(out, "; E sees C's real address %s", ep.c);
+	if (same_segment)
+		rg_strbuf_add(out, "; C shares E's segment: without the translation E would answer C directly, so it must stay");
+	if (ev->reason && (!ev->type || !strcmp(ev->type, "flow")))
+		rg_strbuf_addf(out, " (action: %s: %s)\n", action, ev->reason);
+	else
+		rg_strbuf_addf(out, " (action: %s)\n", action);
+}
+
+struct nft_family {
+	const char *table;	/* nft family, and the address match keyword */
+	const char *set;
+	const char *addr_type;
+};
+
+static const struct nft_family nft_ip = { "ip", "exempt4", "ipv4_addr" };
+static const struct nft_family nft_ip6 = { "ip6", "exempt6", "ipv6_addr" };
+
+/*
+ * An identity snat before srcnat claims the connection's NAT binding
+ * first, and the kernel then skips every later NAT chain for it: the
+ * user's own rules stay untouched (docs/design.md, Remediation).
+ */
+void rg_event_fix(const struct rg_event *ev, struct rg_strbuf *out)
+{
+	char c[INET6_ADDRSTRLEN], e[INET6_ADDRSTRLEN];
+	const struct nft_family *f;
+
+	if (ev->c.family != ev->e_internal.family)
+		return;
+	if (ev->c.family == AF_INET)
+		f = &nft_ip;
+	else if (ev->c.family == AF_INET6)
+		f = &nft_ip6;
+	else
+		return;
+	rg_addr_format(&ev->c, c, sizeof(c));
+	rg_addr_format(&ev->e_internal, e, sizeof(e));
+	rg_strbuf_addf(out, "add table %s reflguard\n", f->table);
+	rg_strbuf_addf(out, "add set %s reflguard %s { type %s . %s . inet_proto . inet_service; }\n",
+		       f->table, f->set, f->addr_type, f->addr_type);
+	rg_strbuf_addf(out, "add chain %s reflguard exempt { type nat hook postrouting priority srcnat - 10; policy accept; }\n",
+		       f->table);
+	rg_strbuf_addf(out, "add rule %s reflguard exempt %s saddr . %s daddr . meta l4proto . th dport @%s snat %s to %s saddr\n",
+		       f->table, f->table, f->table, f->set, f->table,
+		       f->table);
+	rg_strbuf_addf(out, "add element %s reflguard %s { %s . %s . %s . %u }\n",
+		       f->table, f->set, c, e, rg_proto_name(ev->proto),
+		       ev->e_internal_port);
+}

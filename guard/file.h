@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_FILE_H
+#define RG_FILE_H
+
+#include <stddef.h>
+
+/* Files reflguard reads (its configuration, its state) are small. */
+#define RG_FILE_MAX (16u << 20)
+
+/*
+ * Reads a whole file into a NUL-terminated buffer the caller frees; *len
+ * excludes the NUL. Returns -1 with errno set (EFBIG when longer than RG_FILE_MAX).
+ */
+int rg_read_file(const char *path, char **out, size_t *len);
+
+#endif

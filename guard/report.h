@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_REPORT_H
+#define RG_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "strbuf.h"
+
+/*
+ * `reflguard report`: an events file summarised per Expressway-C for the
+ * firewall's owner. Pure: the caller feeds the lines it has read and
+ * prints the text it gets back.
+ */
+#define RG_REPORT_MAX_KEPT 8	/* distinct values listed per Expressway-C */
+#define RG_REPORT_REASON_LEN 64
+#define RG_REPORT_TS_LEN 28	/* "2026-11-25T12:00:00.123456Z" and NUL */
+
+struct rg_report_e {
+	char pub[RG_ENDPOINT_STRLEN];
+	char internal[RG_ENDPOINT_STRLEN];
+	uint8_t proto;
+};
+
+struct rg_report_reason {
+	char text[RG_REPORT_REASON_LEN];
+	unsigned long flows;
+};
+
+/* The newest translated flow of one C: what its recommended fix is built from. */
+struct rg_report_latest {
+	char ts[RG_REPORT_TS_LEN];
+	struct rg_addr c, e_internal;
+	uint16_t e_internal_port;
+	uint8_t proto;
+	bool refused;
+	char reason[RG_REPORT_REASON_LEN];	/* "" when none */
+};
+
+struct rg_report_c {
+	struct rg_addr addr;
+	struct rg_report_e e[RG_REPORT_MAX_KEPT];
+	size_t n_e;
+	char sees[RG_REPORT_MAX_KEPT][RG_ENDPOINT_STRLEN];
+	size_t n_sees;
+	bool more_e, more_sees;		/* distinct values past the limit */
+	bool real_seen;			/* some flow kept C's own address */
+	char first[RG_REPORT_TS_LEN], last[RG_REPORT_TS_LEN];
+	unsigned long flows, translated;
+	struct rg_report_reason refused[RG_REPORT_MAX_KEPT];
+	size_t n_refused;
+	bool has_latest;
+	struct rg_report_latest latest;
+};
+
+struct rg_report {
+	struct rg_report_c *c;		/* in the order first seen */
+	size_t n_c, cap_c;
+	unsigned long flows, translated, skipped;
+	bool failed;			/* out of memory: the summary is partial */
+};
+
+void rg_report_init(struct rg_report *r);
+void rg_report_free(struct rg_report *r);
+/*
+ * Adds one line of an events file. Returns 0 when it was counted (or is
+ * blank), -1 when it was skipped as malformed or memory ran out.
+ */
+int rg_report_feed(struct rg_report *r, const char *line, size_t len);
+void rg_report_text(const struct rg_report *r, struct rg_strbuf *out);
+void rg_report_json(const struct rg_report *r, struct rg_strbuf *out);
+
+#endif

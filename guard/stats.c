@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+void rg_status_init(struct rg_status *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void rg_status_free(struct rg_status *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_findings; i++)
+		free(s->findings[i].event_json);
+	s->n_findings = 0;
+}
+
+static void drop_first(struct rg_status *s)
+{
+	free(s->findings[0].event_json);
+	memmove(&s->findings[0], &s->findings[1],
+		(s->n_findings - 1) * sizeof(s->findings[0]));
+	s->n_findings--;
+}
+
+int rg_status_remember(struct rg_status *s, const struct rg_addr *c,
+		       const char *json)
+{
+	char *copy = strdup(json);
+	unsigned int i;
+
+	if (!copy)
+		return -1;
+	for (i = 0; i < s->n_findings; i++) {
+		if (rg_addr_equal(&s->findings[i].c, c)) {
+			free(s->findings[i].event_json);
+			s->findings[i].event_json = copy;
+			return 0;
+		}
+	}
+	if (s->n_findings == RG_MAX_FINDINGS)
+		drop_first(s);
+	s->findings[s->n_findings].c = *c;
+	s->findings[s->n_findings].event_json = copy;
+	s->n_findings++;
+	return 0;
+}
+
+static void counters_json(struct rg_json *j, const struct rg_counters *c)
+{
+	rg_json_obj_begin(j, "counters");
+	rg_json_int(j, "packets_queued", (int64_t)c->packets_queued);
+	rg_json_int(j, "packets_unparsed", (int64_t)c->packets_unparsed);
+	rg_json_int(j, "flows_classified", (int64_t)c->flows_classified);
+	rg_json_int(j, "translated_found", (int64_t)c->translated_found);
+	rg_json_int(j, "refused", (int64_t)c->refused);
+	rg_json_int(j, "lookup_failures", (int64_t)c->lookup_failures);
+	rg_json_int(j, "queue_drops", (int64_t)c->queue_drops);
+	rg_json_int(j, "queue_user_drops", (int64_t)c->queue_user_drops);
+	rg_json_int(j, "enobufs", (int64_t)c->enobufs);
+	rg_json_int(j, "scan_flows", (int64_t)c->scan_flows);
+	rg_json_obj_end(j);
+}
+
+void rg_status_json(const struct rg_status *s, const struct timespec *now,
+		    struct rg_strbuf *out)
+{
+	struct rg_json j;
+	unsigned int i;
+
+	rg_json_init(&j, out);
+	rg_json_obj_begin(&j, NULL);
+	rg_json_str(&j, "mode", s->mode);
+	rg_json_int(&j, "pid", s->pid);
+	rg_json_int(&j, "uptime_s", (int64_t)(now->tv_sec - s->started.tv_sec));
+	rg_json_str(&j, "queue_path", s->queue_path);
+	rg_json_str(&j, "ct_path", s->ct_path);
+	rg_json_int(&j, "queue", s->queue);
+	counters_json(&j, &s->counters);
+	rg_json_arr_begin(&j, "last_findings");
+	for (i = 0; i < s->n_findings; i++)
+		rg_json_raw(&j, NULL, s->findings[i].event_json);
+	rg_json_arr_end(&j);
+	rg_json_obj_end(&j);
+	rg_strbuf_add(out, "\n");
+}
+
+void rg_status_text(const struct rg_status *s, const struct timespec *now,
+		    struct rg_strbuf *out)
+{
+	const struct rg_counters *c = &s->counters;
+	unsigned int i;
+
+	rg_strbuf_addf(out, "reflguard %s, pid %ld, up %llds\n", s->mode, s->pid,
+		       (long long)(now->tv_sec - s->started.tv_sec));
+	rg_strbuf_addf(out, "kernel path: queue %u via %s, conntrack by %s\n",
+		       s->queue, s->queue_path, s->ct_path);
+	rg_strbuf_addf(out, "packets queued %llu (unparsed %llu), flows classified %llu\n",
+		       (unsigned long long)c->packets_queued,
+		       (unsigned long long)c->packets_unparsed,
+		       (unsigned long long)c->flows_classified);
+	rg_strbuf_addf(out, "translated found %llu, refused %llu, lookup failures %llu\n",
+		       (unsigned long long)c->translated_found,
+		       (unsigned long long)c->refused,
+		       (unsigned long long)c->lookup_failures);
+	rg_strbuf_addf(out, "queue drops %llu (undeliverable %llu), ENOBUFS %llu\n",
+		       (unsigned long long)c->queue_drops,
+		       (unsigned long long)c->queue_user_drops,
+		       (unsigned long long)c->enobufs);
+	rg_strbuf_addf(out, "last findings (%u Expressway-C):\n", s->n_findings);
+	for (i = 0; i < s->n_findings; i++)
+		rg_strbuf_addf(out, "  %s\n", s->findings[i].event_json);
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_STATS_H
+#define RG_STATS_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "addr.h"
+#include "strbuf.h"
+
+/* What the daemon counts and remembers for `reflguard status`. Pure. */
+struct rg_counters {
+	uint64_t packets_queued;
+	uint64_t packets_unparsed;
+	uint64_t flows_classified;
+	uint64_t translated_found;
+	uint64_t refused;
+	uint64_t lookup_failures;
+	uint64_t queue_drops;		/* dropped by the kernel, from /proc */
+	uint64_t queue_user_drops;	/* could not be delivered to us */
+	uint64_t enobufs;
+	uint64_t scan_flows;
+};
+
+#define RG_MAX_FINDINGS 64
+
+/* The most recent event for each Expressway-C address. */
+struct rg_finding {
+	struct rg_addr c;
+	char *event_json;		/* one JSON object, no newline */
+};
+
+struct rg_status {
+	const char *mode;
+	const char *queue_path;
+	const char *ct_path;
+	uint16_t queue;
+	long pid;
+	struct timespec started;	/* CLOCK_MONOTONIC */
+	struct rg_counters counters;
+	struct rg_finding findings[RG_MAX_FINDINGS];
+	unsigned int n_findings;
+};
+
+void rg_status_init(struct rg_status *s);
+void rg_status_free(struct rg_status *s);
+/* Keeps json as the latest finding for c; the oldest C goes when full. */
+int rg_status_remember(struct rg_status *s, const struct rg_addr *c,
+		       const char *json);
+void rg_status_json(const struct rg_status *s, const struct timespec *now,
+		    struct rg_strbuf *out);
+
+/* The same for a person: a few aligned lines. */
+void rg_status_text(const struct rg_status *s, const struct timespec *now,
+		    struct rg_strbuf *out);
+
+#endif

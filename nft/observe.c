@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "observe.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tuple_common.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "batch.h"
+#include "expr.h"
+#include "listing.h"
+#include "objects.h"
+
+static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+
+static int af_of(int nfproto)
+{
+	return nfproto == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+}
+
+static bool family_used(const struct rg_config *cfg, int nfproto)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_e; i++)
+		if (cfg->e[i].pub.family == af_of(nfproto))
+			return true;
+	return false;
+}
+
+/* ct state new ct status dnat meta l4proto P */
+static int match_new_dnat(struct nftnl_rule *r, uint8_t proto)
+{
+	uint32_t new_bit = NF_CT_STATE_BIT(IP_CT_NEW), dnat = IPS_DST_NAT;
+	uint32_t zero = 0;
+
+	if (rg_expr_ct(r, NFT_CT_STATE, NFT_REG_1) < 0 ||
+	    rg_expr_mask(r, NFT_REG_1, &new_bit, sizeof(new_bit)) < 0 ||
+	    rg_expr_cmp(r, NFT_REG_1, NFT_CMP_NEQ, &zero, sizeof(zero)) < 0 ||
+	    rg_expr_ct(r, NFT_CT_STATUS, NFT_REG_1) < 0 ||
+	    rg_expr_mask(r, NFT_REG_1, &dnat, sizeof(dnat)) < 0 ||
+	    rg_expr_cmp(r, NFT_REG_1, NFT_CMP_NEQ, &zero, sizeof(zero)) < 0 ||
+	    rg_expr_meta(r, NFT_META_L4PROTO, NFT_REG_1) < 0)
+		return -1;
+	return rg_expr_cmp(r, NFT_REG_1, NFT_CMP_EQ, &proto, sizeof(proto));
+}
+
+/* ct original daddr PUBLIC ct original proto-dst LO-HI */
+static int match_public(struct nftnl_rule *r, const struct rg_addr *pub,
+			const struct rg_port_range *ports)
+{
+	uint32_t key = pub->family == AF_INET ? NFT_CT_DST_IP : NFT_CT_DST_IP6;
+	uint16_t lo = htons(ports->lo), hi = htons(ports->hi);
+
+	if (rg_expr_ct_dir(r, key, IP_CT_DIR_ORIGINAL, NFT_REG_1) < 0 ||
+	    rg_expr_cmp(r, NFT_REG_1, NFT_CMP_EQ, pub->u.bytes,
+			(uint32_t)rg_addr_len(pub)) < 0 ||
+	    rg_expr_ct_dir(r, NFT_CT_PROTO_DST, IP_CT_DIR_ORIGINAL, NFT_REG_1) < 0)
+		return -1;
+	return rg_expr_range(r, NFT_REG_1, &lo, &hi, sizeof(lo));
+}
+
+static int add_rule(struct rg_batch *b, int nfproto, const struct rg_addr *pub,
+		    const struct rg_port_range *ports, enum rg_queue_path path,
+		    uint16_t queue)
+{
+	struct nftnl_rule *r = rg_rule_new(nfproto, RG_TABLE, RG_OBSERVE_CHAIN);
+	int ret = -1;
+
+	if (!r)
+		return -1;
+	if (match_new_dnat(r, ports->proto) < 0 ||
+	    match_public(r, pub, ports) < 0 || rg_expr_counter(r) < 0)
+		goto out;
+	/* Bypass: with no handler bound, packets pass instead of dropping. */
+	if (path == RG_QUEUE_NATIVE)
+		ret = rg_expr_queue_native(r, queue, true);
+	else
+		ret = rg_expr_queue_compat(r, queue, true);
+	if (ret == 0)
+		ret = rg_batch_add_rule(b, r);
+out:
+	nftnl_rule_free(r);
+	return ret;
+}
+
+static int add_family(struct rg_batch *b, int nfproto,
+		      const struct rg_config *cfg, enum rg_queue_path path,
+		      uint16_t queue)
+{
+	size_t i, j;
+
+	if (rg_batch_add_table(b, nfproto, RG_TABLE) < 0 ||
+	    rg_batch_add_base_chain(b, nfproto, RG_TABLE, RG_OBSERVE_CHAIN,
+				    "filter", NF_INET_POST_ROUTING,
+				    RG_OBSERVE_PRIO) < 0 ||
+	    rg_batch_flush_chain(b, nfproto, RG_TABLE, RG_OBSERVE_CHAIN) < 0)
+		return -1;
+	for (i = 0; i < cfg->n_e; i++) {
+		if (cfg->e[i].pub.family != af_of(nfproto))
+			continue;
+		for (j = 0; j < cfg->n_ports; j++)
+			if (add_rule(b, nfproto, &cfg->e[i].pub, &cfg->ports[j],
+				     path, queue) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+int rg_observe_install(struct rg_nl *nl, const struct rg_config *cfg,
+		       enum rg_queue_path path, uint16_t queue)
+{
+	struct rg_batch b;
+	size_t i;
+	int ret = -1;
+
+	if (path == RG_QUEUE_NONE) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if (rg_batch_begin(&b, nl) < 0)
+		goto out;
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (family_used(cfg, families[i]) &&
+		    add_family(&b, families[i], cfg, path, queue) < 0)
+			goto out;
+	ret = rg_batch_commit(&b);
+out:
+	rg_batch_free(&b);
+	return ret;
+}
+
+/* One family's part of the removal transaction. */
+static int remove_family(struct rg_nl *nl, struct rg_batch *b, int nfproto)
+{
+	struct rg_table_contents tc;
+
+	if (rg_table_contents(nl, nfproto, RG_TABLE, RG_OBSERVE_CHAIN, &tc) < 0)
+		return -1;
+	if (!tc.exists || !tc.has_chain)
+		return 0;
+	if (tc.chains == 1 && tc.sets == 0)
+		return rg_batch_del_table(b, nfproto, RG_TABLE);
+	if (rg_batch_flush_chain(b, nfproto, RG_TABLE, RG_OBSERVE_CHAIN) < 0)
+		return -1;
+	return rg_batch_del_chain(b, nfproto, RG_TABLE, RG_OBSERVE_CHAIN);
+}
+
+int rg_observe_remove(struct rg_nl *nl)
+{
+	struct rg_batch b;
+	unsigned int before;
+	size_t i;
+	int ret = -1;
+
+	if (rg_batch_begin(&b, nl) < 0)
+		goto out;
+	before = b.msgs;
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (remove_family(nl, &b, families[i]) < 0)
+			goto out;
+	ret = b.msgs == before ? 0 : rg_batch_commit(&b);
+out:
+	rg_batch_free(&b);
+	return ret;
+}

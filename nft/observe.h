@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_OBSERVE_H
+#define RG_OBSERVE_H
+
+#include <stdint.h>
+
+#include "caps.h"
+#include "config.h"
+#include "nlsock.h"
+
+/*
+ * The observation chain: in reflguard's own tables ("ip reflguard" and
+ * "ip6 reflguard"), a filter chain on postrouting after source NAT that
+ * queues, with bypass, only the first packets of connections that were
+ * destination-NATed from a watched Expressway-E public address and port.
+ */
+#define RG_TABLE "reflguard"
+#define RG_OBSERVE_CHAIN "observe"
+/* After every srcnat chain, so the NAT binding of the flow is known. */
+#define RG_OBSERVE_PRIO (100 + 10)
+
+/* Installs (or replaces) the chain and its rules in one transaction. */
+int rg_observe_install(struct rg_nl *nl, const struct rg_config *cfg,
+		       enum rg_queue_path path, uint16_t queue);
+/*
+ * Removes the chain; the table goes too when nothing else lives in it.
+ * Families in which reflguard never installed anything are left alone.
+ */
+int rg_observe_remove(struct rg_nl *nl);
+
+#endif

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "pkt_parse.h"
+
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static int ports(const uint8_t *l4, size_t len, uint8_t proto,
+		 struct rg_tuple *t)
+{
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return -1;
+	if (len < 4)
+		return -1;
+	t->sport = get16(l4);
+	t->dport = get16(l4 + 2);
+	return 0;
+}
+
+static void set_addr(struct rg_addr *a, int family, const uint8_t *p)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	memcpy(a->u.bytes, p, family == AF_INET ? 4 : 16);
+}
+
+static int parse_v4(const uint8_t *pkt, size_t len, uint8_t *proto,
+		    struct rg_tuple *t)
+{
+	size_t ihl;
+
+	if (len < 20)
+		return -1;
+	ihl = (size_t)(pkt[0] & 0x0f) * 4;
+	if (ihl < 20 || ihl > len)
+		return -1;
+	/* A non-first fragment carries no ports. */
+	if (get16(pkt + 6) & 0x1fff)
+		return -1;
+	*proto = pkt[9];
+	set_addr(&t->src, AF_INET, pkt + 12);
+	set_addr(&t->dst, AF_INET, pkt + 16);
+	return ports(pkt + ihl, len - ihl, *proto, t);
+}
+
+/* Walks IPv6 extension headers to the transport header. */
+static int skip_v6_ext(const uint8_t *pkt, size_t len, size_t *off,
+		       uint8_t *next)
+{
+	int hops;
+
+	for (hops = 0; hops < 8; hops++) {
+		switch (*next) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+			if (*off + 2 > len)
+				return -1;
+			*next = pkt[*off];
+			*off += ((size_t)pkt[*off + 1] + 1) * 8;
+			break;
+		case IPPROTO_FRAGMENT:
+			if (*off + 8 > len)
+				return -1;
+			if (get16(pkt + *off + 2) & 0xfff8)
+				return -1;	/* not the first fragment */
+			*next = pkt[*off];
+			*off += 8;
+			break;
+		default:
+			return *off <= len ? 0 : -1;
+		}
+	}
+	return -1;
+}
+
+static int parse_v6(const uint8_t *pkt, size_t len, uint8_t *proto,
+		    struct rg_tuple *t)
+{
+	size_t off = 40;
+	uint8_t next;
+
+	if (len < 40)
+		return -1;
+	next = pkt[6];
+	if (skip_v6_ext(pkt, len, &off, &next) < 0)
+		return -1;
+	*proto = next;
+	set_addr(&t->src, AF_INET6, pkt + 8);
+	set_addr(&t->dst, AF_INET6, pkt + 24);
+	return ports(pkt + off, len - off, *proto, t);
+}
+
+int rg_pkt_parse(const uint8_t *pkt, size_t len, uint8_t *proto,
+		 struct rg_tuple *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (len < 1)
+		return -1;
+	switch (pkt[0] >> 4) {
+	case 4:
+		return parse_v4(pkt, len, proto, t);
+	case 6:
+		return parse_v6(pkt, len, proto, t);
+	default:
+		return -1;
+	}
+}
