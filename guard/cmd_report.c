@@ -40,8 +40,7 @@ static int parse_args(int argc, char *argv[], bool *json, const char **file)
 
 	opterr = 0;
 	optind = 1;
-	/* "+": stop at the file name, so a file called "-x" can follow "--". */
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			*json = true;

@@ -27,11 +27,10 @@
 #include "classify.h"
 #include "control.h"
 #include "ct.h"
-#include "ct_parse.h"
 #include "event.h"
 #include "finding.h"
 #include "observe.h"
-#include "pkt_parse.h"
+#include "packet_flow.h"
 #include "probe.h"
 #include "queue.h"
 #include "route.h"
@@ -145,43 +144,30 @@ static void handle_flow(struct daemon *d, const struct rg_flow *f,
 	write_event(d, &ev);
 }
 
-/* Turns a queued packet's headers into the reply tuple conntrack keys on. */
-static int lookup_flow(struct daemon *d, const struct rg_packet *p,
-		       struct rg_flow *f)
-{
-	struct rg_tuple t, reply;
-	uint8_t proto;
-
-	if (!p->payload || rg_pkt_parse(p->payload, p->len, &proto, &t) < 0) {
-		d->status.counters.packets_unparsed++;
-		return -1;
-	}
-	/* After source NAT the packet reads translated source -> E internal,
-	 * which is the reply tuple seen from the other end. */
-	reply = (struct rg_tuple){ .src = t.dst, .dst = t.src,
-				   .sport = t.dport, .dport = t.sport };
-	if (rg_ct_get_by_reply(&d->ct, t.src.family, proto, &reply, f) < 0) {
-		d->status.counters.lookup_failures++;
-		return -1;
-	}
-	return 0;
-}
-
 static void on_packet(struct rg_queue *q, const struct rg_packet *p,
 		      void *data)
 {
 	struct daemon *d = data;
+	enum rg_packet_flow pf;
+	struct rg_tuple reply;
 	struct rg_flow f;
-	bool have = false;
+	uint8_t proto;
 
 	d->status.counters.packets_queued++;
-	if (p->ct && rg_ct_parse_attrs(p->ct, p->ct_len, &f) == 0)
-		have = true;
+	pf = rg_packet_flow(p->ct, p->ct_len, p->payload, p->len, &f, &proto,
+			    &reply);
 	/* Accept first: the packet never waits for the classification, and
 	 * without NFQA_CT the entry is only confirmed once it moves on. */
 	rg_queue_verdict(q, p->id, NF_ACCEPT);
-	if (!have && lookup_flow(d, p, &f) < 0)
+	if (pf == RG_PF_UNPARSED) {
+		d->status.counters.packets_unparsed++;
 		return;
+	}
+	if (pf == RG_PF_LOOKUP &&
+	    rg_ct_get_by_reply(&d->ct, reply.src.family, proto, &reply, &f) < 0) {
+		d->status.counters.lookup_failures++;
+		return;
+	}
 	handle_flow(d, &f, false);
 }
 

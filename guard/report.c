@@ -355,6 +355,31 @@ static void text_sees(const struct rg_report_c *c, struct rg_strbuf *out)
 	rg_strbuf_add(out, "\n");
 }
 
+/* One labelled row, its text folded under itself before column 78. */
+static void text_wrapped(struct rg_strbuf *out, const char *label,
+			 const char *text)
+{
+	const size_t indent = 15, width = 78;
+	size_t col = indent, n;
+
+	rg_strbuf_addf(out, "  %-12s ", label);
+	while (*text) {
+		n = strcspn(text, " ");
+		if (col > indent && col + 1 + n > width) {
+			rg_strbuf_addf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			rg_strbuf_add(out, " ");
+			col++;
+		}
+		rg_strbuf_addn(out, text, n);
+		col += n;
+		text += n;
+		text += strspn(text, " ");
+	}
+	rg_strbuf_add(out, "\n");
+}
+
 static void text_fix(const struct rg_report_c *c, struct rg_strbuf *out)
 {
 	struct rg_strbuf fix;
@@ -363,7 +388,7 @@ static void text_fix(const struct rg_report_c *c, struct rg_strbuf *out)
 
 	why = advice(c, buf, sizeof(buf));
 	if (why) {
-		rg_strbuf_addf(out, "  %-12s %s\n", "fix", why);
+		text_wrapped(out, "fix", why);
 		return;
 	}
 	rg_strbuf_addf(out, "  %-12s give these to 'nft -f -' (from the flow of %s):\n",

@@ -20,11 +20,11 @@ void rg_status_free(struct rg_status *s)
 	s->n_findings = 0;
 }
 
-static void drop_first(struct rg_status *s)
+static void drop(struct rg_status *s, unsigned int i)
 {
-	free(s->findings[0].event_json);
-	memmove(&s->findings[0], &s->findings[1],
-		(s->n_findings - 1) * sizeof(s->findings[0]));
+	free(s->findings[i].event_json);
+	memmove(&s->findings[i], &s->findings[i + 1],
+		(s->n_findings - i - 1) * sizeof(s->findings[0]));
 	s->n_findings--;
 }
 
@@ -36,15 +36,16 @@ int rg_status_remember(struct rg_status *s, const struct rg_addr *c,
 
 	if (!copy)
 		return -1;
-	for (i = 0; i < s->n_findings; i++) {
-		if (rg_addr_equal(&s->findings[i].c, c)) {
-			free(s->findings[i].event_json);
-			s->findings[i].event_json = copy;
-			return 0;
-		}
-	}
-	if (s->n_findings == RG_MAX_FINDINGS)
-		drop_first(s);
+	/* Kept in order of their latest finding, so the first is the C
+	 * heard from longest ago: a C that keeps reporting is never the one
+	 * evicted. */
+	for (i = 0; i < s->n_findings; i++)
+		if (rg_addr_equal(&s->findings[i].c, c))
+			break;
+	if (i < s->n_findings)
+		drop(s, i);
+	else if (s->n_findings == RG_MAX_FINDINGS)
+		drop(s, 0);
 	s->findings[s->n_findings].c = *c;
 	s->findings[s->n_findings].event_json = copy;
 	s->n_findings++;

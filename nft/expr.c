@@ -160,3 +160,16 @@ int rg_expr_counter(struct nftnl_rule *r)
 {
 	return expr_new(r, "counter") ? 0 : -1;
 }
+
+struct nftnl_rule *rg_rule_new(int family, const char *table,
+			       const char *chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (!r)
+		return NULL;
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, (uint32_t)family);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	return r;
+}

@@ -7,6 +7,10 @@
 
 #include <libnftnl/rule.h>
 
+/* A rule object for table/chain, ready for rg_expr_* to fill. */
+struct nftnl_rule *rg_rule_new(int family, const char *table,
+			       const char *chain);
+
 /* Each appends one expression to r; -1 when it cannot be allocated. */
 int rg_expr_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
 int rg_expr_ct(struct nftnl_rule *r, uint32_t key, uint32_t dreg);

@@ -7,6 +7,8 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
 
+#include "expr.h"
+
 #define MSG_FLAGS (NLM_F_CREATE | NLM_F_ACK)
 
 static struct nftnl_table *table_new(int family, const char *name)
@@ -83,18 +85,6 @@ int rg_batch_add_rule(struct rg_batch *b, struct nftnl_rule *r)
 	return rg_batch_next(b);
 }
 
-struct nftnl_rule *rg_rule_new(int family, const char *table,
-			       const char *chain)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-
-	if (!r)
-		return NULL;
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, (uint32_t)family);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	return r;
-}
 
 int rg_batch_flush_chain(struct rg_batch *b, int family, const char *table,
 			 const char *chain)

@@ -29,8 +29,5 @@ int rg_batch_del_chain(struct rg_batch *b, int family, const char *table,
 /* Takes ownership of nothing: the caller frees r. */
 int rg_batch_add_rule(struct rg_batch *b, struct nftnl_rule *r);
 
-/* A rule object for table/chain, ready for rg_expr_* to fill. */
-struct nftnl_rule *rg_rule_new(int family, const char *table,
-			       const char *chain);
 
 #endif

@@ -20,6 +20,7 @@ owned=0
 
 cleanup() {
   [[ -n $e_pid ]] && kill "$e_pid" 2>/dev/null
+  [[ -n ${rg_pid:-} ]] && kill "$rg_pid" 2>/dev/null
   ((owned)) && lab_down
   return 0
 }
@@ -58,6 +59,22 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 [[ -e $run/e.ready ]] || { echo "demo: Expressway-E stand-in did not start" >&2; exit 2; }
+
+# reflguard, in dry-run, watches from the firewall while C dials.
+reflguard=${REFLGUARD:-$here/../../build/reflguard}
+rg_pid=
+if [[ -x $reflguard ]]; then
+  echo "== reflguard run --mode dry-run --expressway-e 64.100.0.10 (on the firewall)"
+  ip netns exec "$(lab_ns fw)" "$reflguard" run --mode dry-run --expressway-e 64.100.0.10 \
+    --events "$run/events.json" --control "$run/control.sock" 2>"$run/reflguard.log" &
+  rg_pid=$!
+  for _ in $(seq 100); do
+    lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  sed 's/^/  /' "$run/reflguard.log"
+  echo
+fi
 
 echo "== Expressway-C opens its traversal connection: $c_local -> 64.100.0.10:7003"
 c_rc=0
@@ -120,6 +137,20 @@ else
     echo "  reply dst = orig src -> only the destination was translated (correct hairpin)."
   fi
   echo "  (state CLOSE: the stand-ins have already hung up; the entry lingers about 10 s.)"
+fi
+
+if [[ -n $rg_pid ]]; then
+  echo
+  echo "== What reflguard (dry-run) found: the event it wrote"
+  for _ in $(seq 60); do [[ -s $run/events.json ]] && break; sleep 0.05; done
+  sed 's/^/  /' "$run/events.json"
+  echo "   and the line it logged:"
+  grep -v '^reflguard:' "$run/reflguard.log" | sed 's/^/  /'
+  echo "== reflguard status"
+  "$reflguard" status --control "$run/control.sock" | sed 's/^/  /'
+  kill -TERM "$rg_pid"
+  wait "$rg_pid" && echo "  (stopped with SIGTERM: exit 0; its table is gone, nothing was changed)"
+  rg_pid=
 fi
 
 ((fault)) && exit 0 || exit 1

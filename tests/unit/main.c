@@ -19,6 +19,8 @@ int unit_add_suite(const char *name, const struct unit_test *tests)
 }
 
 static int (*const registrars[])(void) = {
+	register_observe_rule_tests,
+	register_packet_flow_tests,
 	register_strbuf_tests,
 	register_json_tests,
 	register_cli_tests,

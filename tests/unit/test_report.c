@@ -114,7 +114,11 @@ static void test_same_segment_refused(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "Expressway-C 10.0.10.3\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "  E saw        10.0.10.1:40000\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "  refused      same-segment (2 flows)\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "so it must stay. The real fix is a dual-NIC Expressway-E, or moving Expressway-C off E's segment.\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s,
+		"  fix          Expressway-C shares Expressway-E's segment: the source\n"
+		"               translation is what brings E's replies back through the\n"
+		"               firewall, so it must stay. The real fix is a dual-NIC\n"
+		"               Expressway-E, or moving Expressway-C off E's segment.\n"));
 	CU_ASSERT_PTR_NULL(strstr(s, "add table"));
 	rg_strbuf_free(&sb);
 	rg_report_free(&r);

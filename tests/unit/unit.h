@@ -16,6 +16,8 @@ int register_community_id_tests(void);
 int register_event_tests(void);
 int register_json_read_tests(void);
 int register_report_tests(void);
+int register_observe_rule_tests(void);
+int register_packet_flow_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {
