@@ -73,7 +73,7 @@ demo: deps
 # Debian packages the build, the lab and the tests need.
 DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
 	libnftnl-dev libssl-dev libcunit1-dev nftables iptables conntrack \
-	iproute2 python3 procps
+	iproute2 python3 procps valgrind
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \

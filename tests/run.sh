@@ -70,10 +70,13 @@ suite_unit() {
 suite_asan() {
 	echo "== unit under ASan+UBSan"
 	count_unit build/asan/unit_tests "unit (asan)"
-	need_root "doctor under ASan+UBSan" || return 0
-	run_script tests/integration/test_doctor.sh REFLGUARD=build/asan/reflguard \
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	need_root "doctor and the daemon under ASan+UBSan" || return 0
+	local t
+	for t in test_doctor test_dryrun; do
+		run_script "tests/integration/$t.sh" REFLGUARD=build/asan/reflguard \
+			ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	done
 }
 
 suite_integration() {

@@ -151,6 +151,9 @@ if [[ -n $rg_pid ]]; then
   kill -TERM "$rg_pid"
   wait "$rg_pid" && echo "  (stopped with SIGTERM: exit 0; its table is gone, nothing was changed)"
   rg_pid=
+  echo
+  echo "== reflguard report $run/events.json"
+  "$reflguard" report "$run/events.json" | sed 's/^/  /' || true
 fi
 
 ((fault)) && exit 0 || exit 1

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The daemon's whole lifetime under valgrind: start, a translated flow,
+# a status request, SIGTERM. Zero errors and zero leaks.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v valgrind >/dev/null; then
+	skip "daemon under valgrind: valgrind not installed"
+	exit 0
+fi
+lab_up nft-snat >/dev/null || { not_ok "valgrind: lab up"; exit 1; }
+ip netns exec "$(lab_ns fw)" valgrind -q --leak-check=full --show-leak-kinds=all \
+	--errors-for-leak-kinds=all --error-exitcode=99 \
+	"$REFLGUARD" run --expressway-e 64.100.0.10 --events "$RG_TMP/ev.json" \
+	--control "$RG_TMP/ctl.sock" 2>"$RG_TMP/vg.txt" &
+vpid=$!
+for _ in $(seq 200); do
+	lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && break
+	sleep 0.05
+done
+exchange c1 10.0.30.2:27901 64.100.0.10:7003 10.0.10.2:7003
+for _ in $(seq 100); do [ -s "$RG_TMP/ev.json" ] && break; sleep 0.05; done
+"$REFLGUARD" status --control "$RG_TMP/ctl.sock" >/dev/null 2>&1
+check "valgrind: the daemon reported the flow" grep -q '"c":"10.0.30.2:27901"' "$RG_TMP/ev.json"
+kill -TERM "$vpid"
+wait "$vpid"
+rc=$?
+check "valgrind: zero errors, zero leaks over the daemon's lifetime (exit $rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || sed 's/^/    /' "$RG_TMP/vg.txt" | head -40

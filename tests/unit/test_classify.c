@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <string.h>
+#include <sys/socket.h>
+
+#include "classify.h"
+#include "unit.h"
+
+/*
+ * The note's connection: C sent 10.0.30.2:27901 -> 64.100.0.10:7003; the
+ * firewall reflected it to 10.0.10.2:7003, and E answers to whatever it
+ * saw as its peer (reply.dst).
+ */
+#define C_ADDR "10.0.30.2"
+#define C_PORT 27901
+#define E_PUB "64.100.0.10"
+#define E_PORT 7003
+#define E_INT "10.0.10.2"
+
+#define C6_ADDR "fd00:30::2"
+#define E6_PUB "2001:db8:64::10"
+#define E6_INT "fd00:10::2"
+
+static const struct rg_segments two_segments = { true, 2, 3 };
+
+static void addr(const char *s, struct rg_addr *a)
+{
+	CU_ASSERT_EQUAL_FATAL(rg_addr_parse(s, a), 0);
+}
+
+static void tuple(struct rg_tuple *t, const char *src, uint16_t sport,
+		  const char *dst, uint16_t dport)
+{
+	addr(src, &t->src);
+	t->sport = sport;
+	addr(dst, &t->dst);
+	t->dport = dport;
+}
+
+/* A flow from C to pub:dport, answered by int_addr to sees:sees_port. */
+static void flow(struct rg_flow *f, uint8_t proto, const char *c,
+		 uint16_t cport, const char *pub, uint16_t dport,
+		 const char *int_addr, const char *sees, uint16_t sees_port)
+{
+	memset(f, 0, sizeof(*f));
+	tuple(&f->orig, c, cport, pub, dport);
+	tuple(&f->reply, int_addr, dport, sees, sees_port);
+	f->family = f->orig.src.family;
+	f->proto = proto;
+}
+
+/* The note's flow, with E seeing sees:sees_port. */
+static void note_flow(struct rg_flow *f, const char *sees, uint16_t sees_port)
+{
+	flow(f, IPPROTO_TCP, C_ADDR, C_PORT, E_PUB, E_PORT, E_INT, sees,
+	     sees_port);
+}
+
+static void set(struct rg_config *c, const char *key, const char *value)
+{
+	char err[RG_ERR_LEN] = "";
+
+	CU_ASSERT_EQUAL_FATAL(rg_config_set(c, key, value, err, sizeof(err)), 0);
+}
+
+/* Defaults plus the one Expressway-E of the note. */
+static void note_config(struct rg_config *c)
+{
+	rg_config_defaults(c);
+	set(c, "expressway-e", E_PUB);
+}
+
+/* rg_classify() said "not a traversal flow" and left nothing behind. */
+static void assert_ignored(const struct rg_config *cfg,
+			   const struct rg_flow *f,
+			   const struct rg_segments *seg)
+{
+	struct rg_class cl;
+
+	memset(&cl, 0xa5, sizeof(cl));
+	CU_ASSERT_FALSE(rg_classify(cfg, f, seg, &cl));
+	CU_ASSERT_PTR_NULL(cl.e);
+	CU_ASSERT_PTR_NULL(cl.port);
+	CU_ASSERT_FALSE(cl.hairpinned);
+	CU_ASSERT_FALSE(cl.translated);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_NONE);
+	CU_ASSERT_PTR_NULL(cl.reason);
+}
+
+static void classify_ok(const struct rg_config *cfg, const struct rg_flow *f,
+			const struct rg_segments *seg, struct rg_class *cl)
+{
+	memset(cl, 0xa5, sizeof(*cl));
+	CU_ASSERT_TRUE_FATAL(rg_classify(cfg, f, seg, cl));
+	CU_ASSERT_TRUE(cl->hairpinned);
+}
+
+/* A translated flow that remediation would fix. */
+static void assert_would_exempt(const struct rg_config *cfg,
+				const struct rg_flow *f)
+{
+	struct rg_class cl;
+
+	classify_ok(cfg, f, &two_segments, &cl);
+	CU_ASSERT_TRUE(cl.translated);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_WOULD_EXEMPT);
+	CU_ASSERT_PTR_NULL(cl.reason);
+}
+
+static void assert_refused(const struct rg_config *cfg,
+			   const struct rg_flow *f,
+			   const struct rg_segments *seg, const char *reason)
+{
+	struct rg_class cl;
+
+	classify_ok(cfg, f, seg, &cl);
+	CU_ASSERT_TRUE(cl.translated);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_REFUSED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl.reason);
+	CU_ASSERT_STRING_EQUAL(cl.reason, reason);
+}
+
+static void test_not_translated(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+
+	note_config(&cfg);
+	note_flow(&f, C_ADDR, C_PORT);
+	classify_ok(&cfg, &f, &two_segments, &cl);
+	CU_ASSERT_PTR_EQUAL(cl.e, &cfg.e[0]);
+	CU_ASSERT_PTR_EQUAL(cl.port, &cfg.ports[0]);
+	CU_ASSERT_FALSE(cl.translated);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_NONE);
+	CU_ASSERT_PTR_NULL(cl.reason);
+}
+
+/* A clean hairpin needs no fix, so no route is needed to say so. */
+static void test_not_translated_needs_no_route(void)
+{
+	struct rg_segments same = { true, 4, 4 }, unknown = { false, 0, 0 };
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+
+	note_config(&cfg);
+	note_flow(&f, C_ADDR, C_PORT);
+	classify_ok(&cfg, &f, &same, &cl);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_NONE);
+	classify_ok(&cfg, &f, &unknown, &cl);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_NONE);
+	classify_ok(&cfg, &f, NULL, &cl);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_NONE);
+	CU_ASSERT_PTR_NULL(cl.reason);
+}
+
+static void test_port_only_translation(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	note_config(&cfg);
+	note_flow(&f, C_ADDR, 4401);
+	assert_would_exempt(&cfg, &f);
+}
+
+static void test_address_only_translation(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	note_config(&cfg);
+	note_flow(&f, "10.0.10.1", C_PORT);
+	assert_would_exempt(&cfg, &f);
+}
+
+/* The note's fault: E sees its own public address and a random port. */
+static void test_both_translated(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+
+	note_config(&cfg);
+	note_flow(&f, E_PUB, 4401);
+	assert_would_exempt(&cfg, &f);
+	classify_ok(&cfg, &f, &two_segments, &cl);
+	CU_ASSERT_PTR_EQUAL(cl.e, &cfg.e[0]);
+	CU_ASSERT_PTR_EQUAL(cl.port, &cfg.ports[0]);
+}
+
+static void test_unwatched_public_address(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	const struct rg_expressway_e *e = &cfg.e[0];
+
+	note_config(&cfg);
+	flow(&f, IPPROTO_TCP, C_ADDR, C_PORT, "64.100.0.11", E_PORT, E_INT,
+	     E_PUB, 4401);
+	assert_ignored(&cfg, &f, &two_segments);
+	CU_ASSERT_FALSE(rg_classify_watched(&cfg, &f, &e));
+	CU_ASSERT_PTR_NULL(e);
+}
+
+static void test_unwatched_port(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	const struct rg_expressway_e *e;
+
+	note_config(&cfg);
+	flow(&f, IPPROTO_TCP, C_ADDR, C_PORT, E_PUB, 443, E_INT, E_PUB, 4401);
+	assert_ignored(&cfg, &f, &two_segments);
+	CU_ASSERT_FALSE(rg_classify_watched(&cfg, &f, &e));
+	/* Just outside the default tcp/7001-7010, on either side. */
+	f.orig.dport = 7000;
+	assert_ignored(&cfg, &f, &two_segments);
+	f.orig.dport = 7011;
+	assert_ignored(&cfg, &f, &two_segments);
+	f.orig.dport = 7001;
+	CU_ASSERT_TRUE(rg_classify(&cfg, &f, &two_segments, &(struct rg_class){ 0 }));
+	f.orig.dport = 7010;
+	CU_ASSERT_TRUE(rg_classify(&cfg, &f, &two_segments, &(struct rg_class){ 0 }));
+}
+
+/* Nothing was destination-NATed: the public address answers itself. */
+static void test_reply_from_public_is_not_hairpin(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	const struct rg_expressway_e *e = NULL;
+
+	note_config(&cfg);
+	flow(&f, IPPROTO_TCP, C_ADDR, C_PORT, E_PUB, E_PORT, E_PUB, C_ADDR,
+	     C_PORT);
+	assert_ignored(&cfg, &f, &two_segments);
+	/* It is still a candidate: only conntrack can tell. */
+	CU_ASSERT_TRUE(rg_classify_watched(&cfg, &f, &e));
+	CU_ASSERT_PTR_EQUAL(e, &cfg.e[0]);
+}
+
+static void test_configured_internal_address(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+
+	rg_config_defaults(&cfg);
+	set(&cfg, "expressway-e", E_PUB "=" E_INT);
+	flow(&f, IPPROTO_TCP, C_ADDR, C_PORT, E_PUB, E_PORT, "10.0.10.9",
+	     E_PUB, 4401);
+	assert_ignored(&cfg, &f, &two_segments);
+	note_flow(&f, E_PUB, 4401);
+	classify_ok(&cfg, &f, &two_segments, &cl);
+	CU_ASSERT_PTR_EQUAL(cl.e, &cfg.e[0]);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_WOULD_EXEMPT);
+}
+
+static void test_second_expressway_e(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+
+	note_config(&cfg);
+	set(&cfg, "expressway-e", "64.100.0.20=10.0.20.2");
+	flow(&f, IPPROTO_TCP, C_ADDR, C_PORT, "64.100.0.20", E_PORT,
+	     "10.0.20.2", "64.100.0.20", 4401);
+	classify_ok(&cfg, &f, &two_segments, &cl);
+	CU_ASSERT_PTR_EQUAL(cl.e, &cfg.e[1]);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_WOULD_EXEMPT);
+	/* The second E's internal address is not the first E's. */
+	flow(&f, IPPROTO_TCP, C_ADDR, C_PORT, "64.100.0.20", E_PORT, E_INT,
+	     "64.100.0.20", 4401);
+	assert_ignored(&cfg, &f, &two_segments);
+}
+
+static void test_source_outside_expressway_c(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	note_config(&cfg);
+	set(&cfg, "expressway-c", "10.0.31.0/24");
+	set(&cfg, "expressway-c", "10.0.32.7");
+	note_flow(&f, E_PUB, 4401);
+	assert_refused(&cfg, &f, &two_segments, "not-expressway-c");
+}
+
+static void test_source_inside_expressway_c(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	note_config(&cfg);
+	set(&cfg, "expressway-c", "10.0.31.0/24");
+	set(&cfg, "expressway-c", "10.0.30.0/24");
+	note_flow(&f, E_PUB, 4401);
+	assert_would_exempt(&cfg, &f);
+
+	rg_config_defaults(&cfg);
+	set(&cfg, "expressway-e", E_PUB);
+	set(&cfg, "expressway-c", C_ADDR);
+	assert_would_exempt(&cfg, &f);
+}
+
+/* An untranslated flow from elsewhere is reported, not refused. */
+static void test_outside_c_not_translated(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+
+	note_config(&cfg);
+	set(&cfg, "expressway-c", "10.0.31.0/24");
+	note_flow(&f, C_ADDR, C_PORT);
+	classify_ok(&cfg, &f, &two_segments, &cl);
+	CU_ASSERT_FALSE(cl.translated);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_NONE);
+	CU_ASSERT_PTR_NULL(cl.reason);
+}
+
+static void ipv6_config(struct rg_config *cfg)
+{
+	rg_config_defaults(cfg);
+	set(cfg, "expressway-e", E_PUB);
+	set(cfg, "expressway-e", E6_PUB);
+}
+
+static void test_ipv6(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+
+	ipv6_config(&cfg);
+	flow(&f, IPPROTO_TCP, C6_ADDR, C_PORT, E6_PUB, E_PORT, E6_INT,
+	     C6_ADDR, C_PORT);
+	classify_ok(&cfg, &f, &two_segments, &cl);
+	CU_ASSERT_PTR_EQUAL(cl.e, &cfg.e[1]);
+	CU_ASSERT_FALSE(cl.translated);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_NONE);
+
+	flow(&f, IPPROTO_TCP, C6_ADDR, C_PORT, E6_PUB, E_PORT, E6_INT,
+	     E6_PUB, 4401);
+	assert_would_exempt(&cfg, &f);
+	flow(&f, IPPROTO_TCP, C6_ADDR, C_PORT, E6_PUB, E_PORT, E6_INT,
+	     C6_ADDR, 4401);
+	assert_would_exempt(&cfg, &f);
+	flow(&f, IPPROTO_TCP, C6_ADDR, C_PORT, E6_PUB, E_PORT, E6_INT,
+	     "fd00:10::1", C_PORT);
+	assert_would_exempt(&cfg, &f);
+}
+
+static void test_ipv6_not_hairpinned(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	ipv6_config(&cfg);
+	/* Not destination-NATed. */
+	flow(&f, IPPROTO_TCP, C6_ADDR, C_PORT, E6_PUB, E_PORT, E6_PUB,
+	     C6_ADDR, C_PORT);
+	assert_ignored(&cfg, &f, &two_segments);
+	/* Another public address. */
+	flow(&f, IPPROTO_TCP, C6_ADDR, C_PORT, "2001:db8:64::11", E_PORT,
+	     E6_INT, E6_PUB, 4401);
+	assert_ignored(&cfg, &f, &two_segments);
+
+	/* The IPv4 E alone does not watch an IPv6 address. */
+	note_config(&cfg);
+	flow(&f, IPPROTO_TCP, C6_ADDR, C_PORT, E6_PUB, E_PORT, E6_INT,
+	     E6_PUB, 4401);
+	assert_ignored(&cfg, &f, &two_segments);
+}
+
+static void test_ipv6_configured_internal_and_c(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	rg_config_defaults(&cfg);
+	set(&cfg, "expressway-e", E6_PUB "=" E6_INT);
+	set(&cfg, "expressway-c", "10.0.30.0/24");
+	set(&cfg, "expressway-c", "fd00:30::/64");
+	flow(&f, IPPROTO_TCP, C6_ADDR, C_PORT, E6_PUB, E_PORT, "fd00:10::9",
+	     E6_PUB, 4401);
+	assert_ignored(&cfg, &f, &two_segments);
+	flow(&f, IPPROTO_TCP, C6_ADDR, C_PORT, E6_PUB, E_PORT, E6_INT,
+	     E6_PUB, 4401);
+	assert_would_exempt(&cfg, &f);
+	flow(&f, IPPROTO_TCP, "fd00:31::2", C_PORT, E6_PUB, E_PORT, E6_INT,
+	     E6_PUB, 4401);
+	assert_refused(&cfg, &f, &two_segments, "not-expressway-c");
+}
+
+static void test_same_segment(void)
+{
+	struct rg_segments same = { true, 3, 3 };
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	note_config(&cfg);
+	note_flow(&f, E_PUB, 4401);
+	assert_refused(&cfg, &f, &same, "same-segment");
+}
+
+static void test_route_unknown(void)
+{
+	/* Equal interfaces mean nothing when the lookup failed. */
+	struct rg_segments unknown = { false, 3, 3 };
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	note_config(&cfg);
+	note_flow(&f, E_PUB, 4401);
+	assert_refused(&cfg, &f, &unknown, "route-unknown");
+	assert_refused(&cfg, &f, NULL, "route-unknown");
+}
+
+static void test_reason_precedence(void)
+{
+	struct rg_segments same = { true, 3, 3 }, unknown = { false, 0, 0 };
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	note_config(&cfg);
+	set(&cfg, "expressway-c", "10.0.31.0/24");
+	note_flow(&f, E_PUB, 4401);
+	assert_refused(&cfg, &f, &same, "not-expressway-c");
+	assert_refused(&cfg, &f, &unknown, "not-expressway-c");
+	assert_refused(&cfg, &f, NULL, "not-expressway-c");
+	/* Once the source is a C, the route decides. */
+	set(&cfg, "expressway-c", "10.0.30.0/24");
+	assert_refused(&cfg, &f, &unknown, "route-unknown");
+	assert_refused(&cfg, &f, &same, "same-segment");
+}
+
+static void test_udp_port_range(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+
+	note_config(&cfg);
+	set(&cfg, "ports", "tcp/7001-7010,udp/5060-5070");
+	flow(&f, IPPROTO_UDP, C_ADDR, C_PORT, E_PUB, 5061, E_INT, E_PUB, 4401);
+	classify_ok(&cfg, &f, &two_segments, &cl);
+	CU_ASSERT_PTR_EQUAL(cl.port, &cfg.ports[1]);
+	CU_ASSERT_TRUE(cl.translated);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_WOULD_EXEMPT);
+
+	f.orig.dport = 5060;
+	CU_ASSERT_TRUE(rg_classify(&cfg, &f, &two_segments, &cl));
+	f.orig.dport = 5070;
+	CU_ASSERT_TRUE(rg_classify(&cfg, &f, &two_segments, &cl));
+	f.orig.dport = 5071;
+	assert_ignored(&cfg, &f, &two_segments);
+	f.orig.dport = 5059;
+	assert_ignored(&cfg, &f, &two_segments);
+
+	/* The protocol is part of the range. */
+	f.orig.dport = E_PORT;
+	assert_ignored(&cfg, &f, &two_segments);
+	flow(&f, IPPROTO_TCP, C_ADDR, C_PORT, E_PUB, 5061, E_INT, E_PUB, 4401);
+	assert_ignored(&cfg, &f, &two_segments);
+}
+
+static void test_udp_only(void)
+{
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+
+	note_config(&cfg);
+	set(&cfg, "ports", "udp/7003");
+	flow(&f, IPPROTO_UDP, C_ADDR, C_PORT, E_PUB, E_PORT, E_INT, C_ADDR,
+	     C_PORT);
+	classify_ok(&cfg, &f, &two_segments, &cl);
+	CU_ASSERT_PTR_EQUAL(cl.port, &cfg.ports[0]);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_NONE);
+	note_flow(&f, C_ADDR, C_PORT);
+	assert_ignored(&cfg, &f, &two_segments);
+}
+
+static void test_action_names(void)
+{
+	CU_ASSERT_STRING_EQUAL(rg_action_name(RG_ACTION_NONE), "none");
+	CU_ASSERT_STRING_EQUAL(rg_action_name(RG_ACTION_WOULD_EXEMPT),
+			       "would-exempt");
+	CU_ASSERT_STRING_EQUAL(rg_action_name(RG_ACTION_REFUSED), "refused");
+	CU_ASSERT_STRING_EQUAL(rg_action_event(RG_ACTION_NONE), "flow");
+	CU_ASSERT_STRING_EQUAL(rg_action_event(RG_ACTION_WOULD_EXEMPT), "flow");
+	CU_ASSERT_STRING_EQUAL(rg_action_event(RG_ACTION_REFUSED), "refused");
+}
+
+static const struct unit_test tests[] = {
+	{ "not translated: hairpinned, no action", test_not_translated },
+	{ "not translated: no route needed", test_not_translated_needs_no_route },
+	{ "port-only translation", test_port_only_translation },
+	{ "address-only translation", test_address_only_translation },
+	{ "address and port translated", test_both_translated },
+	{ "unwatched public address", test_unwatched_public_address },
+	{ "unwatched port", test_unwatched_port },
+	{ "reply from the public address", test_reply_from_public_is_not_hairpin },
+	{ "configured internal address", test_configured_internal_address },
+	{ "second expressway-e", test_second_expressway_e },
+	{ "source outside expressway-c", test_source_outside_expressway_c },
+	{ "source inside expressway-c", test_source_inside_expressway_c },
+	{ "outside expressway-c, not translated", test_outside_c_not_translated },
+	{ "IPv6 flows", test_ipv6 },
+	{ "IPv6 not hairpinned", test_ipv6_not_hairpinned },
+	{ "IPv6 internal address and C prefix", test_ipv6_configured_internal_and_c },
+	{ "same segment refused", test_same_segment },
+	{ "route unknown refused", test_route_unknown },
+	{ "reason precedence", test_reason_precedence },
+	{ "UDP port range", test_udp_port_range },
+	{ "UDP only", test_udp_only },
+	{ "action names and events", test_action_names },
+	{ NULL, NULL },
+};
+
+int register_classify_tests(void)
+{
+	return unit_add_suite("classify", tests);
+}
