@@ -10,14 +10,15 @@ const char run_usage[] =
 	"Usage: reflguard run [-c FILE] [--mode dry-run|remediate]\n"
 	"                     [--expressway-e PUBLIC[=INTERNAL]]... [--expressway-c ADDR/LEN]...\n"
 	"                     [--ports LIST] [--queue N] [--events FILE|-]\n"
-	"                     [--state FILE] [--control PATH]\n"
+	"                     [--state FILE] [--control PATH] [--max-exemptions N]\n"
+	"                     [--no-reset] [--reset-state]\n"
 	"\n"
 	"Watches new traversal connections to Expressway-E's public address,\n"
 	"classifies each hairpinned one from its conntrack entry and reports, as\n"
 	"one JSON event per line, whether the firewall translated its source.\n"
 	"\n"
 	"  -c, --config FILE       configuration file (default " RG_DEFAULT_CONFIG " if present)\n"
-	"  --mode MODE             dry-run (default); remediate is not available yet\n"
+	"  --mode MODE             dry-run (default): report; remediate: also install exemptions\n"
 	"  --expressway-e P[=I]    Expressway-E public address, optionally =internal (repeatable)\n"
 	"  --expressway-c PREFIX   only sources inside count as Expressway-C (repeatable)\n"
 	"  --ports LIST            watched ports, e.g. tcp/7001-7010,tcp/7400 (default " RG_DEFAULT_PORTS ")\n"
@@ -25,9 +26,18 @@ const char run_usage[] =
 	"  --events FILE|-         append events to FILE, or - for stdout (default)\n"
 	"  --state FILE            state file (default " RG_DEFAULT_STATE ")\n"
 	"  --control PATH          control socket (default " RG_DEFAULT_CONTROL ")\n"
+	"  --max-exemptions N      refuse (reason limit) past N exemptions (default 64)\n"
+	"  --no-reset              keep translated connections found at start (default: delete\n"
+	"                          their conntrack entries once exempted, so they reconnect)\n"
+	"  --reset-state           start with no exemption; a bad state file is kept aside\n"
 	"  -h, --help              show this help\n"
 	"\n"
-	"Exit status: 0 after SIGTERM or SIGINT, 1 when it cannot start, 2 bad input.\n";
+	"In remediate mode each translated hairpinned flow from an Expressway-C gets an\n"
+	"exemption: in reflguard's own table, an identity source NAT before srcnat for\n"
+	"C . E internal . proto . port, so Expressway-E sees C's real address and port.\n"
+	"\n"
+	"Exit status: 0 after SIGTERM or SIGINT, 1 when it cannot start, 2 bad input\n"
+	"(including a state file that cannot be parsed).\n";
 
 int run_main(int argc, char *argv[])
 {
@@ -40,5 +50,5 @@ int run_main(int argc, char *argv[])
 		return RG_EXIT_OK;
 	if (rg_cmdline_config("run", &cl, &cfg) < 0)
 		return RG_EXIT_USAGE;
-	return rg_daemon_run(&cfg);
+	return rg_daemon_run(&cfg, cl.reset_state);
 }

@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "file.h"
 
-enum { OPT_JSON = 256, OPT_KEY };
+enum { OPT_JSON = 256, OPT_KEY, OPT_NO_RESET, OPT_RESET_STATE };
 
 /* Long options named after config keys: the name is the key. */
 static const struct option key_opts[] = {
@@ -23,6 +23,9 @@ static const struct option key_opts[] = {
 	{ "events", required_argument, NULL, OPT_KEY },
 	{ "state", required_argument, NULL, OPT_KEY },
 	{ "control", required_argument, NULL, OPT_KEY },
+	{ "max-exemptions", required_argument, NULL, OPT_KEY },
+	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
+	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
 	{ "config", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
@@ -33,7 +36,8 @@ static const struct option key_opts[] = {
 static bool daemon_only(const char *name)
 {
 	static const char *const names[] = {
-		"mode", "queue", "events", "state", "control",
+		"mode", "queue", "events", "state", "control", "max-exemptions",
+		"reset", "reset-state",
 	};
 	size_t i;
 
@@ -87,6 +91,15 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 			break;
 		case 'c':
 			cl->config_path = optarg;
+			break;
+		case OPT_NO_RESET:
+			if (set_key(cmd, flags, "reset", "no", cl) < 0)
+				return -1;
+			break;
+		case OPT_RESET_STATE:
+			if (!(flags & RG_CMDLINE_DAEMON))
+				return bad_option(cmd, argv, "unknown option");
+			cl->reset_state = true;
 			break;
 		case OPT_JSON:
 			if (!(flags & RG_CMDLINE_JSON))

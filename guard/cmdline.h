@@ -16,6 +16,7 @@ struct rg_cmdline {
 	const char *config_path;	/* -c, or NULL */
 	bool json;
 	bool help;
+	bool reset_state;		/* --reset-state: start empty */
 };
 
 enum {

@@ -212,6 +212,33 @@ static int set_queue(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+static int set_max_exemptions(struct rg_config *c, const char *v, char *err,
+			      size_t errlen)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	for (p = v; *p >= '0' && *p <= '9' && n <= RG_MAX_EXEMPTIONS_LIMIT; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	if (*p || n < 1 || n > RG_MAX_EXEMPTIONS_LIMIT)
+		return fail(err, errlen, "invalid number '%s' for max-exemptions (1 to %d)",
+			    v, RG_MAX_EXEMPTIONS_LIMIT);
+	c->max_exemptions = (unsigned int)n;
+	return 0;
+}
+
+static int set_reset(struct rg_config *c, const char *v, char *err,
+		     size_t errlen)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true"))
+		c->reset = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false"))
+		c->reset = false;
+	else
+		return fail(err, errlen, "invalid value '%s' for reset (yes or no)", v);
+	return 0;
+}
+
 static int set_path(char *dst, const char *key, const char *v, char *err,
 		    size_t errlen)
 {
@@ -253,6 +280,8 @@ static const struct {
 	{ "events", RG_KEY_EVENTS, set_events },
 	{ "state", RG_KEY_STATE, set_state },
 	{ "control", RG_KEY_CONTROL, set_control },
+	{ "max-exemptions", RG_KEY_MAX_EXEMPT, set_max_exemptions },
+	{ "reset", RG_KEY_RESET, set_reset },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -267,6 +296,8 @@ void rg_config_defaults(struct rg_config *c)
 	strcpy(c->events, RG_DEFAULT_EVENTS);
 	strcpy(c->state, RG_DEFAULT_STATE);
 	strcpy(c->control, RG_DEFAULT_CONTROL);
+	c->max_exemptions = RG_DEFAULT_MAX_EXEMPTIONS;
+	c->reset = true;
 	/* A compile-time constant: it parses, or the unit tests say so. */
 	set_ports(c, RG_DEFAULT_PORTS, err, sizeof(err));
 }
@@ -395,6 +426,10 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 		memcpy(base->state, over->state, sizeof(base->state));
 	if (g & RG_KEY_CONTROL)
 		memcpy(base->control, over->control, sizeof(base->control));
+	if (g & RG_KEY_MAX_EXEMPT)
+		base->max_exemptions = over->max_exemptions;
+	if (g & RG_KEY_RESET)
+		base->reset = over->reset;
 	base->given |= g;
 }
 
@@ -402,8 +437,6 @@ int rg_config_validate(const struct rg_config *c, char *err, size_t errlen)
 {
 	if (!c->n_e)
 		return fail(err, errlen, "no expressway-e given (use --expressway-e or 'expressway-e =' in the config file)");
-	if (c->mode == RG_MODE_REMEDIATE)
-		return fail(err, errlen, "mode 'remediate' is not available yet (dry-run only in this version)");
 	return 0;
 }
 

@@ -25,6 +25,8 @@
 #define RG_DEFAULT_CONTROL "/run/reflguard/control.sock"
 #define RG_DEFAULT_PORTS "tcp/7001-7010"
 #define RG_DEFAULT_QUEUE 7003
+#define RG_DEFAULT_MAX_EXEMPTIONS 64
+#define RG_MAX_EXEMPTIONS_LIMIT 65536
 
 enum rg_mode {
 	RG_MODE_DRY_RUN = 0,
@@ -47,6 +49,8 @@ enum rg_config_key {
 	RG_KEY_EVENTS = 1u << 5,
 	RG_KEY_STATE = 1u << 6,
 	RG_KEY_CONTROL = 1u << 7,
+	RG_KEY_MAX_EXEMPT = 1u << 8,
+	RG_KEY_RESET = 1u << 9,
 };
 
 struct rg_config {
@@ -61,6 +65,8 @@ struct rg_config {
 	char events[PATH_MAX];
 	char state[PATH_MAX];
 	char control[PATH_MAX];
+	unsigned int max_exemptions;	/* refuse ("limit") past this many */
+	bool reset;			/* delete translated flows once exempted */
 	unsigned int given;		/* enum rg_config_key bits */
 };
 

@@ -98,6 +98,12 @@ void rg_event_json(const struct rg_event *ev, struct rg_strbuf *out)
 	json_str_or_null(&j, "community_id", has_cid ? cid : NULL);
 	if (ev->with_fix)
 		json_fix(ev, &j);
+	if (ev->element)
+		rg_json_str(&j, "element", ev->element);
+	if (ev->statement)
+		rg_json_str(&j, "statement", ev->statement);
+	if (ev->has_time_to_fix)
+		rg_json_int(&j, "time_to_fix_ms", ev->time_to_fix_ms);
 	rg_json_obj_end(&j);
 	rg_strbuf_add(out, "\n");
 }
@@ -115,6 +121,30 @@ static void human_label(const struct rg_event *ev, struct rg_strbuf *out)
 		rg_strbuf_addf(out, " (%s)", ev->reason);
 }
 
+/* The remediation events read differently from a finding. */
+static bool human_remedy(const struct rg_event *ev, const struct endpoints *ep,
+			 struct rg_strbuf *out)
+{
+	if (!ev->type)
+		return false;
+	if (!strcmp(ev->type, "exempted"))
+		rg_strbuf_addf(out, "exempted: Expressway-C %s keeps its source towards Expressway-E %s (%s)\n",
+			       ep->c, ep->e_internal,
+			       ev->statement ? ev->statement : "");
+	else if (!strcmp(ev->type, "verified") && ev->has_time_to_fix)
+		rg_strbuf_addf(out, "verified: Expressway-E %s now sees Expressway-C as %s, its real address (fixed %lld ms after the first translated SYN)\n",
+			       ep->e_internal, ep->c, ev->time_to_fix_ms);
+	else if (!strcmp(ev->type, "verified"))
+		rg_strbuf_addf(out, "verified: Expressway-E %s now sees Expressway-C as %s, its real address\n",
+			       ep->e_internal, ep->c);
+	else if (!strcmp(ev->type, "reset"))
+		rg_strbuf_addf(out, "reset: deleted the translated connection %s -> %s (E saw %s) so it reconnects untranslated\n",
+			       ep->c, ep->e_public, ep->e_sees);
+	else
+		return false;
+	return true;
+}
+
 void rg_event_human(const struct rg_event *ev, struct rg_strbuf *out)
 {
 	const char *action = ev->action ? ev->action : "none";
@@ -122,6 +152,8 @@ void rg_event_human(const struct rg_event *ev, struct rg_strbuf *out)
 	struct endpoints ep;
 
 	format_endpoints(ev, &ep);
+	if (human_remedy(ev, &ep, out))
+		return;
 	human_label(ev, out);
 	rg_strbuf_addf(out, ": Expressway-C %s -> %s reaches Expressway-E %s",
 		       ep.c, ep.e_public, ep.e_internal);

@@ -14,7 +14,7 @@
  * and as one human log line. Pure: formatting only.
  */
 struct rg_event {
-	const char *type;		/* "flow", "refused", later "exempted", ... */
+	const char *type;		/* flow, refused, exempted, verified, reset */
 	struct timespec ts;		/* CLOCK_REALTIME */
 	uint8_t proto;			/* IPPROTO_TCP / IPPROTO_UDP */
 	struct rg_addr c;		/* Expressway-C, as it sent */
@@ -26,9 +26,13 @@ struct rg_event {
 	struct rg_addr e_sees;		/* the peer Expressway-E saw */
 	uint16_t e_sees_port;
 	bool translated;
-	const char *action;		/* "none", "would-exempt", "refused", ... */
+	const char *action;		/* none, would-exempt, refused, exempted */
 	const char *reason;		/* NULL: JSON null */
 	bool with_fix;			/* add "fix": the nft statements */
+	const char *element;		/* "exempted": the set element */
+	const char *statement;		/* "exempted": the nft statement applied */
+	long long time_to_fix_ms;	/* "verified": when has_time_to_fix */
+	bool has_time_to_fix;
 };
 
 /* Community ID v1 ("1:" + base64 SHA-1), seed 0, of C's original tuple. */

@@ -65,7 +65,34 @@ static void counters_json(struct rg_json *j, const struct rg_counters *c)
 	rg_json_int(j, "queue_user_drops", (int64_t)c->queue_user_drops);
 	rg_json_int(j, "enobufs", (int64_t)c->enobufs);
 	rg_json_int(j, "scan_flows", (int64_t)c->scan_flows);
+	rg_json_int(j, "exempted", (int64_t)c->exempted);
+	rg_json_int(j, "verified", (int64_t)c->verified);
+	rg_json_int(j, "resets", (int64_t)c->resets);
 	rg_json_obj_end(j);
+}
+
+static void exemptions_json(struct rg_json *j, const struct rg_state *st)
+{
+	char c[INET6_ADDRSTRLEN], e[INET6_ADDRSTRLEN];
+	size_t i;
+
+	rg_json_arr_begin(j, "exemptions");
+	for (i = 0; i < st->n; i++) {
+		const struct rg_state_entry *x = &st->v[i];
+
+		rg_addr_format(&x->x.c, c, sizeof(c));
+		rg_addr_format(&x->x.e_internal, e, sizeof(e));
+		rg_json_obj_begin(j, NULL);
+		rg_json_str(j, "c", c);
+		rg_json_str(j, "e_internal", e);
+		rg_json_str(j, "proto", rg_proto_name(x->x.proto));
+		rg_json_int(j, "port", x->x.port);
+		rg_json_str(j, "added", x->added);
+		rg_json_str(j, "why", x->why);
+		rg_json_bool(j, "verified", x->verified);
+		rg_json_obj_end(j);
+	}
+	rg_json_arr_end(j);
 }
 
 void rg_status_json(const struct rg_status *s, const struct timespec *now,
@@ -83,12 +110,30 @@ void rg_status_json(const struct rg_status *s, const struct timespec *now,
 	rg_json_str(&j, "ct_path", s->ct_path);
 	rg_json_int(&j, "queue", s->queue);
 	counters_json(&j, &s->counters);
+	if (s->has_time_to_fix)
+		rg_json_int(&j, "last_time_to_fix_ms", s->last_time_to_fix_ms);
+	if (s->state)
+		exemptions_json(&j, s->state);
 	rg_json_arr_begin(&j, "last_findings");
 	for (i = 0; i < s->n_findings; i++)
 		rg_json_raw(&j, NULL, s->findings[i].event_json);
 	rg_json_arr_end(&j);
 	rg_json_obj_end(&j);
 	rg_strbuf_add(out, "\n");
+}
+
+static void exemptions_text(const struct rg_state *st, struct rg_strbuf *out)
+{
+	char el[RG_EXEMPT_ELEMENT_LEN];
+	size_t i;
+
+	rg_strbuf_addf(out, "exemptions (%zu):\n", st->n);
+	for (i = 0; i < st->n; i++) {
+		rg_exemption_element(&st->v[i].x, el, sizeof(el));
+		rg_strbuf_addf(out, "  %s  added %s, %s; %s\n", el, st->v[i].added,
+			       st->v[i].verified ? "verified" : "not verified yet",
+			       st->v[i].why);
+	}
 }
 
 void rg_status_text(const struct rg_status *s, const struct timespec *now,
@@ -113,6 +158,11 @@ void rg_status_text(const struct rg_status *s, const struct timespec *now,
 		       (unsigned long long)c->queue_drops,
 		       (unsigned long long)c->queue_user_drops,
 		       (unsigned long long)c->enobufs);
+	if (s->has_time_to_fix)
+		rg_strbuf_addf(out, "last time to fix: %lld ms from the first translated SYN\n",
+			       s->last_time_to_fix_ms);
+	if (s->state)
+		exemptions_text(s->state, out);
 	rg_strbuf_addf(out, "last findings (%u Expressway-C):\n", s->n_findings);
 	for (i = 0; i < s->n_findings; i++)
 		rg_strbuf_addf(out, "  %s\n", s->findings[i].event_json);

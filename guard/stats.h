@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "state.h"
 #include "strbuf.h"
 
 /* What the daemon counts and remembers for `reflguard status`. Pure. */
@@ -20,6 +21,9 @@ struct rg_counters {
 	uint64_t queue_user_drops;	/* could not be delivered to us */
 	uint64_t enobufs;
 	uint64_t scan_flows;
+	uint64_t exempted;
+	uint64_t verified;
+	uint64_t resets;
 };
 
 #define RG_MAX_FINDINGS 64
@@ -40,6 +44,9 @@ struct rg_status {
 	struct rg_counters counters;
 	struct rg_finding findings[RG_MAX_FINDINGS];
 	unsigned int n_findings;
+	const struct rg_state *state;	/* remediate: the active exemptions */
+	bool has_time_to_fix;
+	long long last_time_to_fix_ms;
 };
 
 void rg_status_init(struct rg_status *s);

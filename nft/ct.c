@@ -12,21 +12,27 @@
 
 #include "ct_parse.h"
 
-static struct nlmsghdr *ct_request(char *buf, struct rg_nl *nl, int family,
-				   uint16_t flags)
+static struct nlmsghdr *ct_msg(char *buf, struct rg_nl *nl, uint16_t type,
+			       int family, uint16_t flags)
 {
 	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
 
 	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_type = (uint16_t)((NFNL_SUBSYS_CTNETLINK << 8) | type);
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = rg_nl_next_seq(nl);
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
 	nfg->nfgen_family = (uint8_t)family;
 	nfg->version = NFNETLINK_V0;
 	return nlh;
+}
+
+static struct nlmsghdr *ct_request(char *buf, struct rg_nl *nl, int family,
+				   uint16_t flags)
+{
+	return ct_msg(buf, nl, IPCTNL_MSG_CT_GET, family, flags);
 }
 
 struct dump_ctx {
@@ -60,13 +66,13 @@ int rg_ct_dump(struct rg_nl *nl, rg_ct_flow_fn fn, void *data,
 	return ret;
 }
 
-static void put_tuple(struct nlmsghdr *nlh, int family, uint8_t proto,
-		      const struct rg_tuple *t)
+static void put_tuple(struct nlmsghdr *nlh, uint16_t which, int family,
+		      uint8_t proto, const struct rg_tuple *t)
 {
 	struct nlattr *tuple, *ip, *pr;
 	size_t alen = family == AF_INET ? 4 : 16;
 
-	tuple = mnl_attr_nest_start(nlh, CTA_TUPLE_REPLY);
+	tuple = mnl_attr_nest_start(nlh, which);
 	ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
 	mnl_attr_put(nlh, family == AF_INET ? CTA_IP_V4_SRC : CTA_IP_V6_SRC,
 		     alen, t->src.u.bytes);
@@ -102,7 +108,7 @@ int rg_ct_get_by_reply(struct rg_nl *nl, int family, uint8_t proto,
 	struct get_ctx ctx = { out, false };
 	struct nlmsghdr *nlh = ct_request(buf, nl, family, NLM_F_ACK);
 
-	put_tuple(nlh, family, proto, reply);
+	put_tuple(nlh, CTA_TUPLE_REPLY, family, proto, reply);
 	if (rg_nl_talk(nl, nlh, get_cb, &ctx) < 0)
 		return -1;
 	if (!ctx.found) {
@@ -110,4 +116,14 @@ int rg_ct_get_by_reply(struct rg_nl *nl, int family, uint8_t proto,
 		return -1;
 	}
 	return 0;
+}
+
+int rg_ct_delete(struct rg_nl *nl, const struct rg_flow *f)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = ct_msg(buf, nl, IPCTNL_MSG_CT_DELETE, f->family,
+				      NLM_F_ACK);
+
+	put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
+	return rg_nl_talk(nl, nlh, NULL, NULL);
 }

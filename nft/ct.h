@@ -24,4 +24,11 @@ int rg_ct_dump(struct rg_nl *nl, rg_ct_flow_fn fn, void *data,
 int rg_ct_get_by_reply(struct rg_nl *nl, int family, uint8_t proto,
 		       const struct rg_tuple *reply, struct rg_flow *out);
 
+/*
+ * Deletes an entry by its original tuple, so the endpoints' next packet
+ * starts a new connection that meets the current ruleset. -1 with errno
+ * ENOENT when it is already gone.
+ */
+int rg_ct_delete(struct rg_nl *nl, const struct rg_flow *f);
+
 #endif

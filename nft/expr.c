@@ -173,3 +173,30 @@ struct nftnl_rule *rg_rule_new(int family, const char *table,
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	return r;
 }
+
+int rg_expr_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset,
+		    uint32_t len, uint32_t dreg)
+{
+	struct nftnl_expr *e = expr_new(r, "payload");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, dreg);
+	return 0;
+}
+
+int rg_expr_lookup(struct nftnl_rule *r, uint32_t sreg, const char *set,
+		   uint32_t set_id)
+{
+	struct nftnl_expr *e = expr_new(r, "lookup");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, sreg);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
+	return 0;
+}

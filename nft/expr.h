@@ -21,6 +21,12 @@ int rg_expr_ct_dir(struct nftnl_rule *r, uint32_t key, uint8_t dir,
 int rg_expr_range(struct nftnl_rule *r, uint32_t sreg, const void *from,
 		  const void *to, uint32_t len);
 int rg_expr_counter(struct nftnl_rule *r);
+/* Loads len bytes at offset of a header (NFT_PAYLOAD_*_HEADER). */
+int rg_expr_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset,
+		    uint32_t len, uint32_t dreg);
+/* Matches when the key starting at sreg is in the named set. */
+int rg_expr_lookup(struct nftnl_rule *r, uint32_t sreg, const char *set,
+		   uint32_t set_id);
 int rg_expr_cmp(struct nftnl_rule *r, uint32_t sreg, uint32_t op,
 		const void *data, uint32_t len);
 /* dreg = sreg & mask, the way nft compiles "ct state new". */

@@ -169,7 +169,7 @@ bad_run "300.1.1.1" --expressway-e 300.1.1.1
 bad_run "/33" --expressway-e 64.100.0.10 --expressway-c 10.0.0.0/33
 bad_run "70000" --expressway-e 64.100.0.10 --ports tcp/70000
 bad_run "fast" --expressway-e 64.100.0.10 --mode fast
-bad_run "remediate" --expressway-e 64.100.0.10 --mode remediate
+bad_run "max-exemptions" --expressway-e 64.100.0.10 --max-exemptions 0
 bad_run "bad.conf:2" -c "$RG_TMP/bad.conf"
 bad_run "expressway-e" -c "$RG_TMP/noe.conf"
 bad_run "--bogus" --expressway-e 64.100.0.10 --bogus

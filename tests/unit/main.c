@@ -21,6 +21,8 @@ int unit_add_suite(const char *name, const struct unit_test *tests)
 static int (*const registrars[])(void) = {
 	register_observe_rule_tests,
 	register_packet_flow_tests,
+	register_exemption_tests,
+	register_state_tests,
 	register_strbuf_tests,
 	register_json_tests,
 	register_cli_tests,
@@ -32,6 +34,11 @@ static int (*const registrars[])(void) = {
 	register_event_tests,
 	register_json_read_tests,
 	register_report_tests,
+	register_classify_tests,
+	register_ct_parse_tests,
+	register_pkt_parse_tests,
+	register_stats_tests,
+	register_finding_tests,
 };
 
 int main(int argc, char *argv[])

@@ -478,8 +478,26 @@ static void test_validate(void)
 	CU_ASSERT_EQUAL(rg_config_validate(&c, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(err, "");
 	set_ok(&c, "mode", "remediate");
-	CU_ASSERT_EQUAL(rg_config_validate(&c, err, sizeof(err)), -1);
-	CU_ASSERT_STRING_EQUAL(err, "mode 'remediate' is not available yet (dry-run only in this version)");
+	CU_ASSERT_EQUAL(rg_config_validate(&c, err, sizeof(err)), 0);
+}
+
+static void test_remediation_keys(void)
+{
+	struct rg_config c;
+
+	rg_config_defaults(&c);
+	CU_ASSERT_EQUAL(c.max_exemptions, 64);
+	CU_ASSERT_TRUE(c.reset);
+	set_ok(&c, "max-exemptions", "2");
+	CU_ASSERT_EQUAL(c.max_exemptions, 2);
+	set_ok(&c, "reset", "no");
+	CU_ASSERT_FALSE(c.reset);
+	set_ok(&c, "reset", "yes");
+	CU_ASSERT_TRUE(c.reset);
+	set_fails("max-exemptions", "0", "invalid number '0' for max-exemptions (1 to 65536)");
+	set_fails("max-exemptions", "65537", "invalid number '65537' for max-exemptions (1 to 65536)");
+	set_fails("max-exemptions", "-1", "invalid number '-1' for max-exemptions (1 to 65536)");
+	set_fails("reset", "maybe", "invalid value 'maybe' for reset (yes or no)");
 }
 
 static void test_mode_name(void)
@@ -507,7 +525,8 @@ static const struct unit_test tests[] = {
 	{ "file errors name FILE:LINE and change nothing", test_parse_errors },
 	{ "merge replaces what was given, lists whole", test_merge },
 	{ "merge of nothing changes nothing", test_merge_nothing_given },
-	{ "validate: expressway-e required, remediate refused", test_validate },
+	{ "validate: expressway-e required", test_validate },
+	{ "max-exemptions and reset", test_remediation_keys },
 	{ "mode names", test_mode_name },
 	{ NULL, NULL }
 };

@@ -16,8 +16,15 @@ int register_community_id_tests(void);
 int register_event_tests(void);
 int register_json_read_tests(void);
 int register_report_tests(void);
+int register_classify_tests(void);
+int register_ct_parse_tests(void);
+int register_pkt_parse_tests(void);
+int register_stats_tests(void);
+int register_finding_tests(void);
 int register_observe_rule_tests(void);
 int register_packet_flow_tests(void);
+int register_exemption_tests(void);
+int register_state_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* One flow: classified, reported, and in remediate mode fixed. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "classify.h"
+#include "ct.h"
+#include "daemon_int.h"
+#include "event.h"
+#include "finding.h"
+#include "packet_flow.h"
+#include "route.h"
+
+#include <linux/netfilter.h>
+
+/*
+ * A flow already reported: a retransmitted SYN is queued again. The
+ * conntrack id alone is not enough: the kernel derives it from the entry's
+ * address and original tuple, so a reconnection from the same source port
+ * can reuse both; its reply tuple tells it apart.
+ */
+static bool seen_recently(struct daemon *d, const struct rg_flow *f)
+{
+	struct recent *r;
+	unsigned int i;
+
+	if (!f->has_id)
+		return false;
+	for (i = 0; i < RECENT_IDS; i++) {
+		r = &d->recent[i];
+		if (r->id == f->id && r->reply.dport == f->reply.dport &&
+		    r->reply.sport == f->reply.sport &&
+		    rg_addr_equal(&r->reply.dst, &f->reply.dst) &&
+		    rg_addr_equal(&r->reply.src, &f->reply.src))
+			return true;
+	}
+	r = &d->recent[d->recent_pos++ % RECENT_IDS];
+	r->id = f->id;
+	r->reply = f->reply;
+	return false;
+}
+
+static void segments(struct daemon *d, const struct rg_flow *f,
+		     struct rg_segments *seg)
+{
+	seg->known = rg_route_oif(&d->rt, &f->orig.src, &seg->c_oif) == 0 &&
+		     rg_route_oif(&d->rt, &f->reply.src, &seg->e_oif) == 0;
+}
+
+void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
+{
+	struct rg_strbuf line;
+
+	rg_strbuf_init(&line);
+	rg_event_json(ev, &line);
+	if (!rg_strbuf_failed(&line)) {
+		fputs(rg_strbuf_str(&line), d->events);
+		fflush(d->events);
+		/* Status keeps the object without its newline. */
+		line.data[line.len - 1] = '\0';
+		rg_status_remember(&d->status, &ev->c, rg_strbuf_str(&line));
+	}
+	rg_strbuf_reset(&line);
+	rg_event_human(ev, &line);
+	fputs(rg_strbuf_str(&line), stderr);
+	rg_strbuf_free(&line);
+}
+
+static void count(struct daemon *d, const struct rg_class *cl)
+{
+	d->status.counters.flows_classified++;
+	if (cl->translated)
+		d->status.counters.translated_found++;
+	if (cl->action == RG_ACTION_REFUSED)
+		d->status.counters.refused++;
+}
+
+/*
+ * Classifies one flow and reports it (and in remediate mode fixes it).
+ * from_scan: a flow that predates us, reported only when translated.
+ * Returns true when the queued packet should be dropped.
+ */
+static bool handle_flow(struct daemon *d, const struct rg_flow *f,
+			bool from_scan)
+{
+	struct rg_segments seg = { 0 };
+	const struct rg_expressway_e *e;
+	struct rg_class cl;
+	struct rg_event ev;
+	struct timespec now;
+
+	if (!rg_classify_watched(d->cfg, f, &e))
+		return false;
+	segments(d, f, &seg);
+	if (!rg_classify(d->cfg, f, &seg, &cl))
+		return false;
+	if ((from_scan && !cl.translated) || seen_recently(d, f))
+		return false;
+	count(d, &cl);
+	if (d->cfg->mode == RG_MODE_REMEDIATE)
+		return rg_daemon_remedy(d, f, &cl, !from_scan);
+	clock_gettime(CLOCK_REALTIME, &now);
+	rg_finding_event(f, &cl, &now, &ev);
+	rg_daemon_event(d, &ev);
+	return false;
+}
+
+void rg_daemon_on_packet(struct rg_queue *q, const struct rg_packet *p,
+			 void *data)
+{
+	struct daemon *d = data;
+	enum rg_packet_flow pf;
+	struct rg_tuple reply;
+	struct rg_flow f;
+	uint8_t proto;
+	bool drop;
+
+	d->status.counters.packets_queued++;
+	pf = rg_packet_flow(p->ct, p->ct_len, p->payload, p->len, &f, &proto,
+			    &reply);
+	if (pf == RG_PF_COMPLETE) {
+		/* With NFQA_CT the entry is in hand: a flow being exempted can
+		 * still lose this first SYN, before its NAT binding is
+		 * confirmed, and its retransmission goes out untranslated. */
+		drop = handle_flow(d, &f, false);
+		rg_queue_verdict(q, p->id, drop ? NF_DROP : NF_ACCEPT);
+		return;
+	}
+	/* Accept first: without NFQA_CT the entry is only confirmed, and so
+	 * only found, once the packet moves on. */
+	rg_queue_verdict(q, p->id, NF_ACCEPT);
+	if (pf == RG_PF_UNPARSED) {
+		d->status.counters.packets_unparsed++;
+		return;
+	}
+	if (rg_ct_get_by_reply(&d->ct, reply.src.family, proto, &reply, &f) < 0) {
+		d->status.counters.lookup_failures++;
+		return;
+	}
+	handle_flow(d, &f, false);
+}
+
+static int scan_cb(const struct rg_flow *f, void *data)
+{
+	struct daemon *d = data;
+
+	d->status.counters.scan_flows++;
+	handle_flow(d, f, true);
+	return 0;
+}
+
+/* Flows that predate the daemon: one conntrack dump. */
+void rg_daemon_scan(struct daemon *d)
+{
+	if (rg_ct_dump(&d->ct, scan_cb, d, NULL) < 0)
+		rg_log("start-up conntrack scan failed: %s", strerror(errno));
+}
+
+void rg_daemon_drain(struct daemon *d)
+{
+	int n;
+
+	do {
+		n = rg_queue_receive(&d->queue, rg_daemon_on_packet, d);
+		if (n < 0 && errno == ENOBUFS) {
+			/* Fail-open let those packets through; count them. */
+			d->status.counters.enobufs++;
+			n = 1;
+		}
+	} while (n > 0);
+}
+

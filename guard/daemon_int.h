@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_DAEMON_INT_H
+#define RG_DAEMON_INT_H
+
+/* The daemon's parts share this; nothing outside guard/daemon*.c does. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "caps.h"
+#include "classify.h"
+#include "config.h"
+#include "event.h"
+#include "exemption.h"
+#include "flow.h"
+#include "nlsock.h"
+#include "queue.h"
+#include "state.h"
+#include "stats.h"
+
+#define RECENT_IDS 256
+#define MAX_CLIENTS 8
+#define MAX_PENDING 64
+
+struct client {
+	int fd;
+	char req[128];
+	size_t len;
+};
+
+/* An exemption waiting for its first clean connection. */
+struct pending {
+	struct rg_exemption x;
+	struct timespec since;		/* CLOCK_MONOTONIC of the translated SYN */
+};
+
+struct daemon {
+	const struct rg_config *cfg;
+	struct rg_caps caps;
+	enum rg_queue_path qpath;
+	enum rg_ct_path ctpath;
+	struct rg_nl nft, ct, rt;
+	struct rg_queue queue;
+	bool observing;
+	int epfd, sigfd, ctlfd;
+	FILE *events;
+	struct rg_status status;
+	struct rg_state state;
+	struct pending pending[MAX_PENDING];
+	unsigned int n_pending;
+	struct recent {
+		uint32_t id;
+		struct rg_tuple reply;
+	} recent[RECENT_IDS];
+	unsigned int recent_pos;
+	struct client clients[MAX_CLIENTS];
+	bool stop;
+};
+
+void rg_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* daemon_flow.c: one flow, from classification to events and fixes. */
+void rg_daemon_on_packet(struct rg_queue *q, const struct rg_packet *p,
+			 void *data);
+void rg_daemon_drain(struct daemon *d);
+void rg_daemon_scan(struct daemon *d);
+/* Writes an event to the events file, stderr and status. */
+void rg_daemon_event(struct daemon *d, const struct rg_event *ev);
+
+/* daemon_remedy.c: exemptions in the kernel and the state file. */
+int rg_daemon_load_state(struct daemon *d, bool reset_state);
+int rg_daemon_restore(struct daemon *d);
+/*
+ * Decides and applies remediation for one classified flow. Returns true
+ * when the packet that showed it should be dropped (the NFQA_CT rescue).
+ */
+bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
+		      const struct rg_class *cl, bool from_queue);
+int rg_daemon_reload_state(struct daemon *d);
+
+/* daemon_ctl.c: the control socket's clients. */
+void rg_daemon_accept(struct daemon *d);
+void rg_daemon_client(struct daemon *d, struct client *c);
+
+#endif

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Remediate mode: exemptions installed in the kernel and kept in the state
+ * file, always in that order, so the file never claims an exemption the
+ * kernel refused.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ct.h"
+#include "daemon_int.h"
+#include "exempt.h"
+#include "finding.h"
+#include "remedy.h"
+#include "state_file.h"
+
+int rg_daemon_load_state(struct daemon *d, bool reset_state)
+{
+	char err[RG_ERR_LEN], aside[PATH_MAX + 64];
+
+	if (rg_state_load(d->cfg->state, &d->state, err, sizeof(err)) == 0)
+		return 0;
+	if (!reset_state) {
+		rg_log("%s (nothing was changed; fix the file or start with --reset-state)",
+		       err);
+		return -1;
+	}
+	if (rg_state_set_aside(d->cfg->state, aside, sizeof(aside)) < 0) {
+		rg_log("%s; and it cannot be kept aside: %s", err, strerror(errno));
+		return -1;
+	}
+	rg_log("%s; kept aside as %s, starting with no exemption", err, aside);
+	return 0;
+}
+
+/* The exemptions as an array, the way rg_exempt_sync() takes them. */
+static int sync_kernel(struct daemon *d)
+{
+	struct rg_exemption *xs = calloc(d->state.n ? d->state.n : 1, sizeof(*xs));
+	size_t i;
+	int ret;
+
+	if (!xs)
+		return -1;
+	for (i = 0; i < d->state.n; i++)
+		xs[i] = d->state.v[i].x;
+	ret = rg_exempt_sync(&d->nft, xs, d->state.n);
+	free(xs);
+	return ret;
+}
+
+int rg_daemon_restore(struct daemon *d)
+{
+	if (sync_kernel(d) < 0) {
+		rg_log("cannot restore the %zu exemptions of %s: %s", d->state.n,
+		       d->cfg->state, strerror(errno));
+		return -1;
+	}
+	if (d->state.n)
+		rg_log("restored %zu exemptions from %s", d->state.n, d->cfg->state);
+	return 0;
+}
+
+int rg_daemon_reload_state(struct daemon *d)
+{
+	struct rg_state fresh;
+	char err[RG_ERR_LEN];
+
+	rg_state_init(&fresh);
+	if (rg_state_load(d->cfg->state, &fresh, err, sizeof(err)) < 0) {
+		rg_log("state not reloaded: %s", err);
+		return -1;
+	}
+	rg_state_free(&d->state);
+	d->state = fresh;
+	return 0;
+}
+
+static void save(struct daemon *d)
+{
+	/* The kernel holds the truth; a failed write is retried at the next
+	 * change and reported now. */
+	if (rg_state_save(d->cfg->state, &d->state) < 0)
+		rg_log("cannot write the state file %s: %s", d->cfg->state,
+		       strerror(errno));
+}
+
+static void now_ts(char *buf, size_t len)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rg_format_ts(&ts, buf, len);
+}
+
+static void base_event(const struct rg_flow *f, const struct rg_class *cl,
+		       struct rg_event *ev)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	rg_finding_event(f, cl, &now, ev);
+}
+
+static void pending_add(struct daemon *d, const struct rg_exemption *x)
+{
+	struct pending *p;
+
+	if (d->n_pending == MAX_PENDING)
+		memmove(&d->pending[0], &d->pending[1],
+			--d->n_pending * sizeof(d->pending[0]));
+	p = &d->pending[d->n_pending++];
+	p->x = *x;
+	clock_gettime(CLOCK_MONOTONIC, &p->since);
+}
+
+/* Milliseconds since the exemption's translated SYN; -1 if not known. */
+static long long pending_take(struct daemon *d, const struct rg_exemption *x)
+{
+	struct timespec now;
+	unsigned int i;
+	long long ms;
+
+	for (i = 0; i < d->n_pending; i++) {
+		if (!rg_exemption_equal(&d->pending[i].x, x))
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (now.tv_sec - d->pending[i].since.tv_sec) * 1000LL +
+		     (now.tv_nsec - d->pending[i].since.tv_nsec) / 1000000;
+		memmove(&d->pending[i], &d->pending[i + 1],
+			(d->n_pending - i - 1) * sizeof(d->pending[0]));
+		d->n_pending--;
+		return ms;
+	}
+	return -1;
+}
+
+static int install(struct daemon *d, const struct rg_exemption *x,
+		   const struct rg_event *ev)
+{
+	struct rg_state_entry e;
+	char c[RG_ENDPOINT_STRLEN], sees[RG_ENDPOINT_STRLEN];
+
+	if (rg_exempt_change(&d->nft, x, true) < 0)
+		return -1;
+	memset(&e, 0, sizeof(e));
+	e.x = *x;
+	now_ts(e.added, sizeof(e.added));
+	rg_endpoint_format(&ev->c, ev->c_port, c, sizeof(c));
+	rg_endpoint_format(&ev->e_sees, ev->e_sees_port, sees, sizeof(sees));
+	snprintf(e.why, sizeof(e.why), "%s seen by Expressway-E as %s", c, sees);
+	if (rg_state_put(&d->state, &e) < 0)
+		return -1;
+	save(d);
+	return 0;
+}
+
+static void reset_flow(struct daemon *d, const struct rg_flow *f,
+		       const struct rg_class *cl)
+{
+	struct rg_event ev;
+
+	if (rg_ct_delete(&d->ct, f) < 0 && errno != ENOENT) {
+		rg_log("cannot delete the translated connection's conntrack entry: %s",
+		       strerror(errno));
+		return;
+	}
+	base_event(f, cl, &ev);
+	ev.type = "reset";
+	ev.action = "reset";
+	ev.with_fix = false;
+	d->status.counters.resets++;
+	rg_daemon_event(d, &ev);
+}
+
+/* Returns whether the queued packet should be dropped. */
+static bool exempt(struct daemon *d, const struct rg_flow *f,
+		   const struct rg_class *cl, const struct rg_exemption *x,
+		   bool from_queue)
+{
+	char element[RG_EXEMPT_ELEMENT_LEN], stmt[RG_EXEMPT_STATEMENT_LEN];
+	struct rg_event ev;
+
+	base_event(f, cl, &ev);
+	if (install(d, x, &ev) < 0) {
+		rg_log("cannot install the exemption: %s", strerror(errno));
+		rg_daemon_event(d, &ev);	/* still a would-exempt finding */
+		return false;
+	}
+	ev.action = "exempted";
+	ev.with_fix = false;
+	rg_daemon_event(d, &ev);
+	rg_exemption_element(x, element, sizeof(element));
+	rg_exemption_statement(x, stmt, sizeof(stmt));
+	ev.type = "exempted";
+	ev.element = element;
+	ev.statement = stmt;
+	rg_daemon_event(d, &ev);
+	d->status.counters.exempted++;
+	pending_add(d, x);
+	if (from_queue)
+		return d->ctpath == RG_CT_ATTACHED;
+	if (d->cfg->reset)
+		reset_flow(d, f, cl);
+	return false;
+}
+
+static void verify(struct daemon *d, const struct rg_flow *f,
+		   const struct rg_class *cl, const struct rg_exemption *x)
+{
+	struct rg_state_entry *e = rg_state_find(&d->state, x);
+	long long ms = pending_take(d, x);
+	struct rg_event ev;
+
+	base_event(f, cl, &ev);
+	rg_daemon_event(d, &ev);
+	if (e) {
+		e->verified = true;
+		save(d);
+	}
+	ev.type = "verified";
+	ev.action = "exempted";
+	if (ms >= 0) {
+		ev.has_time_to_fix = true;
+		ev.time_to_fix_ms = ms;
+		d->status.has_time_to_fix = true;
+		d->status.last_time_to_fix_ms = ms;
+	}
+	d->status.counters.verified++;
+	rg_daemon_event(d, &ev);
+}
+
+static void ineffective(struct daemon *d, const struct rg_flow *f,
+			const struct rg_class *cl, const struct rg_exemption *x)
+{
+	struct rg_event ev;
+
+	if (rg_exempt_change(&d->nft, x, false) < 0 && errno != ENOENT)
+		rg_log("cannot remove the ineffective exemption: %s", strerror(errno));
+	rg_state_del(&d->state, x);
+	pending_take(d, x);
+	save(d);
+	base_event(f, cl, &ev);
+	ev.type = "refused";
+	ev.action = "refused";
+	ev.reason = "exemption-ineffective";
+	ev.with_fix = false;
+	d->status.counters.refused++;
+	rg_daemon_event(d, &ev);
+}
+
+static void refuse_limit(struct daemon *d, const struct rg_flow *f,
+			 const struct rg_class *cl)
+{
+	struct rg_event ev;
+
+	base_event(f, cl, &ev);
+	ev.type = "refused";
+	ev.action = "refused";
+	ev.reason = "limit";
+	ev.with_fix = false;
+	d->status.counters.refused++;
+	rg_daemon_event(d, &ev);
+}
+
+bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
+		      const struct rg_class *cl, bool from_queue)
+{
+	struct rg_exemption x;
+	struct rg_event ev;
+
+	rg_remedy_exemption(f, &x);
+	switch (rg_remedy_decide(cl, rg_state_find(&d->state, &x), d->state.n,
+				 d->cfg->max_exemptions)) {
+	case RG_REMEDY_EXEMPT:
+		return exempt(d, f, cl, &x, from_queue);
+	case RG_REMEDY_VERIFY:
+		verify(d, f, cl, &x);
+		break;
+	case RG_REMEDY_INEFFECTIVE:
+		ineffective(d, f, cl, &x);
+		break;
+	case RG_REMEDY_LIMIT:
+		refuse_limit(d, f, cl);
+		break;
+	default:
+		base_event(f, cl, &ev);
+		rg_daemon_event(d, &ev);
+	}
+	return false;
+}

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "state.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "json.h"
+#include "json_read.h"
+
+#define HEADER "{\"version\":1,\"exemptions\":["
+#define FOOTER "]}"
+#define MSG_LEN 512
+
+void rg_state_init(struct rg_state *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void rg_state_free(struct rg_state *s)
+{
+	free(s->v);
+	rg_state_init(s);
+}
+
+void rg_state_clear(struct rg_state *s)
+{
+	s->n = 0;
+}
+
+/* s->n when x is not there. */
+static size_t index_of(const struct rg_state *s, const struct rg_exemption *x)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (rg_exemption_equal(&s->v[i].x, x))
+			break;
+	return i;
+}
+
+struct rg_state_entry *rg_state_find(const struct rg_state *s,
+				     const struct rg_exemption *x)
+{
+	size_t i = index_of(s, x);
+
+	return i < s->n ? &s->v[i] : NULL;
+}
+
+static int grow(struct rg_state *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 8;
+	struct rg_state_entry *v;
+
+	if (cap > SIZE_MAX / sizeof(*v)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	v = realloc(s->v, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	s->v = v;
+	s->cap = cap;
+	return 0;
+}
+
+int rg_state_put(struct rg_state *s, const struct rg_state_entry *e)
+{
+	struct rg_state_entry *slot = rg_state_find(s, &e->x);
+
+	if (!slot) {
+		if (s->n == s->cap && grow(s))
+			return -1;
+		slot = &s->v[s->n++];
+	}
+	*slot = *e;
+	/* The serializer reads these as C strings: never past the struct. */
+	slot->added[sizeof(slot->added) - 1] = '\0';
+	slot->why[sizeof(slot->why) - 1] = '\0';
+	return 0;
+}
+
+int rg_state_del(struct rg_state *s, const struct rg_exemption *x)
+{
+	size_t i = index_of(s, x);
+
+	if (i == s->n) {
+		errno = ENOENT;
+		return -1;
+	}
+	/* Keeps the order, so the file changes only where an entry went. */
+	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
+	s->n--;
+	return 0;
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at p (RFC 3629), or 0: the
+ * same rules as the reader in json_read.c, which refuses anything else.
+ */
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (avail < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * Copies src with every byte of invalid UTF-8 turned into '?': a file
+ * written with one would be refused at the next start, and its
+ * exemptions lost with it.
+ */
+static void clean_text(const char *src, char out[RG_STATE_WHY_LEN])
+{
+	const unsigned char *p = (const unsigned char *)src;
+	size_t n = strnlen(src, RG_STATE_WHY_LEN - 1), i = 0, k;
+
+	while (i < n) {
+		k = utf8_seq(p + i, n - i);
+		if (!k) {
+			out[i++] = '?';
+			continue;
+		}
+		memcpy(out + i, p + i, k);
+		i += k;
+	}
+	out[n] = '\0';
+}
+
+static void entry_json(const struct rg_state_entry *e, struct rg_strbuf *out)
+{
+	char c[INET6_ADDRSTRLEN], ei[INET6_ADDRSTRLEN];
+	char added[RG_STATE_WHY_LEN], why[RG_STATE_WHY_LEN];
+	struct rg_json j;
+
+	rg_addr_format(&e->x.c, c, sizeof(c));
+	rg_addr_format(&e->x.e_internal, ei, sizeof(ei));
+	clean_text(e->added, added);
+	clean_text(e->why, why);
+	rg_json_init(&j, out);
+	rg_json_obj_begin(&j, NULL);
+	rg_json_str(&j, "c", c);
+	rg_json_str(&j, "e_internal", ei);
+	rg_json_str(&j, "proto", rg_proto_name(e->x.proto));
+	rg_json_int(&j, "port", e->x.port);
+	rg_json_str(&j, "added", added);
+	rg_json_str(&j, "why", why);
+	rg_json_bool(&j, "verified", e->verified);
+	rg_json_obj_end(&j);
+}
+
+void rg_state_serialize(const struct rg_state *s, struct rg_strbuf *out)
+{
+	size_t i;
+
+	rg_strbuf_add(out, HEADER "\n");
+	for (i = 0; i < s->n; i++) {
+		entry_json(&s->v[i], out);
+		rg_strbuf_add(out, i + 1 < s->n ? ",\n" : "\n");
+	}
+	rg_strbuf_add(out, FOOTER "\n");
+}
+
+/* Parsing: one line at a time, so that every error has a line number. */
+
+enum where { IN_HEADER, IN_BODY, AFTER_FOOTER };
+
+struct parser {
+	const char *file;
+	struct rg_state *s;
+	char *err;
+	size_t errlen;
+	enum where where;
+	unsigned int line;
+	unsigned int obj_line;	/* the last exemption's line, 0 before one */
+	bool comma;		/* that line ended in ',' */
+};
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int fail_at(const struct parser *p, unsigned int line,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail_at(const struct parser *p, unsigned int line,
+		   const char *fmt, ...)
+{
+	char msg[MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return fail(p->err, p->errlen, "%s:%u: %s", p->file, line, msg);
+}
+
+/* How much of a long bad token a message quotes. */
+static int shown(size_t n)
+{
+	return n > 64 ? 64 : (int)n;
+}
+
+static int get_str(const struct rg_jdoc *d, const char *key, const char **out,
+		   char *msg, size_t len)
+{
+	const struct rg_jdoc_field *f = rg_jdoc_get(d, key);
+
+	if (!f)
+		return fail(msg, len, "missing field '%s'", key);
+	if (f->type != RG_JDOC_STRING)
+		return fail(msg, len, "field '%s' is not a string", key);
+	*out = f->str;
+	return 0;
+}
+
+static int get_addr(const struct rg_jdoc *d, const char *key,
+		    struct rg_addr *a, char *msg, size_t len)
+{
+	const char *v = NULL;
+
+	if (get_str(d, key, &v, msg, len))
+		return -1;
+	if (rg_addr_parse(v, a))
+		return fail(msg, len, "invalid address '%s' for %s", v, key);
+	return 0;
+}
+
+/* Refused rather than cut: a shortened value would be written back so. */
+static int get_text(const struct rg_jdoc *d, const char *key, char *dst,
+		    size_t size, char *msg, size_t len)
+{
+	const char *v = NULL;
+	size_t n;
+
+	if (get_str(d, key, &v, msg, len))
+		return -1;
+	n = strlen(v);
+	if (n >= size)
+		return fail(msg, len, "field '%s' is too long (at most %zu bytes)",
+			    key, size - 1);
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+static int get_proto(const struct rg_jdoc *d, uint8_t *proto, char *msg,
+		     size_t len)
+{
+	const char *v = NULL;
+
+	if (get_str(d, "proto", &v, msg, len))
+		return -1;
+	if (!strcmp(v, rg_proto_name(IPPROTO_TCP)))
+		*proto = IPPROTO_TCP;
+	else if (!strcmp(v, rg_proto_name(IPPROTO_UDP)))
+		*proto = IPPROTO_UDP;
+	else
+		return fail(msg, len, "invalid proto '%s' (tcp or udp)", v);
+	return 0;
+}
+
+/* The reader has checked the JSON number grammar; this wants 1..65535. */
+static int get_port(const struct rg_jdoc *d, uint16_t *port, char *msg,
+		    size_t len)
+{
+	const struct rg_jdoc_field *f = rg_jdoc_get(d, "port");
+	unsigned long v = 0;
+	size_t n;
+
+	if (!f)
+		return fail(msg, len, "missing field 'port'");
+	if (f->type != RG_JDOC_NUMBER)
+		return fail(msg, len, "field 'port' is not a number");
+	n = strlen(f->str);
+	if (n && n <= 5 && strspn(f->str, "0123456789") == n)
+		v = strtoul(f->str, NULL, 10);
+	if (!v || v > 65535)
+		return fail(msg, len, "invalid port '%s' (1 to 65535)", f->str);
+	*port = (uint16_t)v;
+	return 0;
+}
+
+static int get_verified(const struct rg_jdoc *d, bool *out, char *msg,
+			size_t len)
+{
+	if (!rg_jdoc_get(d, "verified"))
+		return fail(msg, len, "missing field 'verified'");
+	if (rg_jdoc_bool(d, "verified", out))
+		return fail(msg, len, "field 'verified' is not true or false");
+	return 0;
+}
+
+/* A field this version does not know could hold a meaning it would drop. */
+static int no_unknown(const struct rg_jdoc *d, char *msg, size_t len)
+{
+	static const char *const known[] = { "c", "e_internal", "proto",
+		"port", "added", "why", "verified" };
+	size_t i, k;
+
+	for (i = 0; i < d->n; i++) {
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (!strcmp(d->f[i].key, known[k]))
+				break;
+		if (k == sizeof(known) / sizeof(known[0]))
+			return fail(msg, len, "unknown field '%s'", d->f[i].key);
+	}
+	return 0;
+}
+
+static int entry_from(const struct rg_jdoc *d, struct rg_state_entry *e,
+		      char *msg, size_t len)
+{
+	memset(e, 0, sizeof(*e));
+	if (get_addr(d, "c", &e->x.c, msg, len) ||
+	    get_addr(d, "e_internal", &e->x.e_internal, msg, len))
+		return -1;
+	if (e->x.c.family != e->x.e_internal.family)
+		return fail(msg, len, "c and e_internal are of different families");
+	if (get_proto(d, &e->x.proto, msg, len) ||
+	    get_port(d, &e->x.port, msg, len) ||
+	    get_text(d, "added", e->added, sizeof(e->added), msg, len) ||
+	    get_text(d, "why", e->why, sizeof(e->why), msg, len) ||
+	    get_verified(d, &e->verified, msg, len))
+		return -1;
+	return no_unknown(d, msg, len);
+}
+
+static int object(struct parser *p, const char *s, size_t n)
+{
+	char msg[MSG_LEN], el[RG_EXEMPT_ELEMENT_LEN];
+	struct rg_state_entry e;
+	struct rg_jdoc d;
+
+	if (rg_jdoc_parse(&d, s, n))
+		return fail_at(p, p->line, "malformed JSON");
+	if (entry_from(&d, &e, msg, sizeof(msg)))
+		return fail_at(p, p->line, "%s", msg);
+	if (rg_state_find(p->s, &e.x)) {
+		rg_exemption_element(&e.x, el, sizeof(el));
+		return fail_at(p, p->line, "duplicate exemption %s", el);
+	}
+	if (rg_state_put(p->s, &e))
+		return fail_at(p, p->line, "out of memory");
+	return 0;
+}
+
+static int header(struct parser *p, const char *s, size_t n)
+{
+	static const char pre[] = "{\"version\":", post[] = ",\"exemptions\":[";
+	const size_t npre = sizeof(pre) - 1, npost = sizeof(post) - 1;
+	size_t d = 0;
+
+	if (n < npre || memcmp(s, pre, npre))
+		goto bad;
+	s += npre;
+	n -= npre;
+	while (d < n && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (!d || n - d != npost || memcmp(s + d, post, npost))
+		goto bad;
+	if (d != 1 || s[0] != '1')
+		return fail_at(p, p->line, "unsupported version %.*s",
+			       shown(d), s);
+	p->where = IN_BODY;
+	return 0;
+bad:
+	return fail_at(p, p->line,
+		       "not a reflguard state file (expected '%s')", HEADER);
+}
+
+static int footer(struct parser *p, const char *s, size_t n)
+{
+	if (n > 2)
+		return fail_at(p, p->line, "unexpected text '%.*s' after ']}'",
+			       shown(n - 2), s + 2);
+	if (p->comma)
+		return fail_at(p, p->obj_line,
+			       "unexpected ',' after the last exemption");
+	p->where = AFTER_FOOTER;
+	return 0;
+}
+
+static int body(struct parser *p, const char *s, size_t n)
+{
+	if (n >= 2 && !memcmp(s, FOOTER, 2))
+		return footer(p, s, n);
+	if (!n)
+		return fail_at(p, p->line,
+			       "blank line where an exemption or ']}' was expected");
+	if (p->obj_line && !p->comma)
+		return fail_at(p, p->obj_line,
+			       "missing ',' before the next exemption");
+	p->comma = s[n - 1] == ',';
+	p->obj_line = p->line;
+	return object(p, s, p->comma ? n - 1 : n);
+}
+
+static int step(struct parser *p, const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t' || *s == '\r')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	switch (p->where) {
+	case IN_HEADER:
+		return header(p, s, n);
+	case IN_BODY:
+		return body(p, s, n);
+	case AFTER_FOOTER:
+		break;
+	}
+	if (n)
+		return fail_at(p, p->line, "unexpected text '%.*s' after ']}'",
+			       shown(n), s);
+	return 0;
+}
+
+int rg_state_parse(const char *text, const char *filename, struct rg_state *s,
+		   char *err, size_t errlen)
+{
+	struct parser p = { .file = filename, .s = s, .err = err,
+			    .errlen = errlen, .where = IN_HEADER };
+	const char *at = text, *nl;
+	int ret = -1;
+
+	rg_state_clear(s);
+	while (*at) {
+		nl = strchr(at, '\n');
+		if (!nl)
+			nl = at + strlen(at);
+		p.line++;
+		if (step(&p, at, (size_t)(nl - at)))
+			goto out;
+		at = *nl ? nl + 1 : nl;
+	}
+	if (p.where == IN_HEADER)
+		fail_at(&p, 1, "not a reflguard state file (expected '%s')",
+			HEADER);
+	else if (p.where == IN_BODY)
+		fail_at(&p, p.line + 1, "missing closing ']}'");
+	else
+		ret = 0;
+out:
+	if (ret)
+		rg_state_free(s);
+	return ret;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_STATE_H
+#define RG_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "exemption.h"
+#include "strbuf.h"
+
+/*
+ * The exemptions reflguard has installed, as kept in the state file so a
+ * restart is in force from its first packet. Pure: text in, text out.
+ *
+ * The file is JSON in a fixed layout, one exemption per line, so that an
+ * error can be named by its line:
+ *
+ *   {"version":1,"exemptions":[
+ *   {"c":"10.0.30.2","e_internal":"10.0.10.2","proto":"tcp","port":7003,"added":"2026-11-25T12:00:00.000000Z","why":"...","verified":false},
+ *   ...
+ *   ]}
+ */
+#define RG_STATE_WHY_LEN 160
+#define RG_STATE_TS_LEN 32
+
+struct rg_state_entry {
+	struct rg_exemption x;
+	char added[RG_STATE_TS_LEN];		/* RFC 3339 UTC */
+	char why[RG_STATE_WHY_LEN];		/* what the flow looked like, or "manual" */
+	bool verified;				/* a later connection was seen clean */
+};
+
+struct rg_state {
+	struct rg_state_entry *v;
+	size_t n, cap;
+};
+
+void rg_state_init(struct rg_state *s);
+void rg_state_free(struct rg_state *s);
+/* Copies e in; an entry for the same exemption is replaced. -1 on ENOMEM. */
+int rg_state_put(struct rg_state *s, const struct rg_state_entry *e);
+/* 0 when removed, -1 (errno ENOENT) when not there. */
+int rg_state_del(struct rg_state *s, const struct rg_exemption *x);
+struct rg_state_entry *rg_state_find(const struct rg_state *s,
+				     const struct rg_exemption *x);
+void rg_state_clear(struct rg_state *s);
+
+void rg_state_serialize(const struct rg_state *s, struct rg_strbuf *out);
+/*
+ * Parses a whole file's text into *s (which must be empty). On error -1
+ * with err as "FILE:LINE: message" and *s left empty.
+ */
+int rg_state_parse(const char *text, const char *filename, struct rg_state *s,
+		   char *err, size_t errlen);
+
+#endif
