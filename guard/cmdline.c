@@ -124,8 +124,8 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 	return 0;
 }
 
-static int load_file(const char *cmd, const char *path, bool must_exist,
-		     struct rg_config *cfg)
+int rg_cmdline_load_file(const char *cmd, const char *path, bool must_exist,
+			 struct rg_config *cfg)
 {
 	char err[RG_ERR_LEN];
 	char *text = NULL;
@@ -152,7 +152,7 @@ int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
 	char err[RG_ERR_LEN];
 
 	rg_config_defaults(out);
-	if (load_file(cmd, path, cl->config_path != NULL, out) < 0)
+	if (rg_cmdline_load_file(cmd, path, cl->config_path != NULL, out) < 0)
 		return -1;
 	rg_config_merge(out, &cl->over);
 	if (rg_config_validate(out, err, sizeof(err)) < 0) {

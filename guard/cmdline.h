@@ -33,4 +33,9 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
 		      struct rg_config *out);
 
+/* Parses a configuration file into cfg (no validation); a missing file is
+ * fine unless must_exist. -1 after printing. */
+int rg_cmdline_load_file(const char *cmd, const char *path, bool must_exist,
+			 struct rg_config *cfg);
+
 #endif

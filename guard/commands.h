@@ -18,4 +18,9 @@ extern const char scan_usage[];
 int status_main(int argc, char *argv[]);
 extern const char status_usage[];
 
+int exempt_main(int argc, char *argv[]);
+extern const char exempt_usage[];
+int teardown_main(int argc, char *argv[]);
+extern const char teardown_usage[];
+
 #endif

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * reflguard exempt list|add|del|flush: exemptions by hand, without a daemon.
+ * The kernel is changed first and the state file after it, so the file
+ * never claims what the kernel refused; a running daemon is told to reload.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/netlink.h>
+
+#include "cli.h"
+#include "cmdline.h"
+#include "commands.h"
+#include "control.h"
+#include "event.h"
+#include "exempt.h"
+#include "exemption.h"
+#include "json.h"
+#include "route.h"
+#include "state_file.h"
+#include "strbuf.h"
+
+const char exempt_usage[] =
+	"Usage: reflguard exempt list [--json]\n"
+	"       reflguard exempt add C_ADDR E_INTERNAL PROTO/PORT [--force]\n"
+	"       reflguard exempt del C_ADDR E_INTERNAL PROTO/PORT\n"
+	"       reflguard exempt flush\n"
+	"   common options: [-c FILE] [--state FILE] [--control PATH]\n"
+	"\n"
+	"Lists or changes the exemptions (C . E internal . proto . port) in the\n"
+	"kernel and the state file together; a running daemon reloads them.\n"
+	"'add' makes the daemon's safety checks first: C and E must be routed\n"
+	"out of different interfaces (same-segment), C inside expressway-c when\n"
+	"the configuration names any, and max-exemptions; --force skips them.\n"
+	"\n"
+	"  -c, --config FILE  configuration (state, control, expressway-c, max-exemptions)\n"
+	"  --state FILE       state file (default " RG_DEFAULT_STATE ")\n"
+	"  --control PATH     the daemon's control socket (default " RG_DEFAULT_CONTROL ")\n"
+	"  --force            add without the safety checks\n"
+	"  --json             list as {\"exemptions\": [...]}\n"
+	"  -h, --help         show this help\n"
+	"\n"
+	"Exit status: 0 done, 1 refused or not found, 2 bad input.\n";
+
+struct exempt_cmd {
+	struct rg_config cfg;
+	const char *action;
+	char **words;
+	int nwords;
+	bool force, json;
+	struct rg_nl nl;
+	struct rg_state state;
+};
+
+static int usage_error(const char *fmt, const char *word)
+{
+	fputs("reflguard exempt: ", stderr);
+	fprintf(stderr, fmt, word);
+	fputs(" (see 'reflguard help exempt')\n", stderr);
+	return -1;
+}
+
+static int set_opt(struct rg_config *over, const char *key, const char *v)
+{
+	char err[RG_ERR_LEN];
+
+	if (rg_config_set(over, key, v, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "reflguard exempt: --%s: %s\n", key, err);
+	return -1;
+}
+
+static int parse(struct exempt_cmd *x, int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "control", required_argument, NULL, 'C' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *config = NULL;
+	struct rg_config over;
+	char word[8];
+	int c;
+
+	rg_config_defaults(&over);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'S': if (set_opt(&over, "state", optarg) < 0) return -1; break;
+		case 'C': if (set_opt(&over, "control", optarg) < 0) return -1; break;
+		case 'f': x->force = true; break;
+		case 'j': x->json = true; break;
+		case 'h': fputs(exempt_usage, stdout); return 1;
+		default:
+			return usage_error(c == ':' ? "missing value for '%s'" :
+					   "unknown option '%s'",
+					   rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
+		}
+	}
+	if (optind >= argc)
+		return usage_error("%s", "missing action: list, add, del or flush");
+	x->action = argv[optind];
+	x->words = argv + optind + 1;
+	x->nwords = argc - optind - 1;
+	rg_config_defaults(&x->cfg);
+	if (rg_cmdline_load_file("exempt", config ? config : RG_DEFAULT_CONFIG,
+				 config != NULL, &x->cfg) < 0)
+		return -1;
+	rg_config_merge(&x->cfg, &over);
+	return 0;
+}
+
+static int want_words(struct exempt_cmd *x, int n)
+{
+	if (x->nwords == n)
+		return 0;
+	if (x->nwords < n)
+		return usage_error("'%s' needs C_ADDR E_INTERNAL PROTO/PORT", x->action);
+	return usage_error("unexpected argument '%s'", x->words[n]);
+}
+
+static int load_state(struct exempt_cmd *x)
+{
+	char err[RG_ERR_LEN];
+
+	if (rg_state_load(x->cfg.state, &x->state, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "reflguard exempt: %s\n", err);
+	return -1;
+}
+
+/* Tells a running daemon; no daemon is fine. */
+static void notify_daemon(const struct exempt_cmd *x)
+{
+	struct rg_strbuf reply;
+
+	rg_strbuf_init(&reply);
+	rg_ctl_request(x->cfg.control, "reload-state", &reply, 1000);
+	rg_strbuf_free(&reply);
+}
+
+static int save_state(struct exempt_cmd *x)
+{
+	if (rg_state_save(x->cfg.state, &x->state) == 0) {
+		notify_daemon(x);
+		return 0;
+	}
+	fprintf(stderr, "reflguard exempt: cannot write %s: %s\n", x->cfg.state,
+		strerror(errno));
+	return -1;
+}
+
+static void now_ts(char *buf, size_t len)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rg_format_ts(&ts, buf, len);
+}
+
+/* The daemon's refusals, by hand: returns the reason, or NULL. */
+static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption *e)
+{
+	int c_oif = 0, e_oif = 0;
+	struct rg_nl rt;
+	bool routed;
+	size_t i;
+
+	if (x->cfg.n_c) {
+		for (i = 0; i < x->cfg.n_c; i++)
+			if (rg_prefix_contains(&x->cfg.c[i], &e->c))
+				break;
+		if (i == x->cfg.n_c)
+			return "not-expressway-c";
+	}
+	if (x->state.n >= x->cfg.max_exemptions && !rg_state_find(&x->state, e))
+		return "limit";
+	if (rg_nl_open(&rt, NETLINK_ROUTE) < 0)
+		return "route-unknown";
+	routed = rg_route_oif(&rt, &e->c, &c_oif) == 0 &&
+		 rg_route_oif(&rt, &e->e_internal, &e_oif) == 0;
+	rg_nl_close(&rt);
+	if (!routed)
+		return "route-unknown";
+	return c_oif == e_oif ? "same-segment" : NULL;
+}
+
+static int parse_exemption(struct exempt_cmd *x, struct rg_exemption *e)
+{
+	char err[RG_ERR_LEN];
+
+	if (want_words(x, 3) < 0)
+		return -1;
+	if (rg_exemption_parse(x->words[0], x->words[1], x->words[2], e, err,
+			       sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "reflguard exempt %s: %s\n", x->action, err);
+	return -1;
+}
+
+static int do_add(struct exempt_cmd *x)
+{
+	char el[RG_EXEMPT_ELEMENT_LEN];
+	struct rg_state_entry entry;
+	struct rg_exemption e;
+	const char *why;
+
+	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
+		return RG_EXIT_USAGE;
+	rg_exemption_element(&e, el, sizeof(el));
+	if (!x->force && (why = unsafe(x, &e))) {
+		fprintf(stderr, "reflguard exempt add: refused (%s): %s%s\n", why, el,
+			!strcmp(why, "same-segment") ?
+			": C and E are reached through the same interface; the translation keeps replies symmetric there" : "");
+		return RG_EXIT_FAIL;
+	}
+	if (rg_exempt_change(&x->nl, &e, true) < 0) {
+		fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
+		return RG_EXIT_FAIL;
+	}
+	memset(&entry, 0, sizeof(entry));
+	entry.x = e;
+	now_ts(entry.added, sizeof(entry.added));
+	snprintf(entry.why, sizeof(entry.why), "manual (reflguard exempt add%s)",
+		 x->force ? " --force" : "");
+	if (rg_state_put(&x->state, &entry) < 0 || save_state(x) < 0) {
+		/* Kernel and file change together or not at all. */
+		rg_exempt_change(&x->nl, &e, false);
+		return RG_EXIT_FAIL;
+	}
+	printf("exempted %s\n", el);
+	return RG_EXIT_OK;
+}
+
+static int do_del(struct exempt_cmd *x)
+{
+	char el[RG_EXEMPT_ELEMENT_LEN];
+	struct rg_exemption e;
+	bool in_state, in_kernel;
+
+	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
+		return RG_EXIT_USAGE;
+	rg_exemption_element(&e, el, sizeof(el));
+	in_state = rg_state_find(&x->state, &e) != NULL;
+	in_kernel = rg_exempt_change(&x->nl, &e, false) == 0;
+	if (!in_kernel && errno != ENOENT) {
+		fprintf(stderr, "reflguard exempt del: %s: %s\n", el, strerror(errno));
+		return RG_EXIT_FAIL;
+	}
+	if (!in_state && !in_kernel) {
+		fprintf(stderr, "reflguard exempt del: no exemption %s\n", el);
+		return RG_EXIT_FAIL;
+	}
+	if (in_state && (rg_state_del(&x->state, &e) < 0 || save_state(x) < 0))
+		return RG_EXIT_FAIL;
+	printf("removed %s\n", el);
+	return RG_EXIT_OK;
+}
+
+static int do_flush(struct exempt_cmd *x)
+{
+	if (want_words(x, 0) < 0 || load_state(x) < 0)
+		return RG_EXIT_USAGE;
+	if (rg_exempt_sync(&x->nl, NULL, 0) < 0) {
+		fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
+		return RG_EXIT_FAIL;
+	}
+	printf("removed %zu exemptions\n", x->state.n);
+	rg_state_clear(&x->state);
+	return save_state(x) < 0 ? RG_EXIT_FAIL : RG_EXIT_OK;
+}
+
+/* What the kernel holds, to mark each listed exemption. */
+struct kernel_list {
+	struct rg_exemption *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void collect(const struct rg_exemption *e, void *data)
+{
+	struct kernel_list *k = data;
+	struct rg_exemption *v;
+
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 16;
+		v = realloc(k->v, k->cap * sizeof(*v));
+		if (!v) {
+			k->failed = true;
+			return;
+		}
+		k->v = v;
+	}
+	k->v[k->n++] = *e;
+}
+
+static bool in_list(const struct kernel_list *k, const struct rg_exemption *e)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (rg_exemption_equal(&k->v[i], e))
+			return true;
+	return false;
+}
+
+static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
+		     const struct rg_exemption *e, const struct rg_state_entry *st,
+		     bool in_kernel)
+{
+	char c[INET6_ADDRSTRLEN], ei[INET6_ADDRSTRLEN], el[RG_EXEMPT_ELEMENT_LEN];
+
+	if (!json) {
+		rg_exemption_element(e, el, sizeof(el));
+		const char *note = in_kernel ? (st ? "" : "  (kernel only)") :
+				   "  (state only: not in the kernel)";
+
+		rg_strbuf_addf(text, "%-40s %-28s %s%s\n", el,
+			       st ? st->added : "-",
+			       st && st->verified ? "yes" : "no", note);
+		return;
+	}
+	rg_addr_format(&e->c, c, sizeof(c));
+	rg_addr_format(&e->e_internal, ei, sizeof(ei));
+	rg_json_obj_begin(j, NULL);
+	rg_json_str(j, "c", c);
+	rg_json_str(j, "e_internal", ei);
+	rg_json_str(j, "proto", rg_proto_name(e->proto));
+	rg_json_int(j, "port", e->port);
+	if (st)
+		rg_json_str(j, "added", st->added);
+	else
+		rg_json_null(j, "added");
+	rg_json_bool(j, "verified", st && st->verified);
+	rg_json_str(j, "why", st ? st->why : "");
+	rg_json_bool(j, "in_kernel", in_kernel);
+	rg_json_bool(j, "in_state", st != NULL);
+	rg_json_obj_end(j);
+}
+
+static int do_list(struct exempt_cmd *x)
+{
+	struct kernel_list k = { 0 };
+	struct rg_strbuf out;
+	struct rg_json j;
+	size_t i;
+	int ret = RG_EXIT_FAIL;
+
+	if (want_words(x, 0) < 0 || load_state(x) < 0)
+		return RG_EXIT_USAGE;
+	if (rg_exempt_dump(&x->nl, collect, &k) < 0 || k.failed) {
+		fprintf(stderr, "reflguard exempt list: %s\n", strerror(errno));
+		goto out_free;
+	}
+	rg_strbuf_init(&out);
+	rg_json_init(&j, &out);
+	if (x->json) {
+		rg_json_obj_begin(&j, NULL);
+		rg_json_arr_begin(&j, "exemptions");
+	} else {
+		rg_strbuf_addf(&out, "%-40s %-28s %s\n", "C . E_INTERNAL . PROTO . PORT",
+			       "ADDED", "VERIFIED");
+	}
+	for (i = 0; i < x->state.n; i++)
+		list_one(&j, &out, x->json, &x->state.v[i].x, &x->state.v[i],
+			 in_list(&k, &x->state.v[i].x));
+	for (i = 0; i < k.n; i++)
+		if (!rg_state_find(&x->state, &k.v[i]))
+			list_one(&j, &out, x->json, &k.v[i], NULL, true);
+	if (x->json) {
+		rg_json_arr_end(&j);
+		rg_json_obj_end(&j);
+		rg_strbuf_add(&out, "\n");
+	}
+	fputs(rg_strbuf_str(&out), stdout);
+	rg_strbuf_free(&out);
+	ret = RG_EXIT_OK;
+out_free:
+	free(k.v);
+	return ret;
+}
+
+int exempt_main(int argc, char *argv[])
+{
+	struct exempt_cmd x;
+	int ret;
+
+	memset(&x, 0, sizeof(x));
+	rg_state_init(&x.state);
+	ret = parse(&x, argc, argv);
+	if (ret)
+		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
+	if (rg_nl_open(&x.nl, NETLINK_NETFILTER) < 0) {
+		fprintf(stderr, "reflguard exempt: netlink: %s\n", strerror(errno));
+		return RG_EXIT_FAIL;
+	}
+	if (!strcmp(x.action, "list"))
+		ret = do_list(&x);
+	else if (!strcmp(x.action, "add"))
+		ret = do_add(&x);
+	else if (!strcmp(x.action, "del"))
+		ret = do_del(&x);
+	else if (!strcmp(x.action, "flush"))
+		ret = do_flush(&x);
+	else {
+		usage_error("unknown action '%s' (list, add, del or flush)", x.action);
+		ret = RG_EXIT_USAGE;
+	}
+	rg_nl_close(&x.nl);
+	rg_state_free(&x.state);
+	return ret;
+}
