@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* One flow: classified, reported, and in remediate mode fixed. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -141,20 +142,50 @@ void rg_daemon_on_packet(struct rg_queue *q, const struct rg_packet *p,
 	handle_flow(d, &f, false);
 }
 
+struct scan_list {
+	const struct rg_config *cfg;
+	struct rg_flow *v;
+	size_t n, cap;
+	uint64_t seen;
+};
+
+/* Only candidates are kept: a dump of a million entries stays cheap. */
 static int scan_cb(const struct rg_flow *f, void *data)
 {
-	struct daemon *d = data;
+	struct scan_list *l = data;
+	const struct rg_expressway_e *e;
+	struct rg_flow *v;
 
-	d->status.counters.scan_flows++;
-	handle_flow(d, f, true);
+	l->seen++;
+	if (!rg_classify_watched(l->cfg, f, &e))
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		v = realloc(l->v, l->cap * sizeof(*v));
+		if (!v)
+			return -1;
+		l->v = v;
+	}
+	l->v[l->n++] = *f;
 	return 0;
 }
 
-/* Flows that predate the daemon: one conntrack dump. */
+/*
+ * Flows that predate the daemon: one conntrack dump, handled once it is
+ * complete, since handling may itself talk ctnetlink (a reset) and the
+ * dump's socket is busy until then.
+ */
 void rg_daemon_scan(struct daemon *d)
 {
-	if (rg_ct_dump(&d->ct, scan_cb, d, NULL) < 0)
+	struct scan_list l = { .cfg = d->cfg };
+	size_t i;
+
+	if (rg_ct_dump(&d->ct, scan_cb, &l, NULL) < 0)
 		rg_log("start-up conntrack scan failed: %s", strerror(errno));
+	d->status.counters.scan_flows += l.seen;
+	for (i = 0; i < l.n; i++)
+		handle_flow(d, &l.v[i], true);
+	free(l.v);
 }
 
 void rg_daemon_drain(struct daemon *d)

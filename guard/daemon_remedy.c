@@ -200,12 +200,14 @@ static bool exempt(struct daemon *d, const struct rg_flow *f,
 	ev.statement = stmt;
 	rg_daemon_event(d, &ev);
 	d->status.counters.exempted++;
+	if (!from_queue) {
+		if (d->cfg->reset)
+			reset_flow(d, f, cl);
+		return false;
+	}
+	/* Time to fix runs from this SYN to the first clean connection. */
 	pending_add(d, x);
-	if (from_queue)
-		return d->ctpath == RG_CT_ATTACHED;
-	if (d->cfg->reset)
-		reset_flow(d, f, cl);
-	return false;
+	return d->ctpath == RG_CT_ATTACHED;
 }
 
 static void verify(struct daemon *d, const struct rg_flow *f,

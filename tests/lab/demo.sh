@@ -156,4 +156,53 @@ if [[ -n $rg_pid ]]; then
   "$reflguard" report "$run/events.json" | sed 's/^/  /' || true
 fi
 
+# Remediation: the same C dials again with reflguard in remediate mode.
+remediate_demo() {
+  local st=$run/state.json ev=$run/remediate.json log=$run/remediate.log
+  echo
+  echo "== reflguard run --mode remediate --expressway-e 64.100.0.10 (on the firewall)"
+  ip netns exec "$(lab_ns fw)" "$reflguard" run --mode remediate --expressway-e 64.100.0.10 \
+    --events "$ev" --state "$st" --control "$run/control.sock" 2>"$log" &
+  rg_pid=$!
+  for _ in $(seq 100); do
+    lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  lab_exec e python3 "$here/e_standin.py" --listen 10.0.10.2:7003 --count 3 --timeout 8 \
+    --ready-file "$run/e2.ready" >"$run/e2.json" &
+  e_pid=$!
+  for _ in $(seq 100); do [[ -e $run/e2.ready ]] && break; sleep 0.05; done
+  echo "== Expressway-C dials again from $c_local (up to 3 attempts, as Expressway-C retries):"
+  lab_exec c1 python3 "$here/c_standin.py" --connect 64.100.0.10:7003 --bind "$c_local" \
+    --attempts 3 >"$run/c2.json" || true
+  # E would wait for a third connection that a fixed C never makes.
+  kill $(ip netns pids "$(lab_ns e)") 2>/dev/null; wait "$e_pid" 2>/dev/null || true
+  e_pid=
+  sed 's/^/  C: /' "$run/c2.json"
+  sed 's/^/  E: /' "$run/e2.json"
+  for _ in $(seq 60); do grep -q '"verified"' "$ev" 2>/dev/null && break; sleep 0.05; done
+  echo "== What reflguard did (its log; the connection of the first part was still in"
+  echo "   conntrack, so its start-up scan found it, exempted the pair and reset it):"
+  grep -v '^reflguard: remediate mode' "$log" | sed 's/^/  /'
+  echo "== The exemption, in reflguard's own table (nft list set ip reflguard exempt4):"
+  lab_exec fw nft list set ip reflguard exempt4 2>/dev/null | sed 's/^/  /'
+  kill -TERM "$rg_pid"; wait "$rg_pid" || true; rg_pid=
+  echo "  (daemon stopped with SIGTERM: the exemption stays in force without it)"
+  echo "== reflguard teardown --purge: everything reflguard installed is removed"
+  lab_exec fw "$reflguard" teardown --purge --state "$st" --control "$run/control.sock" | sed 's/^/  /'
+  lab_exec e python3 "$here/e_standin.py" --listen 10.0.10.2:7003 --timeout 8 \
+    --ready-file "$run/e3.ready" >/dev/null &
+  e_pid=$!
+  for _ in $(seq 100); do [[ -e $run/e3.ready ]] && break; sleep 0.05; done
+  lab_exec c1 python3 "$here/c_standin.py" --connect 64.100.0.10:7003 --bind "$c_local" \
+    >"$run/c3.json" || true
+  wait "$e_pid" || true
+  e_pid=
+  echo "  after teardown, C gets $(field answer <"$run/c3.json") again (Route $(field route <"$run/c3.json"))"
+}
+
+if [[ -n $reflguard && -x $reflguard ]] && ((fault)) && [[ $rs != same-segment ]]; then
+  remediate_demo
+fi
+
 ((fault)) && exit 0 || exit 1
