@@ -70,8 +70,14 @@ static int grow(struct rg_state *s)
 
 int rg_state_put(struct rg_state *s, const struct rg_state_entry *e)
 {
-	struct rg_state_entry *slot = rg_state_find(s, &e->x);
+	struct rg_state_entry *slot;
 
+	/* What could not be written back and read again is never kept. */
+	if (!rg_exemption_valid(&e->x)) {
+		errno = EINVAL;
+		return -1;
+	}
+	slot = rg_state_find(s, &e->x);
 	if (!slot) {
 		if (s->n == s->cap && grow(s))
 			return -1;

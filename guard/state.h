@@ -37,7 +37,10 @@ struct rg_state {
 
 void rg_state_init(struct rg_state *s);
 void rg_state_free(struct rg_state *s);
-/* Copies e in; an entry for the same exemption is replaced. -1 on ENOMEM. */
+/*
+ * Copies e in; an entry for the same exemption is replaced. -1 with errno
+ * EINVAL for an invalid exemption, ENOMEM when it cannot grow.
+ */
 int rg_state_put(struct rg_state *s, const struct rg_state_entry *e);
 /* 0 when removed, -1 (errno ENOENT) when not there. */
 int rg_state_del(struct rg_state *s, const struct rg_exemption *x);
