@@ -18,7 +18,8 @@ LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # Modules with no I/O: what the unit tests link against.
 PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c guard/addr.c \
 	guard/config.c guard/community_id.c guard/event.c guard/json_read.c guard/report.c guard/classify.c guard/finding.c guard/stats.c guard/remedy.c guard/exemption.c guard/state.c \
-	nft/caps.c nft/exempt_rule.c nft/ct_parse.c nft/pkt_parse.c nft/expr.c nft/observe_rule.c nft/packet_flow.c
+	nft/caps.c nft/exempt_rule.c nft/ct_parse.c nft/pkt_parse.c nft/expr.c nft/observe_rule.c nft/packet_flow.c \
+	guard/ctl_request.c
 # Everything else touches the kernel or the process.
 IO_SRC := $(filter-out $(PURE_SRC), $(wildcard guard/*.c nft/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -31,7 +32,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps clean test test-asan unit demo asan-build
+.PHONY: all deps clean test test-asan test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
 all: $(BUILD)/reflguard
 
 $(BUILD)/obj/%.o: %.c
@@ -56,6 +57,46 @@ asan-build:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" \
 		LDFLAGS="-fsanitize=address,undefined" build/asan/reflguard build/asan/unit_tests
 
+# libFuzzer targets over the parsers (tests/fuzz/): clang only, in a tree
+# of their own. The code is built warning-free by clang too, but a warning
+# only clang has does not stop the fuzzing.
+FUZZ_CC ?= clang
+FUZZ_BUILD := $(BUILD)/fuzz
+FUZZ_TARGETS := config state ct pkt ctl events
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := $(filter-out -Werror,$(RG_CFLAGS)) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Itests/fuzz -c -o $@ $<
+
+# An archive, so each target links only the modules it reaches.
+$(FUZZ_BUILD)/libpure.a: $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(PURE_SRC))
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_BUILD)/libpure.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+.SECONDARY: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o)
+
+# The seed corpora's generator (tests/fuzz/README.md); not run by any test.
+$(FUZZ_BUILD)/gen_seeds: tests/fuzz/gen_seeds.c $(call obj,$(PURE_SRC))
+	$(Q)$(CC) $(RG_CFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Each target for FUZZ_SECONDS on a copy of its seed corpus; any crash fails.
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh run
+
+# Every seed and every past crash, run once.
+fuzz-regress: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)tests/fuzz/run.sh regress
+
 # test and demo install what is missing first; the builds then run in a
 # fresh make so pkg-config sees the libraries deps may just have installed.
 test: deps
@@ -66,6 +107,11 @@ test-asan: deps
 	$(Q)$(MAKE) --no-print-directory asan-build
 	$(Q)tests/run.sh asan
 
+# The integration suite on Debian's stock kernel, under qemu (tests/vm/).
+test-vm: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run.sh vm
+
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lab/demo.sh
@@ -73,7 +119,8 @@ demo: deps
 # Debian packages the build, the lab and the tests need.
 DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
 	libnftnl-dev libssl-dev libcunit1-dev nftables iptables conntrack \
-	iproute2 python3 procps valgrind
+	iproute2 python3 procps valgrind clang libclang-rt-dev \
+	qemu-system-x86 busybox-static kmod cpio
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -87,4 +134,4 @@ deps:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)

@@ -11,7 +11,7 @@ const char run_usage[] =
 	"                     [--expressway-e PUBLIC[=INTERNAL]]... [--expressway-c ADDR/LEN]...\n"
 	"                     [--ports LIST] [--queue N] [--events FILE|-]\n"
 	"                     [--state FILE] [--control PATH] [--max-exemptions N]\n"
-	"                     [--no-reset] [--reset-state]\n"
+	"                     [--no-reset] [--reset-state] [--queue-maxlen N]\n"
 	"\n"
 	"Watches new traversal connections to Expressway-E's public address,\n"
 	"classifies each hairpinned one from its conntrack entry and reports, as\n"
@@ -27,6 +27,8 @@ const char run_usage[] =
 	"  --state FILE            state file (default " RG_DEFAULT_STATE ")\n"
 	"  --control PATH          control socket (default " RG_DEFAULT_CONTROL ")\n"
 	"  --max-exemptions N      refuse (reason limit) past N exemptions (default 64)\n"
+	"  --queue-maxlen N        packets the kernel holds for reflguard before it lets\n"
+	"                          further ones through unobserved (default 1024)\n"
 	"  --no-reset              keep translated connections found at start (default: delete\n"
 	"                          their conntrack entries once exempted, so they reconnect)\n"
 	"  --reset-state           start with no exemption; a bad state file is kept aside\n"
@@ -50,5 +52,5 @@ int run_main(int argc, char *argv[])
 		return RG_EXIT_OK;
 	if (rg_cmdline_config("run", &cl, &cfg) < 0)
 		return RG_EXIT_USAGE;
-	return rg_daemon_run(&cfg, cl.reset_state);
+	return rg_daemon_run(&cfg, &cl);
 }

@@ -227,6 +227,20 @@ static int set_max_exemptions(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+static int set_queue_maxlen(struct rg_config *c, const char *v, char *err,
+			    size_t errlen)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	for (p = v; *p >= '0' && *p <= '9' && n <= 65536; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	if (*p || n < 1 || n > 65536)
+		return fail(err, errlen, "invalid length '%s' for queue-maxlen (1 to 65536)", v);
+	c->queue_maxlen = (unsigned int)n;
+	return 0;
+}
+
 static int set_reset(struct rg_config *c, const char *v, char *err,
 		     size_t errlen)
 {
@@ -282,6 +296,7 @@ static const struct {
 	{ "control", RG_KEY_CONTROL, set_control },
 	{ "max-exemptions", RG_KEY_MAX_EXEMPT, set_max_exemptions },
 	{ "reset", RG_KEY_RESET, set_reset },
+	{ "queue-maxlen", RG_KEY_QUEUE_MAXLEN, set_queue_maxlen },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -297,6 +312,7 @@ void rg_config_defaults(struct rg_config *c)
 	strcpy(c->state, RG_DEFAULT_STATE);
 	strcpy(c->control, RG_DEFAULT_CONTROL);
 	c->max_exemptions = RG_DEFAULT_MAX_EXEMPTIONS;
+	c->queue_maxlen = RG_DEFAULT_QUEUE_MAXLEN;
 	c->reset = true;
 	/* A compile-time constant: it parses, or the unit tests say so. */
 	set_ports(c, RG_DEFAULT_PORTS, err, sizeof(err));
@@ -430,6 +446,8 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 		base->max_exemptions = over->max_exemptions;
 	if (g & RG_KEY_RESET)
 		base->reset = over->reset;
+	if (g & RG_KEY_QUEUE_MAXLEN)
+		base->queue_maxlen = over->queue_maxlen;
 	base->given |= g;
 }
 

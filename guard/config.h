@@ -26,6 +26,7 @@
 #define RG_DEFAULT_PORTS "tcp/7001-7010"
 #define RG_DEFAULT_QUEUE 7003
 #define RG_DEFAULT_MAX_EXEMPTIONS 64
+#define RG_DEFAULT_QUEUE_MAXLEN 1024
 #define RG_MAX_EXEMPTIONS_LIMIT 65536
 
 enum rg_mode {
@@ -51,6 +52,7 @@ enum rg_config_key {
 	RG_KEY_CONTROL = 1u << 7,
 	RG_KEY_MAX_EXEMPT = 1u << 8,
 	RG_KEY_RESET = 1u << 9,
+	RG_KEY_QUEUE_MAXLEN = 1u << 10,
 };
 
 struct rg_config {
@@ -66,6 +68,7 @@ struct rg_config {
 	char state[PATH_MAX];
 	char control[PATH_MAX];
 	unsigned int max_exemptions;	/* refuse ("limit") past this many */
+	unsigned int queue_maxlen;	/* packets the kernel holds for us */
 	bool reset;			/* delete translated flows once exempted */
 	unsigned int given;		/* enum rg_config_key bits */
 };

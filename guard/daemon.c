@@ -8,6 +8,7 @@
  */
 #include "daemon.h"
 #include "daemon_int.h"
+#include "lock.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -37,8 +38,6 @@
 #include "route.h"
 #include "stats.h"
 
-#define QUEUE_MAXLEN 1024
-
 void rg_log(const char *fmt, ...)
 {
 	va_list ap;
@@ -50,6 +49,68 @@ void rg_log(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Someone asked the lock who holds it; they have their answer. */
+static void on_lock_probe(struct daemon *d)
+{
+	int fd = accept4(d->lockfd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+/* What a reload cannot change under a running daemon. */
+static const char *needs_restart(const struct rg_config *old,
+				 const struct rg_config *fresh)
+{
+	if (old->queue != fresh->queue)
+		return "queue";
+	if (strcmp(old->events, fresh->events))
+		return "events";
+	if (strcmp(old->state, fresh->state))
+		return "state";
+	if (strcmp(old->control, fresh->control))
+		return "control";
+	return NULL;
+}
+
+/*
+ * SIGHUP: the configuration file is read again, the flags still override
+ * it. A file with an error changes nothing (the error, FILE:LINE, has been
+ * printed); a good one replaces the configuration and the observation
+ * rules, in one transaction.
+ */
+static void reload_config(struct daemon *d)
+{
+	struct rg_config fresh;
+	const char *what;
+
+	if (rg_cmdline_config("run", d->cmdline, &fresh) < 0) {
+		rg_log("configuration not reloaded; the previous one stays in force");
+		return;
+	}
+	what = needs_restart(d->cfg, &fresh);
+	if (what) {
+		rg_log("configuration not reloaded: changing %s needs a restart", what);
+		return;
+	}
+	if (fresh.mode == RG_MODE_REMEDIATE && d->cfg->mode != RG_MODE_REMEDIATE &&
+	    (rg_daemon_reload_state(d) < 0 || rg_daemon_restore(d) < 0)) {
+		rg_log("configuration not reloaded: the state could not be restored");
+		return;
+	}
+	if (rg_observe_install(&d->nft, &fresh, d->qpath, fresh.queue) < 0) {
+		rg_log("configuration not reloaded: %s; the previous rules stay",
+		       strerror(errno));
+		return;
+	}
+	d->cfg_store = fresh;
+	d->status.mode = rg_mode_name(d->cfg->mode);
+	if (d->cfg->mode == RG_MODE_REMEDIATE)
+		d->status.state = &d->state;
+	rg_log("configuration reloaded: %s mode, %zu Expressway-E, %zu port ranges",
+	       rg_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports);
+}
+
 static void on_signal(struct daemon *d)
 {
 	struct signalfd_siginfo si;
@@ -58,9 +119,13 @@ static void on_signal(struct daemon *d)
 		return;
 	if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 		d->stop = true;
+	else if (si.ssi_signo == SIGHUP)
+		reload_config(d);
 }
 
-enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG };
+#define STATE_RETRY_MS 5000
+
+enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER };
 
 static int watch(struct daemon *d, int fd, uint64_t tag)
 {
@@ -75,7 +140,10 @@ static void loop(struct daemon *d)
 	int i, n;
 
 	while (!d->stop) {
-		n = epoll_wait(d->epfd, evs, 16, -1);
+		/* A state file that could not be written is retried. */
+		n = epoll_wait(d->epfd, evs, 16, d->state_dirty ? STATE_RETRY_MS : -1);
+		if (n == 0 && d->state_dirty)
+			rg_daemon_save_state(d);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -91,6 +159,12 @@ static void loop(struct daemon *d)
 				rg_daemon_accept(d);
 			else if (tag == TAG_SIG)
 				on_signal(d);
+			else if (tag == TAG_LOCK)
+				on_lock_probe(d);
+			else if (tag == TAG_MON)
+				rg_watch_event(d);
+			else if (tag == TAG_TIMER)
+				rg_watch_check(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 		}
@@ -167,7 +241,7 @@ static int choose_paths(struct daemon *d)
 static int start_observing(struct daemon *d)
 {
 	if (rg_queue_open(&d->queue, d->cfg->queue, d->ctpath == RG_CT_ATTACHED,
-			  QUEUE_MAXLEN) < 0) {
+			  d->cfg->queue_maxlen) < 0) {
 		rg_log(errno == EBUSY ?
 			 "queue %u is bound by another program (choose another with --queue)" :
 			 "queue %u: cannot bind", d->cfg->queue);
@@ -185,10 +259,32 @@ static int start_observing(struct daemon *d)
  * Returns 0, -1 when the daemon cannot start, -2 when the fault is in its
  * input (a state file that cannot be parsed): nothing was changed then.
  */
+static int take_lock(struct daemon *d)
+{
+	pid_t holder;
+
+	d->lockfd = rg_lock_acquire(&holder);
+	if (d->lockfd >= 0)
+		return 0;
+	if (errno != EADDRINUSE) {
+		rg_log("cannot take the daemon lock: %s", strerror(errno));
+		return -1;
+	}
+	if (holder)
+		rg_log("another reflguard (pid %ld) is running in this network namespace; not starting",
+		       (long)holder);
+	else
+		rg_log("another reflguard is running in this network namespace; not starting");
+	return -2;
+}
+
 static int setup(struct daemon *d, bool reset_state)
 {
 	bool remediate = d->cfg->mode == RG_MODE_REMEDIATE;
+	int ret = take_lock(d);
 
+	if (ret < 0)
+		return ret;
 	if (remediate && rg_daemon_load_state(d, reset_state) < 0)
 		return -2;
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -201,7 +297,14 @@ static int setup(struct daemon *d, bool reset_state)
 		return -1;
 	if (start_observing(d) < 0)
 		return -1;
-	if (watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
+	if (rg_watch_open(d) < 0) {
+		rg_log("cannot watch the nftables ruleset: %s", strerror(errno));
+		return -1;
+	}
+	if (watch(d, d->lockfd, TAG_LOCK) < 0 ||
+	    watch(d, mnl_socket_get_fd(d->mon.sock), TAG_MON) < 0 ||
+	    watch(d, d->timerfd, TAG_TIMER) < 0 ||
+	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
 	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0)
 		return -1;
 	rg_log("%s mode, queue %u (%s), conntrack %s; watching %zu Expressway-E",
@@ -225,12 +328,17 @@ static void teardown(struct daemon *d)
 	rg_nl_close(&d->nft);
 	rg_nl_close(&d->ct);
 	rg_nl_close(&d->rt);
+	rg_nl_close(&d->mon);
+	if (d->timerfd >= 0)
+		close(d->timerfd);
 	if (d->ctlfd >= 0) {
 		close(d->ctlfd);
 		unlink(d->cfg->control);
 	}
 	if (d->sigfd >= 0)
 		close(d->sigfd);
+	if (d->lockfd >= 0)
+		close(d->lockfd);
 	if (d->epfd >= 0)
 		close(d->epfd);
 	if (d->events && d->events != stdout)
@@ -241,25 +349,28 @@ static void teardown(struct daemon *d)
 	rg_state_free(&d->state);
 }
 
-int rg_daemon_run(const struct rg_config *cfg, bool reset_state)
+int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 {
 	struct daemon d;
 	size_t i;
 	int ret;
 
 	memset(&d, 0, sizeof(d));
-	d.cfg = cfg;
-	d.epfd = d.sigfd = d.ctlfd = -1;
+	d.cfg_store = *cfg;
+	d.cfg = &d.cfg_store;
+	d.cmdline = cl;
+	d.epfd = d.sigfd = d.ctlfd = d.lockfd = d.timerfd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d.clients[i].fd = -1;
 	rg_status_init(&d.status);
 	d.status.mode = rg_mode_name(cfg->mode);
 	d.status.queue = cfg->queue;
 	d.status.pid = (long)getpid();
-	d.status.state = &d.state;
+	if (cfg->mode == RG_MODE_REMEDIATE)
+		d.status.state = &d.state;
 	rg_state_init(&d.state);
 	clock_gettime(CLOCK_MONOTONIC, &d.status.started);
-	ret = setup(&d, reset_state);
+	ret = setup(&d, cl->reset_state);
 	if (ret == 0) {
 		rg_daemon_scan(&d);
 		loop(&d);

@@ -8,7 +8,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl_request.h"
 #include "daemon_int.h"
+#include "listing.h"
+#include "observe.h"
+
+#include <linux/netfilter.h>
 
 /* The kernel's own counters for our queue, from procfs. */
 static void read_queue_drops(struct daemon *d)
@@ -30,6 +35,26 @@ static void read_queue_drops(struct daemon *d)
 	fclose(f);
 }
 
+/*
+ * With fail-open, the kernel lets a packet through when the queue is full
+ * and counts it nowhere; the observation rules count every packet they
+ * matched, so the difference is what the queue could not take.
+ */
+static void read_overflow(struct daemon *d)
+{
+	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	uint64_t matched = 0, n;
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (rg_chain_packets(&d->nft, families[i], RG_TABLE,
+				     RG_OBSERVE_CHAIN, &n) == 0)
+			matched += n;
+	d->status.counters.queue_overflow =
+		matched > d->status.counters.packets_queued ?
+		matched - d->status.counters.packets_queued : 0;
+}
+
 static void answer(struct daemon *d, struct client *c)
 {
 	struct rg_strbuf out;
@@ -37,16 +62,23 @@ static void answer(struct daemon *d, struct client *c)
 
 	rg_strbuf_init(&out);
 	read_queue_drops(d);
+	read_overflow(d);
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!strncmp(c->req, "status json", 11))
+	switch (rg_ctl_parse_request(c->req, c->len)) {
+	case RG_CTL_STATUS_JSON:
 		rg_status_json(&d->status, &now, &out);
-	else if (!strncmp(c->req, "status text", 11) || !strncmp(c->req, "status\n", 7))
+		break;
+	case RG_CTL_STATUS_TEXT:
 		rg_status_text(&d->status, &now, &out);
-	else if (!strncmp(c->req, "reload-state\n", 13))
+		break;
+	case RG_CTL_RELOAD_STATE:
 		rg_strbuf_add(&out, rg_daemon_reload_state(d) == 0 ?
 			      "{\"ok\":true}\n" : "{\"ok\":false}\n");
-	else
+		break;
+	case RG_CTL_UNKNOWN:
 		rg_strbuf_add(&out, "{\"error\":\"unknown request\"}\n");
+		break;
+	}
 	/* Small answers fit the socket buffer; a client too slow to take one
 	 * is not waited for. */
 	if (send(c->fd, out.data, out.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)

@@ -10,18 +10,22 @@
 #include "daemon_int.h"
 #include "event.h"
 #include "finding.h"
+#include "json.h"
 #include "packet_flow.h"
+#include "pkt_parse.h"
 #include "route.h"
 
 #include <linux/netfilter.h>
 
 /*
- * A flow already reported: a retransmitted SYN is queued again. The
- * conntrack id alone is not enough: the kernel derives it from the entry's
- * address and original tuple, so a reconnection from the same source port
- * can reuse both; its reply tuple tells it apart.
+ * A packet of a flow already reported: a retransmitted SYN is queued again.
+ * The conntrack id and tuples alone cannot tell it from a reconnection: the
+ * kernel derives the id from the entry's address and original tuple, and a
+ * port-keeping translation repeats the reply tuple too. The initial
+ * sequence number can: a retransmission repeats it.
  */
-static bool seen_recently(struct daemon *d, const struct rg_flow *f)
+static bool seen_recently(struct daemon *d, const struct rg_flow *f,
+			  uint32_t seq)
 {
 	struct recent *r;
 	unsigned int i;
@@ -30,7 +34,8 @@ static bool seen_recently(struct daemon *d, const struct rg_flow *f)
 		return false;
 	for (i = 0; i < RECENT_IDS; i++) {
 		r = &d->recent[i];
-		if (r->id == f->id && r->reply.dport == f->reply.dport &&
+		if (r->id == f->id && r->seq == seq &&
+		    r->reply.dport == f->reply.dport &&
 		    r->reply.sport == f->reply.sport &&
 		    rg_addr_equal(&r->reply.dst, &f->reply.dst) &&
 		    rg_addr_equal(&r->reply.src, &f->reply.src))
@@ -38,6 +43,7 @@ static bool seen_recently(struct daemon *d, const struct rg_flow *f)
 	}
 	r = &d->recent[d->recent_pos++ % RECENT_IDS];
 	r->id = f->id;
+	r->seq = seq;
 	r->reply = f->reply;
 	return false;
 }
@@ -68,6 +74,29 @@ void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
 	rg_strbuf_free(&line);
 }
 
+void rg_daemon_error_event(struct daemon *d, const char *what, int err)
+{
+	struct rg_strbuf line;
+	struct timespec now;
+	struct rg_json j;
+	char ts[40];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	rg_format_ts(&now, ts, sizeof(ts));
+	rg_strbuf_init(&line);
+	rg_json_init(&j, &line);
+	rg_json_obj_begin(&j, NULL);
+	rg_json_str(&j, "event", "error");
+	rg_json_str(&j, "ts", ts);
+	rg_json_str(&j, "what", what);
+	rg_json_str(&j, "error", strerror(err));
+	rg_json_obj_end(&j);
+	rg_strbuf_add(&line, "\n");
+	fputs(rg_strbuf_str(&line), d->events);
+	fflush(d->events);
+	rg_strbuf_free(&line);
+}
+
 static void count(struct daemon *d, const struct rg_class *cl)
 {
 	d->status.counters.flows_classified++;
@@ -79,12 +108,16 @@ static void count(struct daemon *d, const struct rg_class *cl)
 
 /*
  * Classifies one flow and reports it (and in remediate mode fixes it).
- * from_scan: a flow that predates us, reported only when translated.
+ * pkt: the queued packet that showed it, or NULL for a flow found by the
+ * scan, which predates us and is reported only when translated.
  * Returns true when the queued packet should be dropped.
  */
 static bool handle_flow(struct daemon *d, const struct rg_flow *f,
-			bool from_scan)
+			const struct rg_packet *pkt)
 {
+	bool from_scan = pkt == NULL;
+	uint32_t seq = 0;
+
 	struct rg_segments seg = { 0 };
 	const struct rg_expressway_e *e;
 	struct rg_class cl;
@@ -96,8 +129,13 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 	segments(d, f, &seg);
 	if (!rg_classify(d->cfg, f, &seg, &cl))
 		return false;
-	if ((from_scan && !cl.translated) || seen_recently(d, f))
+	if (from_scan && !cl.translated)
 		return false;
+	if (pkt) {
+		rg_pkt_tcp_seq(pkt->payload, pkt->len, &seq);
+		if (seen_recently(d, f, seq))
+			return false;
+	}
 	count(d, &cl);
 	if (d->cfg->mode == RG_MODE_REMEDIATE)
 		return rg_daemon_remedy(d, f, &cl, !from_scan);
@@ -124,7 +162,7 @@ void rg_daemon_on_packet(struct rg_queue *q, const struct rg_packet *p,
 		/* With NFQA_CT the entry is in hand: a flow being exempted can
 		 * still lose this first SYN, before its NAT binding is
 		 * confirmed, and its retransmission goes out untranslated. */
-		drop = handle_flow(d, &f, false);
+		drop = handle_flow(d, &f, p);
 		rg_queue_verdict(q, p->id, drop ? NF_DROP : NF_ACCEPT);
 		return;
 	}
@@ -139,7 +177,7 @@ void rg_daemon_on_packet(struct rg_queue *q, const struct rg_packet *p,
 		d->status.counters.lookup_failures++;
 		return;
 	}
-	handle_flow(d, &f, false);
+	handle_flow(d, &f, p);
 }
 
 struct scan_list {
@@ -184,21 +222,40 @@ void rg_daemon_scan(struct daemon *d)
 		rg_log("start-up conntrack scan failed: %s", strerror(errno));
 	d->status.counters.scan_flows += l.seen;
 	for (i = 0; i < l.n; i++)
-		handle_flow(d, &l.v[i], true);
+		handle_flow(d, &l.v[i], NULL);
 	free(l.v);
+}
+
+/*
+ * ENOBUFS: the kernel could not hand us some queue messages (their packets
+ * went through: fail-open). Counted, logged once a burst, and the flows
+ * they carried are found again by a conntrack resync once drained.
+ */
+static void on_enobufs(struct daemon *d, bool *resync)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d->status.counters.enobufs++;
+	if (now.tv_sec - d->last_enobufs.tv_sec >= ENOBUFS_BURST_S)
+		rg_log("queue socket overrun (ENOBUFS): packets passed unobserved; resyncing from conntrack");
+	d->last_enobufs = now;
+	*resync = true;
 }
 
 void rg_daemon_drain(struct daemon *d)
 {
+	bool resync = false;
 	int n;
 
 	do {
 		n = rg_queue_receive(&d->queue, rg_daemon_on_packet, d);
 		if (n < 0 && errno == ENOBUFS) {
-			/* Fail-open let those packets through; count them. */
-			d->status.counters.enobufs++;
+			on_enobufs(d, &resync);
 			n = 1;
 		}
 	} while (n > 0);
+	if (resync)
+		rg_daemon_scan(d);
 }
 

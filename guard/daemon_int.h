@@ -11,6 +11,7 @@
 
 #include "caps.h"
 #include "classify.h"
+#include "cmdline.h"
 #include "config.h"
 #include "event.h"
 #include "exemption.h"
@@ -23,6 +24,7 @@
 #define RECENT_IDS 256
 #define MAX_CLIENTS 8
 #define MAX_PENDING 64
+#define ENOBUFS_BURST_S 1
 
 struct client {
 	int fd;
@@ -37,14 +39,16 @@ struct pending {
 };
 
 struct daemon {
-	const struct rg_config *cfg;
+	const struct rg_config *cfg;		/* &cfg_store */
+	struct rg_config cfg_store;
+	const struct rg_cmdline *cmdline;	/* to read the config again on SIGHUP */
 	struct rg_caps caps;
 	enum rg_queue_path qpath;
 	enum rg_ct_path ctpath;
-	struct rg_nl nft, ct, rt;
+	struct rg_nl nft, ct, rt, mon;
 	struct rg_queue queue;
 	bool observing;
-	int epfd, sigfd, ctlfd;
+	int epfd, sigfd, ctlfd, lockfd, timerfd;
 	FILE *events;
 	struct rg_status status;
 	struct rg_state state;
@@ -52,10 +56,15 @@ struct daemon {
 	unsigned int n_pending;
 	struct recent {
 		uint32_t id;
+		uint32_t seq;
 		struct rg_tuple reply;
 	} recent[RECENT_IDS];
+	struct rg_exemption ineffective[MAX_PENDING];
+	unsigned int n_ineffective;
 	unsigned int recent_pos;
 	struct client clients[MAX_CLIENTS];
+	bool state_dirty;		/* the last state write failed */
+	struct timespec last_enobufs;
 	bool stop;
 };
 
@@ -79,6 +88,15 @@ int rg_daemon_restore(struct daemon *d);
 bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		      const struct rg_class *cl, bool from_queue);
 int rg_daemon_reload_state(struct daemon *d);
+/* Writes the state file; on failure reports once and retries later. */
+void rg_daemon_save_state(struct daemon *d);
+/* An {"event":"error"} line: what failed and why. */
+void rg_daemon_error_event(struct daemon *d, const char *what, int err);
+
+/* daemon_watch.c: someone else deleting reflguard's objects. */
+int rg_watch_open(struct daemon *d);
+void rg_watch_event(struct daemon *d);
+void rg_watch_check(struct daemon *d);
 
 /* daemon_ctl.c: the control socket's clients. */
 void rg_daemon_accept(struct daemon *d);

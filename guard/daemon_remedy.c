@@ -79,13 +79,30 @@ int rg_daemon_reload_state(struct daemon *d)
 	return 0;
 }
 
+/*
+ * The kernel holds the exemptions either way; a state file that cannot be
+ * written (full or read-only disk) is reported once and retried by the
+ * loop until it can, so a restart still finds every exemption.
+ */
+void rg_daemon_save_state(struct daemon *d)
+{
+	if (rg_state_save(d->cfg->state, &d->state) == 0) {
+		if (d->state_dirty)
+			rg_log("the state file %s is written again", d->cfg->state);
+		d->state_dirty = false;
+		return;
+	}
+	if (!d->state_dirty) {
+		rg_log("cannot write the state file %s: %s; the exemptions stay in the kernel, retrying",
+		       d->cfg->state, strerror(errno));
+		rg_daemon_error_event(d, "state-write", errno);
+	}
+	d->state_dirty = true;
+}
+
 static void save(struct daemon *d)
 {
-	/* The kernel holds the truth; a failed write is retried at the next
-	 * change and reported now. */
-	if (rg_state_save(d->cfg->state, &d->state) < 0)
-		rg_log("cannot write the state file %s: %s", d->cfg->state,
-		       strerror(errno));
+	rg_daemon_save_state(d);
 }
 
 static void now_ts(char *buf, size_t len)
@@ -235,37 +252,49 @@ static void verify(struct daemon *d, const struct rg_flow *f,
 	rg_daemon_event(d, &ev);
 }
 
-static void ineffective(struct daemon *d, const struct rg_flow *f,
-			const struct rg_class *cl, const struct rg_exemption *x)
+static bool known_ineffective(const struct daemon *d,
+			      const struct rg_exemption *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_ineffective; i++)
+		if (rg_exemption_equal(&d->ineffective[i], x))
+			return true;
+	return false;
+}
+
+static void refuse(struct daemon *d, const struct rg_flow *f,
+		   const struct rg_class *cl, const char *reason)
 {
 	struct rg_event ev;
 
-	if (rg_exempt_change(&d->nft, x, false) < 0 && errno != ENOENT)
-		rg_log("cannot remove the ineffective exemption: %s", strerror(errno));
-	rg_state_del(&d->state, x);
-	pending_take(d, x);
-	save(d);
 	base_event(f, cl, &ev);
 	ev.type = "refused";
 	ev.action = "refused";
-	ev.reason = "exemption-ineffective";
+	ev.reason = reason;
 	ev.with_fix = false;
 	d->status.counters.refused++;
 	rg_daemon_event(d, &ev);
 }
 
-static void refuse_limit(struct daemon *d, const struct rg_flow *f,
-			 const struct rg_class *cl)
+/*
+ * Something translates this pair before reflguard's chain: the exemption
+ * goes, and the pair is remembered so that its next flow is refused
+ * rather than exempted again in a loop.
+ */
+static void ineffective(struct daemon *d, const struct rg_flow *f,
+			const struct rg_class *cl, const struct rg_exemption *x)
 {
-	struct rg_event ev;
-
-	base_event(f, cl, &ev);
-	ev.type = "refused";
-	ev.action = "refused";
-	ev.reason = "limit";
-	ev.with_fix = false;
-	d->status.counters.refused++;
-	rg_daemon_event(d, &ev);
+	if (rg_exempt_change(&d->nft, x, false) < 0 && errno != ENOENT)
+		rg_log("cannot remove the ineffective exemption: %s", strerror(errno));
+	rg_state_del(&d->state, x);
+	pending_take(d, x);
+	save(d);
+	if (d->n_ineffective == MAX_PENDING)
+		memmove(&d->ineffective[0], &d->ineffective[1],
+			--d->n_ineffective * sizeof(d->ineffective[0]));
+	d->ineffective[d->n_ineffective++] = *x;
+	refuse(d, f, cl, "exemption-ineffective");
 }
 
 bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
@@ -278,6 +307,10 @@ bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 	switch (rg_remedy_decide(cl, rg_state_find(&d->state, &x), d->state.n,
 				 d->cfg->max_exemptions)) {
 	case RG_REMEDY_EXEMPT:
+		if (known_ineffective(d, &x)) {
+			refuse(d, f, cl, "exemption-ineffective");
+			break;
+		}
 		return exempt(d, f, cl, &x, from_queue);
 	case RG_REMEDY_VERIFY:
 		verify(d, f, cl, &x);
@@ -286,7 +319,7 @@ bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		ineffective(d, f, cl, &x);
 		break;
 	case RG_REMEDY_LIMIT:
-		refuse_limit(d, f, cl);
+		refuse(d, f, cl, "limit");
 		break;
 	default:
 		base_event(f, cl, &ev);

@@ -63,11 +63,13 @@ static void counters_json(struct rg_json *j, const struct rg_counters *c)
 	rg_json_int(j, "lookup_failures", (int64_t)c->lookup_failures);
 	rg_json_int(j, "queue_drops", (int64_t)c->queue_drops);
 	rg_json_int(j, "queue_user_drops", (int64_t)c->queue_user_drops);
+	rg_json_int(j, "queue_overflow", (int64_t)c->queue_overflow);
 	rg_json_int(j, "enobufs", (int64_t)c->enobufs);
 	rg_json_int(j, "scan_flows", (int64_t)c->scan_flows);
 	rg_json_int(j, "exempted", (int64_t)c->exempted);
 	rg_json_int(j, "verified", (int64_t)c->verified);
 	rg_json_int(j, "resets", (int64_t)c->resets);
+	rg_json_int(j, "reinstated", (int64_t)c->reinstated);
 	rg_json_obj_end(j);
 }
 
@@ -154,9 +156,10 @@ void rg_status_text(const struct rg_status *s, const struct timespec *now,
 		       (unsigned long long)c->translated_found,
 		       (unsigned long long)c->refused,
 		       (unsigned long long)c->lookup_failures);
-	rg_strbuf_addf(out, "queue drops %llu (undeliverable %llu), ENOBUFS %llu\n",
+	rg_strbuf_addf(out, "queue drops %llu (undeliverable %llu), overflow let through %llu, ENOBUFS %llu\n",
 		       (unsigned long long)c->queue_drops,
 		       (unsigned long long)c->queue_user_drops,
+		       (unsigned long long)c->queue_overflow,
 		       (unsigned long long)c->enobufs);
 	if (s->has_time_to_fix)
 		rg_strbuf_addf(out, "last time to fix: %lld ms from the first translated SYN\n",

@@ -19,11 +19,13 @@ struct rg_counters {
 	uint64_t lookup_failures;
 	uint64_t queue_drops;		/* dropped by the kernel, from /proc */
 	uint64_t queue_user_drops;	/* could not be delivered to us */
+	uint64_t queue_overflow;	/* matched but let through unqueued */
 	uint64_t enobufs;
 	uint64_t scan_flows;
 	uint64_t exempted;
 	uint64_t verified;
 	uint64_t resets;
+	uint64_t reinstated;
 };
 
 #define RG_MAX_FINDINGS 64

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include <libnftnl/chain.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter/nf_tables.h>
@@ -82,4 +84,46 @@ int rg_table_contents(struct rg_nl *nl, int family, const char *table,
 		  &ctx) < 0)
 		return -1;
 	return query(nl, NFT_MSG_GETSET, family, NLM_F_DUMP, NULL, set_cb, &ctx);
+}
+
+struct counter_ctx {
+	uint64_t packets;
+};
+
+static int rule_counter_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct counter_ctx *ctx = data;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_expr_iter *it;
+	struct nftnl_expr *e;
+
+	if (!r)
+		return MNL_CB_ERROR;
+	if (nftnl_rule_nlmsg_parse(nlh, r) == 0 &&
+	    (it = nftnl_expr_iter_create(r))) {
+		while ((e = nftnl_expr_iter_next(it)))
+			if (!strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter"))
+				ctx->packets += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+		nftnl_expr_iter_destroy(it);
+	}
+	nftnl_rule_free(r);
+	return MNL_CB_OK;
+}
+
+int rg_chain_packets(struct rg_nl *nl, int family, const char *table,
+		     const char *chain, uint64_t *packets)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct counter_ctx ctx = { 0 };
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, (uint16_t)family,
+				    NLM_F_DUMP, rg_nl_next_seq(nl));
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
+	if (rg_nl_talk(nl, nlh, rule_counter_cb, &ctx) < 0)
+		return -1;
+	*packets = ctx.packets;
+	return 0;
 }

@@ -3,6 +3,7 @@
 #define RG_LISTING_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "nlsock.h"
 
@@ -16,5 +17,9 @@ struct rg_table_contents {
 
 int rg_table_contents(struct rg_nl *nl, int family, const char *table,
 		      const char *chain, struct rg_table_contents *out);
+
+/* The packets counted by every counter in a chain's rules. */
+int rg_chain_packets(struct rg_nl *nl, int family, const char *table,
+		     const char *chain, uint64_t *packets);
 
 #endif

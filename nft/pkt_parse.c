@@ -30,7 +30,7 @@ static void set_addr(struct rg_addr *a, int family, const uint8_t *p)
 }
 
 static int parse_v4(const uint8_t *pkt, size_t len, uint8_t *proto,
-		    struct rg_tuple *t)
+		    struct rg_tuple *t, size_t *l4)
 {
 	size_t ihl;
 
@@ -45,6 +45,7 @@ static int parse_v4(const uint8_t *pkt, size_t len, uint8_t *proto,
 	*proto = pkt[9];
 	set_addr(&t->src, AF_INET, pkt + 12);
 	set_addr(&t->dst, AF_INET, pkt + 16);
+	*l4 = ihl;
 	return ports(pkt + ihl, len - ihl, *proto, t);
 }
 
@@ -80,7 +81,7 @@ static int skip_v6_ext(const uint8_t *pkt, size_t len, size_t *off,
 }
 
 static int parse_v6(const uint8_t *pkt, size_t len, uint8_t *proto,
-		    struct rg_tuple *t)
+		    struct rg_tuple *t, size_t *l4)
 {
 	size_t off = 40;
 	uint8_t next;
@@ -93,21 +94,43 @@ static int parse_v6(const uint8_t *pkt, size_t len, uint8_t *proto,
 	*proto = next;
 	set_addr(&t->src, AF_INET6, pkt + 8);
 	set_addr(&t->dst, AF_INET6, pkt + 24);
+	*l4 = off;
 	return ports(pkt + off, len - off, *proto, t);
 }
 
-int rg_pkt_parse(const uint8_t *pkt, size_t len, uint8_t *proto,
-		 struct rg_tuple *t)
+static int parse(const uint8_t *pkt, size_t len, uint8_t *proto,
+		 struct rg_tuple *t, size_t *l4)
 {
 	memset(t, 0, sizeof(*t));
 	if (len < 1)
 		return -1;
 	switch (pkt[0] >> 4) {
 	case 4:
-		return parse_v4(pkt, len, proto, t);
+		return parse_v4(pkt, len, proto, t, l4);
 	case 6:
-		return parse_v6(pkt, len, proto, t);
+		return parse_v6(pkt, len, proto, t, l4);
 	default:
 		return -1;
 	}
+}
+
+int rg_pkt_parse(const uint8_t *pkt, size_t len, uint8_t *proto,
+		 struct rg_tuple *t)
+{
+	size_t l4;
+
+	return parse(pkt, len, proto, t, &l4);
+}
+
+int rg_pkt_tcp_seq(const uint8_t *pkt, size_t len, uint32_t *seq)
+{
+	struct rg_tuple t;
+	uint8_t proto;
+	size_t l4;
+
+	if (!pkt || parse(pkt, len, &proto, &t, &l4) < 0 ||
+	    proto != IPPROTO_TCP || len - l4 < 8)
+		return -1;
+	*seq = (uint32_t)get16(pkt + l4 + 4) << 16 | get16(pkt + l4 + 6);
+	return 0;
 }

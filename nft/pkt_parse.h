@@ -16,4 +16,11 @@
 int rg_pkt_parse(const uint8_t *pkt, size_t len, uint8_t *proto,
 		 struct rg_tuple *t);
 
+/*
+ * The TCP sequence number: the initial one for a SYN, which a
+ * retransmission repeats and a new connection does not. -1 for anything
+ * but a readable TCP header.
+ */
+int rg_pkt_tcp_seq(const uint8_t *pkt, size_t len, uint32_t *seq);
+
 #endif

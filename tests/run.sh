@@ -4,8 +4,15 @@
 # Runs reflguard's tests and ends with one line: "N passed, N failed" (and
 # ", N skipped" when some could not run). Exit status 1 on any failure.
 #
-#   tests/run.sh                 unit, asan and integration suites
+#   tests/run.sh                 unit, asan, integration and fuzz suites
 #   tests/run.sh unit asan ...   only those suites
+#
+# vm runs the integration suite again inside Debian's stock kernel under
+# qemu (tests/vm/run.sh); it is in the default list, and skipped with a
+# "skip - " line where qemu is not installed.
+#
+# fuzz runs each libFuzzer target (tests/fuzz/run.sh) for FUZZ_SECONDS:
+# 30 when CI=true, 10 otherwise.
 #
 # Integration tests print TAP-like lines: "ok - NAME", "not ok - NAME",
 # "skip - NAME: why". A test script that dies without a verdict counts as
@@ -36,7 +43,7 @@ count_unit() {	# BINARY LABEL
 run_script() {	# SCRIPT [ENV=VALUE...]
 	local script=$1 log rc line verdicts=0
 	shift
-	echo "== $script $*"
+	echo "== $script${*:+ $*}${RG_PATH:+ [$RG_PATH]}"
 	log=$(mktemp)
 	env "$@" bash "$script" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
@@ -79,20 +86,72 @@ suite_asan() {
 	done
 }
 
+# kernel_path: which of reflguard's paths this kernel takes, from doctor in
+# a fresh network namespace; printed once, exported as RG_PATH for lib.sh.
+kernel_path() {
+	local p
+	p=$(unshare -n sh -c 'ip link set lo up && exec "$0" doctor --json' build/reflguard 2>/dev/null |
+		python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["queue_path"], d["ct_path"])' 2>/dev/null)
+	set -- $p
+	echo "== kernel $(uname -r): queue path ${1:-unknown}, conntrack ${2:-unknown}"
+	export RG_PATH=${1:-unknown}+${2:-unknown}
+}
+
 suite_integration() {
 	local t
 	need_root "integration tests" || return 0
+	kernel_path
 	for t in tests/integration/test_*.sh; do
 		run_script "$t"
 	done
 }
 
+suite_fuzz() {
+	local secs=${FUZZ_SECONDS:-}
+
+	[ -n "$secs" ] || { [ "${CI:-}" = true ] && secs=30 || secs=10; }
+	run_script tests/fuzz/run.sh FUZZ_SECONDS="$secs"
+}
+
+# The integration suite again, inside the stock-kernel VM: the guest's verdict
+# lines count here, named "[stock kernel] ...".
+suite_vm() {
+	local log rc line n_fail=0 g_fail
+	if ! command -v qemu-system-x86_64 >/dev/null; then
+		echo "skip - stock-kernel VM: qemu not installed"
+		skipped=$((skipped + 1))
+		return
+	fi
+	echo "== tests/vm/run.sh (the integration suite on Debian's stock kernel)"
+	log=$(mktemp)
+	tests/vm/run.sh 2>&1 | sed -u '/^skip - stock-kernel VM: /!s/^\(ok\|not ok\|skip\) - /\1 - [stock kernel] /' |
+		tee "$log"
+	rc=${PIPESTATUS[0]}
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*)	passed=$((passed + 1)) ;;
+		"not ok - "*)	failed=$((failed + 1)); n_fail=$((n_fail + 1))
+				failures+=("${line#not ok - }") ;;
+		"skip - "*)	skipped=$((skipped + 1)) ;;
+		esac
+	done < "$log"
+	# The guest's summary also counts scripts that died without a verdict.
+	g_fail=$(sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p' "$log" | tail -n1)
+	if [ -z "$g_fail" ] && [ "$rc" != 0 ]; then
+		failed=$((failed + 1)); failures+=("[stock kernel] tests/vm/run.sh exited $rc before the guest's summary")
+	elif [ -n "$g_fail" ] && [ "$g_fail" -gt "$n_fail" ]; then
+		failed=$((failed + g_fail - n_fail))
+		failures+=("[stock kernel] $((g_fail - n_fail)) without a verdict line (see the guest's 'failed:' list)")
+	fi
+	rm -f "$log"
+}
+
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit asan integration)
+[ ${#suites[@]} -gt 0 ] || suites=(unit asan integration fuzz vm)
 for s in "${suites[@]}"; do
 	case $s in
-	unit|asan|integration) "suite_$s" ;;
-	*) echo "tests/run.sh: unknown suite '$s' (unit, asan, integration)" >&2; exit 2 ;;
+	unit|asan|integration|fuzz|vm) "suite_$s" ;;
+	*) echo "tests/run.sh: unknown suite '$s' (unit, asan, integration, fuzz, vm)" >&2; exit 2 ;;
 	esac
 done
 

@@ -8,6 +8,13 @@ set -u
 RG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 REFLGUARD=${REFLGUARD:-build/reflguard}
 case $REFLGUARD in /*) ;; *) REFLGUARD=$RG_TOP/$REFLGUARD ;; esac
+# The kernel path the tests run on, "QUEUE+CT" from doctor: native+nfqa-ct on
+# a stock kernel, compat+lookup without CONFIG_NFT_QUEUE and NFQA_CT. Set
+# once by tests/run.sh; worked out here when a test runs alone.
+[ -n "${RG_PATH:-}" ] || RG_PATH=$(unshare -n sh -c 'ip link set lo up && exec "$0" doctor --json' \
+	"$REFLGUARD" 2>/dev/null | python3 -c 'import json,sys
+d=json.load(sys.stdin); print(d["queue_path"] + "+" + d["ct_path"])' 2>/dev/null)
+export RG_PATH=${RG_PATH:-unknown}
 # Short and unique: namespace and interface names stay within limits.
 export LAB_PREFIX=${LAB_PREFIX:-rgt$$}
 . "$RG_TOP/tests/lab/lab.sh"

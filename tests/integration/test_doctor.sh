@@ -28,9 +28,17 @@ check "doctor --json: one valid JSON object" valid_json "$RG_TMP/json"
 state() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["probes"][sys.argv[2]]["state"])' "$RG_TMP/json" "$1"; }
 
 # Independent oracle for the native queue: does nft itself load the rule?
-in_ns nft -f - <<'NFT' 2>/dev/null && native=yes || native=no
-table ip rgtoracle { chain c { type filter hook postrouting priority 110; queue num 0 bypass; } }
+in_ns nft -f - <<'NFT' 2>"$RG_TMP/oracle.err" && native=yes || native=no
+table ip rgtoracle {
+	chain c {
+		type filter hook postrouting priority 110; policy accept;
+		queue num 0 bypass
+	}
+}
 NFT
+# Only the kernel's refusal counts as "no"; a syntax error must not pass.
+[ "$native" = yes ] || grep -q 'No such file or directory' "$RG_TMP/oracle.err" ||
+	not_ok "nft oracle failed for another reason: $(head -c 200 "$RG_TMP/oracle.err")"
 in_ns nft delete table ip rgtoracle 2>/dev/null
 check "doctor: native queue '$(state native_queue)' agrees with nft ($native)" \
 	test "$(state native_queue)" = "$native"

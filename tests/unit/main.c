@@ -40,6 +40,7 @@ static int (*const registrars[])(void) = {
 	register_pkt_parse_tests,
 	register_stats_tests,
 	register_finding_tests,
+	register_ctl_request_tests,
 };
 
 int main(int argc, char *argv[])

@@ -359,8 +359,9 @@ static void test_json_exact(void)
 		"\"queue\":7003,\"counters\":{\"packets_queued\":11,"
 		"\"packets_unparsed\":12,\"flows_classified\":13,"
 		"\"translated_found\":14,\"refused\":15,\"lookup_failures\":16,"
-		"\"queue_drops\":17,\"queue_user_drops\":18,\"enobufs\":19,"
-		"\"scan_flows\":20,\"exempted\":0,\"verified\":0,\"resets\":0},"
+		"\"queue_drops\":17,\"queue_user_drops\":18,\"queue_overflow\":0,"
+		"\"enobufs\":19,\"scan_flows\":20,\"exempted\":0,\"verified\":0,"
+		"\"resets\":0,\"reinstated\":0},"
 		"\"last_findings\":[" F1 "," F2 "]}\n");
 	CU_ASSERT_TRUE(json_valid(rg_strbuf_str(&sb)));
 	rg_strbuf_free(&sb);
@@ -372,7 +373,7 @@ static void test_json_substrings(void)
 	static const char *const want[] = {
 		"\"mode\":\"dry-run\"", "\"pid\":4242", "\"uptime_s\":0",
 		"\"queue\":7003", "\"counters\":{", "\"packets_queued\":11",
-		"\"enobufs\":19", "\"scan_flows\":20,", "\"resets\":0}", "\"last_findings\":[",
+		"\"enobufs\":19", "\"scan_flows\":20,", "\"reinstated\":0}", "\"last_findings\":[",
 		"{\"n\":63}]}",
 	};
 	struct timespec now = { 1000, 0 };
@@ -430,7 +431,7 @@ static void test_text(void)
 		"kernel path: queue 7003 via xt-nfqueue, conntrack by ctnetlink-lookup\n"
 		"packets queued 11 (unparsed 12), flows classified 13\n"
 		"translated found 14, refused 15, lookup failures 16\n"
-		"queue drops 17 (undeliverable 18), ENOBUFS 19\n"
+		"queue drops 17 (undeliverable 18), overflow let through 0, ENOBUFS 19\n"
 		"last findings (2 Expressway-C):\n"
 		"  " F1 "\n"
 		"  " F2 "\n");

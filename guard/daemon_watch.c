@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Watching reflguard's own objects: a `nft flush ruleset` or a `nft delete
+ * table ip reflguard` while the daemon runs would silently end both the
+ * observation and the fix. The nftables multicast group announces every
+ * deletion; a short while after the last one (a flush comes as a burst),
+ * the daemon compares what the kernel holds with what it should, and
+ * reinstates what is missing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+/* netinet/in.h (through addr.h) before the kernel's own headers. */
+#include "daemon_int.h"
+#include "exempt.h"
+#include "listing.h"
+#include "observe.h"
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+
+#define SETTLE_MS 300
+
+int rg_watch_open(struct daemon *d)
+{
+	int group = NFNLGRP_NFTABLES;
+
+	if (rg_nl_open(&d->mon, NETLINK_NETFILTER) < 0)
+		return -1;
+	if (mnl_socket_setsockopt(d->mon.sock, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0)
+		return -1;
+	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	return d->timerfd < 0 ? -1 : 0;
+}
+
+static void arm(struct daemon *d)
+{
+	struct itimerspec t = {
+		.it_value = { .tv_sec = 0, .tv_nsec = SETTLE_MS * 1000000L },
+	};
+
+	timerfd_settime(d->timerfd, 0, &t, NULL);
+}
+
+static bool is_deletion(uint16_t type)
+{
+	if (type >> 8 != NFNL_SUBSYS_NFTABLES)
+		return false;
+	switch (type & 0xff) {
+	case NFT_MSG_DELTABLE:
+	case NFT_MSG_DELCHAIN:
+	case NFT_MSG_DELRULE:
+	case NFT_MSG_DELSET:
+	case NFT_MSG_DELSETELEM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void rg_watch_event(struct daemon *d)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	bool deleted = false;
+	ssize_t n;
+
+	while ((n = recv(mnl_socket_get_fd(d->mon.sock), buf, sizeof(buf),
+			 MSG_DONTWAIT)) != 0) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int len = (int)n;
+
+		if (n < 0) {
+			/* Missed events: look anyway. */
+			deleted |= errno == ENOBUFS;
+			break;
+		}
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+			deleted |= is_deletion(nlh->nlmsg_type);
+	}
+	if (deleted)
+		arm(d);
+}
+
+static void collect(const struct rg_exemption *x, void *data)
+{
+	struct rg_state *kernel = data;
+	struct rg_state_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.x = *x;
+	rg_state_put(kernel, &e);
+}
+
+/* How many of the state's exemptions the kernel lacks; -1 on error. */
+static long missing_exemptions(struct daemon *d)
+{
+	struct rg_state kernel;
+	long missing = 0;
+	size_t i;
+
+	rg_state_init(&kernel);
+	if (rg_exempt_dump(&d->nft, collect, &kernel) < 0) {
+		rg_state_free(&kernel);
+		return -1;
+	}
+	for (i = 0; i < d->state.n; i++)
+		missing += !rg_state_find(&kernel, &d->state.v[i].x);
+	rg_state_free(&kernel);
+	return missing;
+}
+
+static bool observe_missing(struct daemon *d)
+{
+	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	struct rg_table_contents tc;
+	size_t i, j;
+
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < d->cfg->n_e; j++)
+			if (d->cfg->e[j].pub.family == (i ? AF_INET6 : AF_INET))
+				break;
+		if (j == d->cfg->n_e)
+			continue;
+		if (rg_table_contents(&d->nft, families[i], RG_TABLE,
+				      RG_OBSERVE_CHAIN, &tc) == 0 && !tc.has_chain)
+			return true;
+	}
+	return false;
+}
+
+void rg_watch_check(struct daemon *d)
+{
+	uint64_t expirations;
+	long missing = 0;
+
+	if (read(d->timerfd, &expirations, sizeof(expirations)) < 0)
+		return;
+	if (d->cfg->mode == RG_MODE_REMEDIATE) {
+		missing = missing_exemptions(d);
+		if (missing > 0) {
+			rg_log("%ld exemptions were removed from the kernel by someone else; reinstating them from the state",
+			       missing);
+			if (rg_daemon_restore(d) == 0)
+				d->status.counters.reinstated++;
+		}
+	}
+	if (observe_missing(d)) {
+		rg_log("the observation chain was removed by someone else; reinstating it");
+		if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue) == 0)
+			d->status.counters.reinstated++;
+		else
+			rg_log("cannot reinstate the observation chain: %s", strerror(errno));
+	}
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl_request.h"
+#include "unit.h"
+
+/*
+ * Parsed from a heap copy of exactly len bytes, with no NUL after them,
+ * so that ASan reports any read past what the client sent.
+ */
+static enum rg_ctl_request parse_n(const char *s, size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+	enum rg_ctl_request r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+	memcpy(copy, s, len);
+	r = rg_ctl_parse_request(copy, len);
+	free(copy);
+	return r;
+}
+
+static enum rg_ctl_request parse(const char *s)
+{
+	return parse_n(s, strlen(s));
+}
+
+/* What `reflguard status` and `exempt`/`teardown` send. */
+static void test_client_requests(void)
+{
+	CU_ASSERT_EQUAL(parse("status json\n"), RG_CTL_STATUS_JSON);
+	CU_ASSERT_EQUAL(parse("status text\n"), RG_CTL_STATUS_TEXT);
+	CU_ASSERT_EQUAL(parse("reload-state\n"), RG_CTL_RELOAD_STATE);
+	CU_ASSERT_EQUAL(parse("status\n"), RG_CTL_STATUS_TEXT);
+}
+
+/* A buffer the daemon answers without a newline: it filled up. */
+static void test_whole_buffer(void)
+{
+	CU_ASSERT_EQUAL(parse("status json"), RG_CTL_STATUS_JSON);
+	CU_ASSERT_EQUAL(parse("status text"), RG_CTL_STATUS_TEXT);
+	CU_ASSERT_EQUAL(parse("status"), RG_CTL_STATUS_TEXT);
+	CU_ASSERT_EQUAL(parse("reload-state"), RG_CTL_RELOAD_STATE);
+}
+
+static void test_crlf(void)
+{
+	CU_ASSERT_EQUAL(parse("status json\r\n"), RG_CTL_STATUS_JSON);
+	CU_ASSERT_EQUAL(parse("status text\r\n"), RG_CTL_STATUS_TEXT);
+	CU_ASSERT_EQUAL(parse("status\r\n"), RG_CTL_STATUS_TEXT);
+	CU_ASSERT_EQUAL(parse("reload-state\r\n"), RG_CTL_RELOAD_STATE);
+	CU_ASSERT_EQUAL(parse("reload-state\r"), RG_CTL_RELOAD_STATE);
+	/* One '\r' only, and only at the end. */
+	CU_ASSERT_EQUAL(parse("status json\r\r\n"), RG_CTL_UNKNOWN);
+	CU_ASSERT_EQUAL(parse("status\rjson\n"), RG_CTL_UNKNOWN);
+}
+
+/* Only the first line is the request. */
+static void test_first_line_only(void)
+{
+	CU_ASSERT_EQUAL(parse("status json\nreload-state\n"), RG_CTL_STATUS_JSON);
+	CU_ASSERT_EQUAL(parse("reload-state\nstatus json"), RG_CTL_RELOAD_STATE);
+	CU_ASSERT_EQUAL(parse("\nstatus json\n"), RG_CTL_UNKNOWN);
+}
+
+static void test_unknown(void)
+{
+	static const char *const bad[] = {
+		"", "\n", "\r\n", "status json extra\n", "status jsonx\n",
+		"status textual\n", "statusjson\n", "status  json\n",
+		" status json\n", "status json \n", "Status json\n",
+		"STATUS JSON\n", "status js\n", "stat", "reload-state now\n",
+		"reload\n", "reload-states\n", "help\n", "status\tjson\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(parse(bad[i]), RG_CTL_UNKNOWN);
+}
+
+/* A NUL does not end the request early: "status json\0..." is not one. */
+static void test_nul_bytes(void)
+{
+	CU_ASSERT_EQUAL(parse_n("status json\0\n", 13), RG_CTL_UNKNOWN);
+	CU_ASSERT_EQUAL(parse_n("status\0json\n", 12), RG_CTL_UNKNOWN);
+	CU_ASSERT_EQUAL(parse_n("\0", 1), RG_CTL_UNKNOWN);
+	CU_ASSERT_EQUAL(parse_n("status json\nx\0y", 15), RG_CTL_STATUS_JSON);
+}
+
+/* Every cut of a request short of its last byte is not that request. */
+static void test_truncated(void)
+{
+	static const char *const reqs[] = { "status json\n", "status text\n",
+					    "reload-state\n" };
+	size_t i, len;
+
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		size_t full = strlen(reqs[i]);
+
+		for (len = 0; len + 1 < full; len++) {
+			enum rg_ctl_request want = RG_CTL_UNKNOWN;
+
+			/* "status json" cut to "status" is a request too. */
+			if (len == 6 && i < 2)
+				want = RG_CTL_STATUS_TEXT;
+			CU_ASSERT_EQUAL(parse_n(reqs[i], len), want);
+		}
+	}
+}
+
+/* A full 127-byte buffer with no newline, as the daemon passes it on. */
+static void test_full_buffer(void)
+{
+	char buf[127];
+
+	memset(buf, 'x', sizeof(buf));
+	memcpy(buf, "status json", 11);
+	CU_ASSERT_EQUAL(parse_n(buf, sizeof(buf)), RG_CTL_UNKNOWN);
+	CU_ASSERT_EQUAL(rg_ctl_parse_request(NULL, 0), RG_CTL_UNKNOWN);
+}
+
+static const struct unit_test tests[] = {
+	{ "what the clients send", test_client_requests },
+	{ "request without newline", test_whole_buffer },
+	{ "trailing carriage return", test_crlf },
+	{ "first line only", test_first_line_only },
+	{ "unknown requests", test_unknown },
+	{ "NUL bytes", test_nul_bytes },
+	{ "truncated requests", test_truncated },
+	{ "full buffer, empty buffer", test_full_buffer },
+	{ NULL, NULL },
+};
+
+int register_ctl_request_tests(void)
+{
+	return unit_add_suite("ctl_request", tests);
+}
