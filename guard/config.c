@@ -241,6 +241,22 @@ static int set_queue_maxlen(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+/* A group name or number; whether it exists is checked by the daemon. */
+static int set_control_group(struct rg_config *c, const char *v, char *err,
+			     size_t errlen)
+{
+	const char *p;
+
+	if (strlen(v) >= sizeof(c->control_group))
+		return fail(err, errlen, "group name too long for control-group '%s'", v);
+	for (p = v; *p; p++)
+		if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
+		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			return fail(err, errlen, "invalid group name '%s' for control-group", v);
+	strcpy(c->control_group, v);
+	return 0;
+}
+
 static int set_reset(struct rg_config *c, const char *v, char *err,
 		     size_t errlen)
 {
@@ -297,6 +313,7 @@ static const struct {
 	{ "max-exemptions", RG_KEY_MAX_EXEMPT, set_max_exemptions },
 	{ "reset", RG_KEY_RESET, set_reset },
 	{ "queue-maxlen", RG_KEY_QUEUE_MAXLEN, set_queue_maxlen },
+	{ "control-group", RG_KEY_CONTROL_GROUP, set_control_group },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -448,6 +465,9 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 		base->reset = over->reset;
 	if (g & RG_KEY_QUEUE_MAXLEN)
 		base->queue_maxlen = over->queue_maxlen;
+	if (g & RG_KEY_CONTROL_GROUP)
+		memcpy(base->control_group, over->control_group,
+		       sizeof(base->control_group));
 	base->given |= g;
 }
 

@@ -53,6 +53,7 @@ enum rg_config_key {
 	RG_KEY_MAX_EXEMPT = 1u << 8,
 	RG_KEY_RESET = 1u << 9,
 	RG_KEY_QUEUE_MAXLEN = 1u << 10,
+	RG_KEY_CONTROL_GROUP = 1u << 11,
 };
 
 struct rg_config {
@@ -67,6 +68,7 @@ struct rg_config {
 	char events[PATH_MAX];
 	char state[PATH_MAX];
 	char control[PATH_MAX];
+	char control_group[64];		/* "": root only */
 	unsigned int max_exemptions;	/* refuse ("limit") past this many */
 	unsigned int queue_maxlen;	/* packets the kernel holds for us */
 	bool reset;			/* delete translated flows once exempted */

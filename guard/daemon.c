@@ -9,8 +9,10 @@
 #include "daemon.h"
 #include "daemon_int.h"
 #include "lock.h"
+#include "privs.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -222,6 +225,27 @@ static int open_sockets(struct daemon *d)
 	return 0;
 }
 
+/* --control-group: the group may connect (0660) and read; see daemon_ctl.c. */
+static int open_control_to_group(struct daemon *d)
+{
+	const char *name = d->cfg->control_group;
+	struct group *gr;
+
+	if (!*name)
+		return 0;
+	gr = getgrnam(name);
+	if (!gr) {
+		rg_log("control-group '%s': no such group", name);
+		return -1;
+	}
+	if (chown(d->cfg->control, (uid_t)-1, gr->gr_gid) < 0 ||
+	    chmod(d->cfg->control, 0660) < 0) {
+		rg_log("control socket %s: %s", d->cfg->control, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int choose_paths(struct daemon *d)
 {
 	const char *why = NULL;
@@ -290,7 +314,8 @@ static int setup(struct daemon *d, bool reset_state)
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0 || open_signals(d) < 0)
 		return -1;
-	if (choose_paths(d) < 0 || open_events(d) < 0 || open_sockets(d) < 0)
+	if (choose_paths(d) < 0 || open_events(d) < 0 || open_sockets(d) < 0 ||
+	    open_control_to_group(d) < 0)
 		return -1;
 	/* Exemptions first: a restart is in force from the first packet. */
 	if (remediate && rg_daemon_restore(d) < 0)
@@ -307,6 +332,10 @@ static int setup(struct daemon *d, bool reset_state)
 	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
 	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0)
 		return -1;
+	if (rg_privs_keep_net_admin() < 0) {
+		rg_log("cannot drop capabilities: %s", strerror(errno));
+		return -1;
+	}
 	rg_log("%s mode, queue %u (%s), conntrack %s; watching %zu Expressway-E",
 		 rg_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
 		 d->status.ct_path, d->cfg->n_e);

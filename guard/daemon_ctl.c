@@ -72,8 +72,12 @@ static void answer(struct daemon *d, struct client *c)
 		rg_status_text(&d->status, &now, &out);
 		break;
 	case RG_CTL_RELOAD_STATE:
-		rg_strbuf_add(&out, rg_daemon_reload_state(d) == 0 ?
-			      "{\"ok\":true}\n" : "{\"ok\":false}\n");
+		/* Reading is for the control group; changing is root's. */
+		if (c->uid != 0 && c->uid != geteuid())
+			rg_strbuf_add(&out, "{\"error\":\"permission denied\"}\n");
+		else
+			rg_strbuf_add(&out, rg_daemon_reload_state(d) == 0 ?
+				      "{\"ok\":true}\n" : "{\"ok\":false}\n");
 		break;
 	case RG_CTL_UNKNOWN:
 		rg_strbuf_add(&out, "{\"error\":\"unknown request\"}\n");
@@ -118,9 +122,17 @@ void rg_daemon_accept(struct daemon *d)
 
 	if (fd < 0)
 		return;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	/* Who is asking decides what they may ask: SO_PEERCRED. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		close(fd);
+		return;
+	}
 	for (i = 0; i < MAX_CLIENTS; i++) {
 		if (d->clients[i].fd < 0) {
-			d->clients[i] = (struct client){ .fd = fd };
+			d->clients[i] = (struct client){ .fd = fd, .uid = cred.uid };
 			ev.data.u64 = 100 + i;
 			if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
 				return;

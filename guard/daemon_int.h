@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "caps.h"
@@ -28,6 +29,7 @@
 
 struct client {
 	int fd;
+	uid_t uid;			/* SO_PEERCRED of the connection */
 	char req[128];
 	size_t len;
 };
