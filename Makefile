@@ -32,7 +32,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps clean test test-asan test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
+.PHONY: all deps clean test test-asan test-valgrind test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
 all: $(BUILD)/reflguard
 
 $(BUILD)/obj/%.o: %.c
@@ -106,6 +106,11 @@ test: deps
 test-asan: deps
 	$(Q)$(MAKE) --no-print-directory asan-build
 	$(Q)tests/run.sh asan
+
+# The daemon's whole lifetime in a lab scenario under valgrind.
+test-valgrind: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bash tests/integration/test_valgrind.sh
 
 # The integration suite on Debian's stock kernel, under qemu (tests/vm/).
 test-vm: deps

@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "daemon_int.h"
 #include "lock.h"
+#include "notify.h"
 #include "privs.h"
 
 #include <errno.h>
@@ -82,7 +83,7 @@ static const char *needs_restart(const struct rg_config *old,
  * printed); a good one replaces the configuration and the observation
  * rules, in one transaction.
  */
-static void reload_config(struct daemon *d)
+static void apply_config(struct daemon *d)
 {
 	struct rg_config fresh;
 	const char *what;
@@ -112,6 +113,13 @@ static void reload_config(struct daemon *d)
 		d->status.state = &d->state;
 	rg_log("configuration reloaded: %s mode, %zu Expressway-E, %zu port ranges",
 	       rg_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports);
+}
+
+static void reload_config(struct daemon *d)
+{
+	rg_notify("RELOADING=1");
+	apply_config(d);
+	rg_notify("READY=1");
 }
 
 static void on_signal(struct daemon *d)
@@ -402,7 +410,10 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	ret = setup(&d, cl->reset_state);
 	if (ret == 0) {
 		rg_daemon_scan(&d);
+		rg_notifyf("READY=1\nMAINPID=%ld\nSTATUS=%s, watching %zu Expressway-E",
+			   (long)getpid(), d.status.mode, cfg->n_e);
 		loop(&d);
+		rg_notify("STOPPING=1");
 		rg_log("stopping%s", cfg->mode == RG_MODE_REMEDIATE ?
 		       "; the exemptions stay in force" : "");
 	}

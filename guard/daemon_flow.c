@@ -11,6 +11,7 @@
 #include "event.h"
 #include "finding.h"
 #include "json.h"
+#include "notify.h"
 #include "packet_flow.h"
 #include "pkt_parse.h"
 #include "route.h"
@@ -55,8 +56,26 @@ static void segments(struct daemon *d, const struct rg_flow *f,
 		     rg_route_oif(&d->rt, &f->reply.src, &seg->e_oif) == 0;
 }
 
+/* systemctl status shows the counters; once a second is plenty. */
+static void notify_status(struct daemon *d)
+{
+	const struct rg_counters *c = &d->status.counters;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec == d->last_notify)
+		return;
+	d->last_notify = now.tv_sec;
+	rg_notifyf("STATUS=%s: %llu flows, %llu translated, %llu exempted, %llu refused",
+		   d->status.mode, (unsigned long long)c->flows_classified,
+		   (unsigned long long)c->translated_found,
+		   (unsigned long long)c->exempted,
+		   (unsigned long long)c->refused);
+}
+
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
 {
+	notify_status(d);
 	struct rg_strbuf line;
 
 	rg_strbuf_init(&line);

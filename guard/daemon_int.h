@@ -67,6 +67,7 @@ struct daemon {
 	struct client clients[MAX_CLIENTS];
 	bool state_dirty;		/* the last state write failed */
 	struct timespec last_enobufs;
+	time_t last_notify;
 	bool stop;
 };
 

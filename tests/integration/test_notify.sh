@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The sd_notify protocol, against a socket the test listens on as systemd
+# would: READY once the chain is installed, STATUS with counters, RELOADING
+# on SIGHUP, STOPPING on SIGTERM.
+. "$(dirname "$0")/lib.sh"
+
+SOCK=$RG_TMP/notify.sock
+LOG=$RG_TMP/notify.log
+lab_up nft-snat >/dev/null || { not_ok "notify: lab up"; exit 1; }
+
+python3 - "$SOCK" "$LOG" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+with open(sys.argv[2], "a", buffering=1) as log:
+    try:
+        while True:
+            msg = s.recv(4096).decode()
+            # One line per datagram, with the moment it came.
+            log.write("%.3f %s\n" % (time.monotonic(), msg.replace("\n", "|")))
+            if "STOPPING=1" in msg:
+                break
+    except socket.timeout:
+        pass
+PY
+listener=$!
+for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.05; done
+
+printf 'expressway-e = 64.100.0.10\n' >"$RG_TMP/rg.conf"
+NOTIFY_SOCKET=$SOCK ip netns exec "$(lab_ns fw)" "$REFLGUARD" run -c "$RG_TMP/rg.conf" \
+	--events "$RG_TMP/ev.json" --control "$RG_TMP/ctl.sock" 2>"$RG_TMP/daemon.err" &
+dpid=$!
+for _ in $(seq 100); do grep -q 'READY=1' "$LOG" 2>/dev/null && break; sleep 0.05; done
+check "READY=1 arrives" grep -q 'READY=1' "$LOG"
+check "READY=1 comes with MAINPID" grep -q "MAINPID=$dpid" "$LOG"
+has_chain() { lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1; }
+check "READY=1 only once the observation chain is installed" has_chain
+exchange c1 10.0.30.2:27901 64.100.0.10:7003 10.0.10.2:7003
+for _ in $(seq 60); do grep -q 'STATUS=dry-run: 1 flows, 1 translated' "$LOG" && break; sleep 0.05; done
+check "STATUS carries the counters" grep -q 'STATUS=dry-run: 1 flows, 1 translated' "$LOG"
+kill -HUP "$dpid"
+for _ in $(seq 60); do grep -q 'RELOADING=1' "$LOG" && break; sleep 0.05; done
+check "SIGHUP: RELOADING=1 then READY=1" \
+	bash -c 'grep -n "RELOADING=1\|READY=1" "$0" | tail -2 | grep -q "READY=1"' "$LOG"
+kill -TERM "$dpid"
+wait "$dpid"
+check "SIGTERM: exit 0" test $? -eq 0
+wait "$listener"
+check "SIGTERM: STOPPING=1" grep -q 'STOPPING=1' "$LOG"
