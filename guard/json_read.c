@@ -124,13 +124,13 @@ static int escape(struct cursor *c, struct rg_jdoc *d)
 	return put(d, &to[hit - from], 1);
 }
 
-/* Length of the well-formed UTF-8 sequence at c (RFC 3629), or 0. */
-static size_t utf8_seq(const struct cursor *c)
+size_t rg_utf8_seq(const unsigned char *p, size_t avail)
 {
-	const unsigned char *p = c->p;
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t n, i;
 
+	if (avail == 0)
+		return 0;
 	if (p[0] < 0x80)
 		return 1;
 	if (p[0] >= 0xc2 && p[0] <= 0xdf)
@@ -150,12 +150,17 @@ static size_t utf8_seq(const struct cursor *c)
 		lo = 0x90;
 	else if (p[0] == 0xf4)
 		hi = 0x8f;
-	if ((size_t)(c->end - p) < n || p[1] < lo || p[1] > hi)
+	if (avail < n || p[1] < lo || p[1] > hi)
 		return 0;
 	for (i = 2; i < n; i++)
 		if (p[i] < 0x80 || p[i] > 0xbf)
 			return 0;
 	return n;
+}
+
+static size_t utf8_seq(const struct cursor *c)
+{
+	return rg_utf8_seq(c->p, (size_t)(c->end - c->p));
 }
 
 /* A quoted string into d->text, NUL-terminated; *out points at it. */

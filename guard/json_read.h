@@ -50,4 +50,11 @@ const char *rg_jdoc_str(const struct rg_jdoc *d, const char *key);
 /* 0 and *out when key holds true or false, else -1. */
 int rg_jdoc_bool(const struct rg_jdoc *d, const char *key, bool *out);
 
+/*
+ * Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0. The reader accepts
+ * exactly these; writers that must be read back use it too.
+ */
+size_t rg_utf8_seq(const unsigned char *p, size_t avail);
+
 #endif

@@ -104,40 +104,6 @@ int rg_state_del(struct rg_state *s, const struct rg_exemption *x)
 	return 0;
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at p (RFC 3629), or 0: the
- * same rules as the reader in json_read.c, which refuses anything else.
- */
-static size_t utf8_seq(const unsigned char *p, size_t avail)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (avail < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
 
 /*
  * Copies src with every byte of invalid UTF-8 turned into '?': a file
@@ -150,7 +116,7 @@ static void clean_text(const char *src, char out[RG_STATE_WHY_LEN])
 	size_t n = strnlen(src, RG_STATE_WHY_LEN - 1), i = 0, k;
 
 	while (i < n) {
-		k = utf8_seq(p + i, n - i);
+		k = rg_utf8_seq(p + i, n - i);
 		if (!k) {
 			out[i++] = '?';
 			continue;
