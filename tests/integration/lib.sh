@@ -79,3 +79,47 @@ lines=[l for l in open(sys.argv[1]) if l.startswith("{")]
 v=json.loads(lines[-1]).get(sys.argv[2]) if lines else None
 print("" if v is None else v)' "$1" "$2"
 }
+
+# The daemon under test: its events file and control socket, and DPID.
+EVENTS=$RG_TMP/events.json
+CTL=$RG_TMP/control.sock
+DPID=
+
+# start_daemon ARGS...: `reflguard run` in the firewall's namespace (ip
+# netns exec execs it, so $DPID is the daemon itself), waiting for its
+# observation chain; 1 if it dies first. Its stderr: $RG_TMP/daemon.err.
+start_daemon() {
+	rm -f "$EVENTS" "$RG_TMP/daemon.err"
+	ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events "$EVENTS" \
+		--control "$CTL" "$@" 2>"$RG_TMP/daemon.err" &
+	DPID=$!
+	for _ in $(seq 100); do
+		lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && return 0
+		lab_exec fw nft list chain ip6 reflguard observe >/dev/null 2>&1 && return 0
+		kill -0 "$DPID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# stop_daemon: SIGTERM, and the daemon's exit status.
+stop_daemon() {
+	local rc
+	kill -TERM "$DPID" 2>/dev/null
+	wait "$DPID"
+	rc=$?
+	DPID=
+	return $rc
+}
+
+# user_ruleset RULESET: the firewall's own rules, reflguard's table left
+# out and packet counters dropped (they differ with traffic). Legacy tables
+# are read only where the lab made them: listing them creates them.
+user_ruleset() {
+	lab_exec fw nft list ruleset 2>/dev/null | awk '
+		/^table / { skip = ($3 == "reflguard") } !skip' |
+		sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'
+	[ "$1" = iptables-legacy ] &&
+		lab_exec fw iptables-legacy-save -t nat 2>/dev/null |
+		grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+}

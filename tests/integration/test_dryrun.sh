@@ -5,44 +5,6 @@
 # input too.
 . "$(dirname "$0")/lib.sh"
 
-EVENTS=$RG_TMP/events.json
-CTL=$RG_TMP/control.sock
-DPID=
-
-# The user's ruleset, whatever tool wrote it, reflguard's table left out;
-# packet counters differ with traffic and are dropped. Legacy tables are
-# read only where the lab made them: listing them creates them.
-user_ruleset() {	# RULESET
-	lab_exec fw nft list ruleset 2>/dev/null | awk '
-		/^table / { skip = ($3 == "reflguard") } !skip'
-	[ "$1" = iptables-legacy ] &&
-		lab_exec fw iptables-legacy-save -t nat 2>/dev/null |
-		grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
-}
-
-start_daemon() {	# ARGS...
-	rm -f "$EVENTS" "$RG_TMP/daemon.err"
-	# ip netns exec execs the daemon, so $! is the daemon itself.
-	ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events "$EVENTS" \
-		--control "$CTL" "$@" 2>"$RG_TMP/daemon.err" &
-	DPID=$!
-	for _ in $(seq 100); do
-		lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && return 0
-		lab_exec fw nft list chain ip6 reflguard observe >/dev/null 2>&1 && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_daemon() {
-	local rc
-	kill -TERM "$DPID" 2>/dev/null
-	wait "$DPID"
-	rc=$?
-	DPID=
-	return $rc
-}
 
 # wait_event KEY VALUE: an event with that field shows up in the file.
 wait_event() {

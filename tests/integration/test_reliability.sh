@@ -4,31 +4,7 @@
 # a second daemon, a state file killed mid-write, a read-only state disk.
 . "$(dirname "$0")/lib.sh"
 
-EVENTS=$RG_TMP/events.json
-CTL=$RG_TMP/control.sock
 STATE=$RG_TMP/state/state.json
-DPID=
-
-start_daemon() {	# ARGS...
-	rm -f "$EVENTS"
-	ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events "$EVENTS" \
-		--control "$CTL" --state "$STATE" "$@" 2>"$RG_TMP/daemon.err" &
-	DPID=$!
-	for _ in $(seq 100); do
-		lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_daemon() {
-	kill -TERM "$DPID" 2>/dev/null
-	wait "$DPID"
-	local rc=$?
-	DPID=
-	return $rc
-}
 
 status_field() {	# PYTHON-EXPR over s
 	"$REFLGUARD" status --control "$CTL" --json 2>/dev/null |
@@ -74,7 +50,8 @@ stop_daemon
 
 # --- Someone deletes reflguard's table, or flushes the whole ruleset.
 mkdir -p "$RG_TMP/state"
-start_daemon --mode remediate --expressway-e 64.100.0.10 || not_ok "deleted table: daemon starts"
+start_daemon --mode remediate --expressway-e 64.100.0.10 --state "$STATE" ||
+	not_ok "deleted table: daemon starts"
 lab_exec fw "$REFLGUARD" exempt add 10.0.30.2 10.0.10.2 tcp/7003 --state "$STATE" \
 	--control "$CTL" >/dev/null
 lab_exec fw nft delete table ip reflguard
