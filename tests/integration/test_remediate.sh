@@ -142,6 +142,12 @@ remediate_case() {	# RULESET
 	c1 3
 	check "remediate ($rs): C1 gets 200 within two attempts, Route and E's peer 10.0.30.2:27901" \
 		got200 2 10.0.30.2:27901
+	# With NFQA_CT the first SYN is dropped as the pair is exempted: its
+	# retransmission goes through clean and the first connection is rescued.
+	if [ "${RG_PATH:-}" = native+nfqa-ct ]; then
+		check "remediate ($rs): NFQA_CT rescue: C1's first attempt itself gets 200" \
+			got200 1 10.0.30.2:27901
+	fi
 	c2 3
 	check "remediate ($rs): C2 gets 200 within two attempts, Route and E's peer 10.0.31.3:27902" \
 		got200 2 10.0.31.3:27902
