@@ -4,6 +4,11 @@
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
+# Where make install puts things; each may be set alone, DESTDIR goes first.
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 BUILD ?= build
 
 PKGS := libnetfilter_queue libmnl libnftnl libcrypto
@@ -32,7 +37,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps clean test test-asan test-valgrind test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
+.PHONY: all deps clean install uninstall test test-asan test-valgrind test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
 all: $(BUILD)/reflguard
 
 $(BUILD)/obj/%.o: %.c
@@ -121,11 +126,36 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lab/demo.sh
 
+# The performance bench (tests/bench/, docs/performance.md): as root, about
+# ten minutes, one table and build/bench.json. Not part of make test.
+.PHONY: bench bench-build
+BENCH_PKGS := libnetfilter_queue libmnl
+$(BUILD)/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(CFLAGS) \
+		$(shell pkg-config --cflags $(BENCH_PKGS) 2>/dev/null) $(LDFLAGS) -o $@ $< \
+		$(shell pkg-config --libs $(BENCH_PKGS) 2>/dev/null)
+bench-build: $(BUILD)/bench/ref_handler $(BUILD)/bench/loadgen
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all bench-build
+	$(Q)tests/bench/bench.sh
+
+# The soak (tests/soak/soak.sh): as root, the remediating daemon in the lab
+# for SOAK_SECONDS under connections, SIGHUP, table deletions and restarts;
+# a summary table, exit 1 on a failed connection or growth. Not part of
+# make test.
+.PHONY: soak
+SOAK_SECONDS ?= 600
+soak: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)SOAK_SECONDS=$(SOAK_SECONDS) tests/soak/soak.sh
+
 # Debian packages the build, the lab and the tests need.
 DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
 	libnftnl-dev libssl-dev libcunit1-dev nftables iptables conntrack \
 	iproute2 python3 procps valgrind clang libclang-rt-dev \
-	qemu-system-x86 busybox-static kmod cpio
+	qemu-system-x86 busybox-static kmod cpio mandoc systemd
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -135,6 +165,30 @@ deps:
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+# The configuration is installed only where there is none, so a reinstall
+# keeps the user's; uninstall removes it only while it is still the
+# example, unchanged. The unit learns where the binary and the file are.
+RG_CONF = $(DESTDIR)$(SYSCONFDIR)/reflguard/reflguard.conf
+install: $(BUILD)/reflguard
+	@install -v -d "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(MANDIR)/man5" \
+		"$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/reflguard"
+	@install -v -m 0755 $(BUILD)/reflguard "$(DESTDIR)$(SBINDIR)/reflguard"
+	@install -v -m 0644 docs/reflguard.8 "$(DESTDIR)$(MANDIR)/man8/reflguard.8"
+	@install -v -m 0644 docs/reflguard.conf.5 "$(DESTDIR)$(MANDIR)/man5/reflguard.conf.5"
+	@echo "'docs/reflguard.service' -> '$(DESTDIR)$(UNITDIR)/reflguard.service'"
+	@sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' docs/reflguard.service \
+		>"$(DESTDIR)$(UNITDIR)/reflguard.service" && chmod 0644 "$(DESTDIR)$(UNITDIR)/reflguard.service"
+	@if [ -e "$(RG_CONF)" ]; then echo "keeping $(RG_CONF)"; \
+	else install -v -m 0644 docs/reflguard.conf.example "$(RG_CONF)"; fi
+
+uninstall:
+	@rm -vf "$(DESTDIR)$(SBINDIR)/reflguard" "$(DESTDIR)$(MANDIR)/man8/reflguard.8" \
+		"$(DESTDIR)$(MANDIR)/man5/reflguard.conf.5" "$(DESTDIR)$(UNITDIR)/reflguard.service"
+	@if cmp -s docs/reflguard.conf.example "$(RG_CONF)"; then \
+		rm -vf "$(RG_CONF)"; \
+		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(SYSCONFDIR)/reflguard"; \
+	elif [ -e "$(RG_CONF)" ]; then echo "keeping $(RG_CONF): it differs from the example"; fi
 
 clean:
 	rm -rf build

@@ -193,6 +193,24 @@ static void reset_flow(struct daemon *d, const struct rg_flow *f,
 	rg_daemon_event(d, &ev);
 }
 
+/*
+ * A translated connection of an already exempted pair, found by the scan:
+ * it was made before its exemption. Reported, and reset so that it
+ * reconnects under the exemption (unless --no-reset).
+ */
+static void stale(struct daemon *d, const struct rg_flow *f,
+		  const struct rg_class *cl)
+{
+	struct rg_event ev;
+
+	base_event(f, cl, &ev);
+	ev.action = "exempted";
+	ev.with_fix = false;
+	rg_daemon_event(d, &ev);
+	if (d->cfg->reset)
+		reset_flow(d, f, cl);
+}
+
 /* Returns whether the queued packet should be dropped. */
 static bool exempt(struct daemon *d, const struct rg_flow *f,
 		   const struct rg_class *cl, const struct rg_exemption *x,
@@ -316,6 +334,12 @@ bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		verify(d, f, cl, &x);
 		break;
 	case RG_REMEDY_INEFFECTIVE:
+		/* Only a connection made after the exemption can prove it
+		 * ineffective: one the scan finds may predate it. */
+		if (!from_queue) {
+			stale(d, f, cl);
+			break;
+		}
 		ineffective(d, f, cl, &x);
 		break;
 	case RG_REMEDY_LIMIT:

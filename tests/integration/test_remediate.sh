@@ -480,3 +480,23 @@ rgx exempt add 10.0.10.3 10.0.10.2 tcp/7003 --force --state "$ST" >/dev/null
 check "exempt add same-segment --force: exit 0" test $? -eq 0
 check "exempt add same-segment --force: the element is in the set" \
 	in_set ip exempt4 '10.0.10.3 . 10.0.10.2 . tcp . 7003'
+
+# ---- Two translated connections predate the daemon: the second one is no
+# proof that the exemption made for the first does not work (it is older).
+lab_down; lab_up nft-snat >/dev/null
+xchg c1 10.0.30.2:27911 64.100.0.10:7003 10.0.10.2:7003 1 >/dev/null
+xchg c1 10.0.30.2:27912 64.100.0.10:7003 10.0.10.2:7003 1 >/dev/null
+ST=$RG_TMP/state-two-old.json
+if remediate "$ST"; then
+	check "two predating flows: exempted once" wait_ev event=exempted c=10.0.30.2:27911
+	check "two predating flows: the second is reset, not taken as proof" \
+		wait_ev event=reset c=10.0.30.2:27912
+	check "two predating flows: no exemption-ineffective" \
+		ev_none event=refused reason=exemption-ineffective
+	check "two predating flows: the exemption stays in the set" in_set ip exempt4 "$C1_ELEM"
+	c1 2
+	check "two predating flows: C1's next connection gets 200 at attempt 1" got200 1 10.0.30.2:27901
+	stop_daemon
+else
+	not_ok "two predating flows: daemon starts"
+fi

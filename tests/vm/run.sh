@@ -71,6 +71,9 @@ fi
 
 mkdir -p "$CACHE" || die "cannot create $CACHE"
 CACHE=$(cd "$CACHE" && pwd -P)
+# What an interrupted run left half-done (an extracted package is ~400 MB).
+find "$CACHE" -maxdepth 1 \( -name '.fetch.*' -o -name '.initramfs.*' \) -mmin +60 \
+	-exec rm -rf {} + 2>/dev/null
 
 # current_krel: the release linux-image-amd64 depends on now, e.g. 6.1.0-56-amd64.
 current_krel() {

@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# make install and make uninstall into a DESTDIR; the man pages lint-clean
+# and in step with the binary's help and guard/config.c; the example
+# configuration valid; the systemd unit verified, and the daemon run the way
+# the unit runs it (root with CAP_NET_ADMIN alone, no new privileges).
+. "$(dirname "$0")/lib.sh"
+
+DEST=$RG_TMP/dest
+MAN8=$RG_TOP/docs/reflguard.8
+MAN5=$RG_TOP/docs/reflguard.conf.5
+EXAMPLE=$RG_TOP/docs/reflguard.conf.example
+UNIT=$DEST/usr/lib/systemd/system/reflguard.service
+CONF=$DEST/etc/reflguard/reflguard.conf
+
+# It installs what was built and never builds (-o): the suite runs after
+# the build, and in the stock-kernel VM, which builds nothing.
+rg_make() { make -C "$RG_TOP" --no-print-directory -o build/reflguard "$@"; }
+quiet() { "$@" >/dev/null 2>&1; }
+mode_is() { [ "$(stat -c %a "$2" 2>/dev/null)" = "$1" ]; }
+# The files under a directory, relative to it, sorted.
+files_in() { (cd "$1" && find . -type f -o -type l) | sed 's|^\./|/|' | sort; }
+
+# A page as a reader sees it: the roff escapes for -, ', fonts and \& gone.
+plain() { sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\&//g' -e "s/\\\\(aq/'/g" "$1"; }
+
+# --- make install, make uninstall ---------------------------------------
+
+rg_make install DESTDIR="$DEST" PREFIX=/usr >"$RG_TMP/install.out" 2>&1
+rc=$?
+check "make install DESTDIR=... PREFIX=/usr: exit 0" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || sed 's/^/  /' "$RG_TMP/install.out"
+
+printf '%s\n' /etc/reflguard/reflguard.conf /usr/lib/systemd/system/reflguard.service \
+	/usr/sbin/reflguard /usr/share/man/man5/reflguard.conf.5 \
+	/usr/share/man/man8/reflguard.8 >"$RG_TMP/want.files"
+files_in "$DEST" >"$RG_TMP/got.files"
+check "install: these five files and nothing else ($(tr '\n' ' ' <"$RG_TMP/got.files"))" \
+	cmp -s "$RG_TMP/want.files" "$RG_TMP/got.files"
+check "install: sbin/reflguard, mode 0755, the binary built" \
+	bash -c 'test "$(stat -c %a "$0")" = 755 && cmp -s "$0" "$1"' "$DEST/usr/sbin/reflguard" \
+	"$RG_TOP/build/reflguard"
+check "install: man8/reflguard.8, mode 0644" mode_is 644 "$DEST/usr/share/man/man8/reflguard.8"
+check "install: man5/reflguard.conf.5, mode 0644" mode_is 644 "$DEST/usr/share/man/man5/reflguard.conf.5"
+check "install: the unit, mode 0644" mode_is 644 "$UNIT"
+check "install: /etc/reflguard/reflguard.conf is the example, mode 0644" \
+	bash -c 'test "$(stat -c %a "$0")" = 644 && cmp -s "$0" "$1"' "$CONF" "$EXAMPLE"
+check "unit: ExecStart=/usr/sbin/reflguard run --config /etc/reflguard/reflguard.conf" \
+	grep -qxF 'ExecStart=/usr/sbin/reflguard run --config /etc/reflguard/reflguard.conf' "$UNIT"
+check "unit: no @PLACEHOLDER@ left" bash -c '! grep -q "@[A-Z]*@" "$0"' "$UNIT"
+
+missing=
+for line in Type=notify 'ExecReload=/bin/kill -HUP $MAINPID' StateDirectory=reflguard \
+	RuntimeDirectory=reflguard CapabilityBoundingSet=CAP_NET_ADMIN \
+	AmbientCapabilities=CAP_NET_ADMIN NoNewPrivileges=yes ProtectSystem=strict \
+	ProtectHome=yes PrivateTmp=yes \
+	'RestrictAddressFamilies=AF_NETLINK AF_UNIX AF_INET AF_INET6' \
+	SystemCallFilter=@system-service; do
+	grep -qxF -- "$line" "$UNIT" || missing+=" '$line'"
+done
+check "unit: has every setting the operations issue asks for${missing:+ (missing:$missing)}" \
+	test -z "$missing"
+
+# The default PREFIX, and the directories set one by one.
+rg_make install DESTDIR="$RG_TMP/dest2" >/dev/null 2>&1
+check "install, default PREFIX: /usr/local/sbin, /usr/local/share/man, /usr/local/lib/systemd/system, /etc" \
+	test -x "$RG_TMP/dest2/usr/local/sbin/reflguard" -a \
+	-f "$RG_TMP/dest2/usr/local/share/man/man8/reflguard.8" -a \
+	-f "$RG_TMP/dest2/etc/reflguard/reflguard.conf" -a \
+	-f "$RG_TMP/dest2/usr/local/lib/systemd/system/reflguard.service"
+check "install, default PREFIX: ExecStart=/usr/local/sbin/reflguard" \
+	grep -q '^ExecStart=/usr/local/sbin/reflguard run ' \
+	"$RG_TMP/dest2/usr/local/lib/systemd/system/reflguard.service"
+rg_make install DESTDIR="$RG_TMP/dest3" PREFIX=/opt/rg SBINDIR=/opt/rg/bin \
+	SYSCONFDIR=/opt/rg/etc UNITDIR=/opt/rg/units MANDIR=/opt/rg/man >/dev/null 2>&1
+check "install, SBINDIR SYSCONFDIR UNITDIR MANDIR: each honoured, and the unit follows" \
+	test -x "$RG_TMP/dest3/opt/rg/bin/reflguard" -a \
+	-f "$RG_TMP/dest3/opt/rg/etc/reflguard/reflguard.conf" -a \
+	-f "$RG_TMP/dest3/opt/rg/man/man5/reflguard.conf.5" -a \
+	-n "$(grep -x 'ExecStart=/opt/rg/bin/reflguard run --config /opt/rg/etc/reflguard/reflguard.conf' \
+		"$RG_TMP/dest3/opt/rg/units/reflguard.service" 2>/dev/null)"
+rg_make uninstall DESTDIR="$RG_TMP/dest2" >/dev/null 2>&1
+check "uninstall of an unchanged install: no file left, /etc/reflguard gone" \
+	test -z "$(files_in "$RG_TMP/dest2")" -a ! -e "$RG_TMP/dest2/etc/reflguard"
+
+# The user's configuration: kept by a reinstall and by uninstall.
+sed -i 's/^#expressway-e = 64.100.0.10$/expressway-e = 64.100.0.10/' "$CONF"
+printf 'state = %s\ncontrol = %s\n' "$RG_TMP/state.json" "$RG_TMP/control.sock" >>"$CONF"
+cp "$CONF" "$RG_TMP/changed.conf"
+rg_make install DESTDIR="$DEST" PREFIX=/usr >"$RG_TMP/install2.out" 2>&1
+check "install again: exit 0, the changed configuration kept" \
+	bash -c 'test "$0" -eq 0 && cmp -s "$1" "$2" && grep -q "^keeping .*reflguard.conf" "$3"' \
+	"$?" "$CONF" "$RG_TMP/changed.conf" "$RG_TMP/install2.out"
+
+# --- the unit ------------------------------------------------------------
+
+# systemd-analyze verify wants ExecStart's binary at its path: a copy of the
+# unit pointing into DESTDIR, and MANPATH for Documentation='s man pages.
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$RG_TMP/verify"
+	sed "s|^ExecStart=/usr/sbin/|ExecStart=$DEST/usr/sbin/|" "$UNIT" >"$RG_TMP/verify/reflguard.service"
+	man_opt=()
+	command -v man >/dev/null || man_opt=(--man=no)
+	MANPATH=$DEST/usr/share/man systemd-analyze verify "${man_opt[@]}" \
+		"$RG_TMP/verify/reflguard.service" >"$RG_TMP/verify.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ ! -s "$RG_TMP/verify.out" ]; then
+		ok "systemd-analyze verify${man_opt[*]:+ ${man_opt[*]}}: the installed unit passes, no warning"
+	else
+		not_ok "systemd-analyze verify: exit $rc: $(head -c 600 "$RG_TMP/verify.out")"
+	fi
+	if systemd-analyze security --help 2>/dev/null | grep -q -- --threshold; then
+		check "systemd-analyze security: exposure at most 2.5 ($(systemd-analyze security \
+			--offline=yes "$RG_TMP/verify/reflguard.service" 2>/dev/null | sed -n 's/.*: \([0-9.]*\) .*/\1/p' | tail -n1))" \
+			quiet systemd-analyze security --offline=yes --threshold=25 --no-pager \
+			"$RG_TMP/verify/reflguard.service"
+	fi
+else
+	skip "systemd-analyze verify: systemd-analyze not installed (make deps)"
+fi
+
+# ExecStart as the unit runs it, in a namespace of its own: root whose
+# bounding set is CAP_NET_ADMIN alone, no new privileges, a NOTIFY_SOCKET.
+unit_exec() {	# NS [setpriv options]: ExecStart's words, paths into DESTDIR
+	local ns=$1 w words=()
+	shift
+	for w in $(sed -n 's/^ExecStart=//p' "$UNIT"); do
+		case $w in /usr/*|/etc/*) w=$DEST$w ;; esac
+		words+=("$w")
+	done
+	NOTIFY_SOCKET=$RG_TMP/notify.sock ip netns exec "$ns" setpriv "$@" \
+		--bounding-set=-all,+net_admin --inh-caps=-all --no-new-privs "${words[@]}" \
+		2>"$RG_TMP/unit.err" &
+	DPID=$!
+}
+listen_notify() {
+	rm -f "$RG_TMP/notify.sock" "$RG_TMP/notify.log"
+	python3 - "$RG_TMP/notify.sock" "$RG_TMP/notify.log" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+with open(sys.argv[2], "a", buffering=1) as log:
+    try:
+        while True:
+            msg = s.recv(4096).decode()
+            log.write(msg.replace("\n", "|") + "\n")
+            if "STOPPING=1" in msg:
+                break
+    except socket.timeout:
+        pass
+PY
+	NPID=$!
+	for _ in $(seq 50); do [ -S "$RG_TMP/notify.sock" ] && break; sleep 0.05; done
+}
+wait_for() {	# FILE PATTERN
+	for _ in $(seq 100); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+	return 1
+}
+cap() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$DPID/status"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "the unit's ExecStart with CAP_NET_ADMIN alone: needs root"
+else
+	ns=$(solo_ns)
+	listen_notify
+	unit_exec "$ns"
+	check "unit's ExecStart, root with CAP_NET_ADMIN alone: READY=1" \
+		wait_for "$RG_TMP/notify.log" 'READY=1'
+	check "unit's ExecStart: the observation chain is in place" \
+		quiet ip netns exec "$ns" nft list chain ip reflguard observe
+	check "unit's ExecStart: bounding, effective, permitted sets CAP_NET_ADMIN only" \
+		test "$(cap CapBnd) $(cap CapEff) $(cap CapPrm)" = \
+		"0000000000001000 0000000000001000 0000000000001000"
+	check "unit's ExecStart: status answers on the configured socket" \
+		quiet "$REFLGUARD" status --control "$RG_TMP/control.sock"
+	kill -HUP "$DPID"	# ExecReload
+	check "unit's ExecReload (SIGHUP): the configuration is read again" \
+		wait_for "$RG_TMP/unit.err" 'configuration reloaded'
+	stop_daemon
+	check "unit's stop (SIGTERM): exit 0, STOPPING=1, the chain removed" \
+		bash -c 'test "$0" -eq 0 && grep -q STOPPING=1 "$1" && ! ip netns exec "$2" nft list chain ip reflguard observe >/dev/null 2>&1' \
+		"$?" "$RG_TMP/notify.log" "$ns"
+	wait "$NPID" 2>/dev/null
+
+	# reflguard(8): without CAP_CHOWN, control-group needs SupplementaryGroups=.
+	sed -i 's/^#control-group = adm$/control-group = nogroup/' "$CONF"
+	unit_exec "$ns"
+	wait "$DPID"
+	check "unit's ExecStart with control-group and no SupplementaryGroups=: refused (exit $?)" \
+		grep -q 'Operation not permitted' "$RG_TMP/unit.err"
+	listen_notify
+	unit_exec "$ns" --groups=nogroup
+	wait_for "$RG_TMP/notify.log" 'READY=1'
+	check "unit's ExecStart with control-group and SupplementaryGroups=nogroup: socket 0660 nogroup" \
+		test "$(stat -c '%a %G' "$RG_TMP/control.sock" 2>/dev/null)" = "660 nogroup"
+	stop_daemon >/dev/null
+	wait "$NPID" 2>/dev/null
+	cp "$RG_TMP/changed.conf" "$CONF"
+fi
+
+rg_make uninstall DESTDIR="$DEST" PREFIX=/usr >"$RG_TMP/uninstall.out" 2>&1
+check "uninstall: exit 0; only the changed configuration left, and it says so" \
+	bash -c 'test "$0" -eq 0 && test "$(cd "$1" && find . -type f)" = ./etc/reflguard/reflguard.conf &&
+		cmp -s "$2" "$3" && grep -q "^keeping .*reflguard.conf" "$4"' \
+	"$?" "$DEST" "$CONF" "$RG_TMP/changed.conf" "$RG_TMP/uninstall.out"
+
+# --- the man pages ---------------------------------------------------------
+
+for page in "$MAN8" "$MAN5"; do
+	name=docs/${page##*/}
+	if command -v mandoc >/dev/null; then
+		mandoc -T lint -W warning "$page" >"$RG_TMP/lint" 2>&1
+		rc=$?
+		lint=$(head -c 300 "$RG_TMP/lint" | tr '\n' ' ')
+		check "mandoc -T lint -W warning $name: clean (exit $rc)${lint:+: $lint}" \
+			test "$rc" -eq 0 -a ! -s "$RG_TMP/lint"
+	else
+		skip "mandoc -T lint $name: mandoc not installed (make deps)"
+	fi
+	if command -v groff >/dev/null; then
+		groff -ww -man -z "$page" >"$RG_TMP/lint" 2>&1
+		lint=$(head -c 300 "$RG_TMP/lint" | tr '\n' ' ')
+		check "groff -ww -man $name: no warning${lint:+: $lint}" \
+			test ! -s "$RG_TMP/lint"
+	fi
+done
+
+# Every command and long option the binary's help shows has an entry in
+# reflguard.8 (.SS for a command, a .TP tag for an option), and every
+# option the page documents is one the binary has.
+commands=$("$REFLGUARD" --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p')
+{
+	"$REFLGUARD" --help
+	for c in $commands; do "$REFLGUARD" help "$c"; done
+} | grep -oE -- '--[a-z][a-z-]*[a-z]' | sort -u >"$RG_TMP/help.opts"
+plain "$MAN8" | awk '/^\.SH OPTIONS/ { on = 1; next } /^\.SH/ { on = 0 }
+	on && tag { print; tag = 0 } on && /^\.TP/ { tag = 1 }' |
+	grep -oE -- '--[a-z][a-z-]*[a-z]' | sort -u >"$RG_TMP/man.opts"
+check "help lists the commands ($(echo $commands))" test "$(echo $commands | wc -w)" -ge 9
+check "help shows long options ($(wc -l <"$RG_TMP/help.opts"))" test "$(wc -l <"$RG_TMP/help.opts")" -ge 18
+gone=$(comm -23 "$RG_TMP/help.opts" "$RG_TMP/man.opts" | tr '\n' ' ')
+check "reflguard.8: every long option of --help and help COMMAND has an entry${gone:+ (missing: $gone)}" \
+	test -z "$gone"
+stale=$(comm -13 "$RG_TMP/help.opts" "$RG_TMP/man.opts" | tr '\n' ' ')
+check "reflguard.8: every option it documents is in the binary's help${stale:+ (not: $stale)}" \
+	test -z "$stale"
+gone=
+for c in $commands; do
+	plain "$MAN8" | grep -qx "\.SS $c" || gone+=" $c"
+done
+check "reflguard.8: every command has a section${gone:+ (missing:$gone)}" test -z "$gone"
+gone=
+for f in /etc/reflguard/reflguard.conf /var/lib/reflguard/state.json /run/reflguard/control.sock; do
+	plain "$MAN8" | awk '/^\.SH FILES/ { on = 1; next } /^\.SH/ { on = 0 } on' | grep -qxF ".I $f" ||
+		gone+=" $f"
+done
+check "reflguard.8: FILES names the configuration, state and control socket${gone:+ (missing:$gone)}" \
+	test -z "$gone"
+gone=
+for s in 'EXIT STATUS' SIGNALS FILES EXAMPLES 'SEE ALSO'; do
+	grep -qx "\.SH $s" "$MAN8" || gone+=" '$s'"
+done
+check "reflguard.8: has EXIT STATUS, SIGNALS, FILES, EXAMPLES, SEE ALSO${gone:+ (missing:$gone)}" \
+	test -z "$gone"
+
+# Every key of guard/config.c's table: accepted by check-config (so the
+# table was read right), an entry in reflguard.conf.5, a line in the example.
+keys=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", RG_KEY_[A-Z_]*, set_[a-z_]* },$/\1/p' \
+	"$RG_TOP/guard/config.c")
+check "guard/config.c: the key table read ($(echo $keys))" test "$(echo $keys | wc -w)" -ge 12
+unknown='' gone='' noex=''
+for k in $keys; do
+	printf 'expressway-e = 64.100.0.10\n%s = x\n' "$k" >"$RG_TMP/key.conf"
+	"$REFLGUARD" check-config "$RG_TMP/key.conf" 2>&1 | grep -q "unknown key" && unknown+=" $k"
+	plain "$MAN5" | grep -q "^$k = " || gone+=" $k"
+	grep -qE "^#?$k = " "$EXAMPLE" || noex+=" $k"
+done
+check "check-config accepts every key of the table${unknown:+ (not:$unknown)}" test -z "$unknown"
+check "reflguard.conf.5: every key has an entry${gone:+ (missing:$gone)}" test -z "$gone"
+check "reflguard.conf.example: every key has a line${noex:+ (missing:$noex)}" test -z "$noex"
+stale=
+for k in $(plain "$MAN5" | awk '/^\.SH KEYS/ { on = 1; next } /^\.SH/ { on = 0 }
+	on && tag { print $1; tag = 0 } on && /^\.TP/ { tag = 1 }'); do
+	echo " $keys " | tr '\n' ' ' | grep -q " $k " || stale+=" $k"
+done
+check "reflguard.conf.5: every key it documents is in the table${stale:+ (not:$stale)}" test -z "$stale"
+
+# The compiled-in defaults (RG_DEFAULT_* in guard/config.h): in both pages,
+# and the example's commented-out line for that key shows the same value.
+bad=
+while read -r name value; do
+	value=${value//\"/}
+	plain "$MAN5" | grep -qF -- "$value" || bad+=" $name (reflguard.conf.5)"
+	plain "$MAN8" | grep -qF -- "$value" || bad+=" $name (reflguard.8)"
+	[ "$name" = CONFIG ] && continue
+	key=$(echo "$name" | tr 'A-Z_' 'a-z-')
+	grep -qxF "#$key = $value" "$EXAMPLE" || bad+=" $name (example: '#$key = $value')"
+done < <(sed -n 's/^#define RG_DEFAULT_\([A-Z_]*\) \(.*\)$/\1 \2/p' "$RG_TOP/guard/config.h")
+check "the defaults of guard/config.h are the pages' and the example's${bad:+ (wrong:$bad)}" test -z "$bad"
+
+# --- the example configuration --------------------------------------------
+
+"$REFLGUARD" check-config "$EXAMPLE" >/dev/null 2>"$RG_TMP/err"
+check "example as shipped: exit 2, expressway-e is required" \
+	bash -c 'test "$0" -eq 2 && grep -q "no expressway-e given" "$1"' "$?" "$RG_TMP/err"
+sed 's/^#expressway-e = /expressway-e = /' "$EXAMPLE" >"$RG_TMP/example.conf"
+"$REFLGUARD" check-config "$RG_TMP/example.conf" >"$RG_TMP/out" 2>&1
+check "example with expressway-e uncommented: check-config accepts it, every default" \
+	bash -c 'test "$0" -eq 0 && grep -qxF "mode dry-run; expressway-e 64.100.0.10; expressway-c any; ports tcp/7001-7010" "$1"' \
+	"$?" "$RG_TMP/out"
+sed -E 's/^#([a-z-]+ = )/\1/' "$EXAMPLE" >"$RG_TMP/example-all.conf"
+"$REFLGUARD" check-config "$RG_TMP/example-all.conf" >"$RG_TMP/out" 2>&1
+check "example with every key uncommented: check-config accepts it ($(tail -n1 "$RG_TMP/out"))" \
+	test "$?" -eq 0
+
+# The configuration files shown in reflguard.conf.5's EXAMPLES are valid.
+n=0
+for i in 1 2; do
+	plain "$MAN5" | awk -v want="$i" '/^\.SH EXAMPLES/ { on = 1; next } /^\.SH/ { on = 0 }
+		on && /^\.EX/ { n++; inside = (n == want); next } /^\.EE/ { inside = 0 }
+		on && inside' >"$RG_TMP/page$i.conf"
+	"$REFLGUARD" check-config "$RG_TMP/page$i.conf" >/dev/null 2>&1 && n=$((n + 1))
+done
+check "reflguard.conf.5: its two example files pass check-config ($n of 2)" test "$n" -eq 2
