@@ -241,7 +241,7 @@ static int set_queue_maxlen(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
-/* A group name or number; whether it exists is checked by the daemon. */
+/* A group name; whether it exists is checked by the daemon at start. */
 static int set_control_group(struct rg_config *c, const char *v, char *err,
 			     size_t errlen)
 {

@@ -74,6 +74,10 @@ static const char *needs_restart(const struct rg_config *old,
 		return "state";
 	if (strcmp(old->control, fresh->control))
 		return "control";
+	if (old->queue_maxlen != fresh->queue_maxlen)
+		return "queue-maxlen";
+	if (strcmp(old->control_group, fresh->control_group))
+		return "control-group";
 	return NULL;
 }
 
