@@ -126,8 +126,8 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lab/demo.sh
 
-# The performance bench (tests/bench/, docs/performance.md): as root, about
-# ten minutes, one table and build/bench.json. Not part of make test.
+# The performance bench (tests/bench/, docs/performance.md): as root, a few
+# minutes, one table and build/bench.json. Not part of make test.
 .PHONY: bench bench-build
 BENCH_PKGS := libnetfilter_queue libmnl
 $(BUILD)/bench/%: tests/bench/%.c

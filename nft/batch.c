@@ -2,6 +2,7 @@
 #include "batch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
@@ -11,9 +12,14 @@
 #include <libnftnl/common.h>
 #include <linux/netlink.h>
 
-/* A page of batch buffer; the overrun lets one message exceed the page. */
-#define BATCH_PAGE (MNL_SOCKET_BUFFER_SIZE * 4)
-#define BATCH_OVERRUN MNL_SOCKET_BUFFER_SIZE
+/*
+ * A page of batch buffer, and the room past the write position that one
+ * message may take: a message is built whole before the batch moves on, so
+ * the overrun must hold the largest one reflguard builds (a NEWSETELEM of
+ * RG_ELEMS_PER_MSG IPv6 elements, about 15 KiB).
+ */
+#define BATCH_PAGE (64 * 1024)
+#define BATCH_OVERRUN (32 * 1024)
 
 int rg_batch_begin(struct rg_batch *batch, struct rg_nl *nl)
 {
@@ -51,6 +57,25 @@ int rg_batch_next(struct rg_batch *batch)
 	return nftnl_batch_update(batch->b);
 }
 
+/*
+ * The kernel refuses a netlink message larger than the socket's send
+ * buffer (EMSGSIZE), and a batch is sent as one: grow the buffer to fit,
+ * as nftables does. SO_SNDBUFFORCE goes past the sysctl limit with
+ * CAP_NET_ADMIN, which reflguard has.
+ */
+static void fit_sndbuf(int fd, size_t len)
+{
+	int have = 0, want;
+	socklen_t sl = sizeof(have);
+
+	if (len > (size_t)INT_MAX / 2)
+		return;
+	want = (int)len + 4096;
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &have, &sl) == 0 && have / 2 >= want)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want));
+}
+
 static int send_batch(struct rg_batch *batch)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
@@ -61,12 +86,16 @@ static int send_batch(struct rg_batch *batch)
 		.msg_namelen = sizeof(kernel),
 		.msg_iovlen = (size_t)iovlen,
 	};
+	size_t total = 0;
 	ssize_t n;
 
 	if (!iov)
 		return -1;
 	nftnl_batch_iovec(batch->b, iov, (uint32_t)iovlen);
 	msg.msg_iov = iov;
+	for (int i = 0; i < iovlen; i++)
+		total += iov[i].iov_len;
+	fit_sndbuf(mnl_socket_get_fd(batch->nl->sock), total);
 	n = sendmsg(mnl_socket_get_fd(batch->nl->sock), &msg, 0);
 	free(iov);
 	return n < 0 ? -1 : 0;

@@ -62,14 +62,20 @@ T_START=$EPOCHREALTIME
 PIDS=()
 CT_MAX_SAVED=
 
+# ours PID: the process is still one the bench started (a PID can be reused).
+ours() {
+	tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF -e "$TOP/build/" -e "$REFLGUARD"
+}
+
 cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do
+		ours "$p" || continue
 		kill -CONT "$p" 2>/dev/null
 		kill -TERM "$p" 2>/dev/null
 	done
 	sleep 0.3
-	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do ours "$p" && kill -KILL "$p" 2>/dev/null; done
 	lab_down >/dev/null 2>&1
 	if [ -n "$CT_MAX_SAVED" ]; then
 		sysctl -qw net.netfilter.nf_conntrack_max="$CT_MAX_SAVED"

@@ -167,22 +167,23 @@ def judge(row):
     ratio>=X (value/baseline >= X), delta<=X (value - baseline <= X).
     """
     v, b = row["value"], row["baseline"]
+    unit = f" {row['unit']}" if row.get("unit") and row["unit"] not in ("conn/s", "pkt/s", "elem/s", "entries/s") else ""
     ratio = v / b if v is not None and b else None
     texts, met = [], None
     for g in filter(None, row["goals"].split(";")):
         kind, _, x = g.partition(":")
         x = float(x)
         if kind == "min":
-            texts.append(f">= {fmt(x)}")
+            texts.append(f">= {fmt(x)}{unit}")
             ok = v is not None and v >= x
         elif kind == "max":
-            texts.append(f"<= {fmt(x)}")
+            texts.append(f"<= {fmt(x)}{unit}")
             ok = v is not None and v <= x
         elif kind == "ratio":
             texts.append(f">= {x:g}x")
             ok = ratio is not None and ratio >= x
         elif kind == "delta":
-            texts.append(f"<= +{fmt(x)}")
+            texts.append(f"<= +{fmt(x)}{unit}")
             ok = v is not None and b is not None and v - b <= x
         else:
             continue
@@ -197,6 +198,8 @@ def fmt(x):
     if x is None:
         return "n/a"
     a = abs(x)
+    if x == int(x) and a < 1e4:
+        return str(int(x))
     if a >= 1e6:
         return f"{x / 1e6:.2f}M"
     if a >= 1e4:
@@ -210,6 +213,7 @@ def fmt(x):
 
 def cmd_report(rows_path, machine_path, out):
     rows = [json.loads(l) for l in open(rows_path) if l.strip()]
+    rows.sort(key=lambda r: r["figure"])	# stable: each figure's rows keep their order
     machine = json.load(open(machine_path))
     for r in rows:
         r["ratio"], r["goal"], r["met"] = judge(r)
@@ -230,7 +234,7 @@ def cmd_report(rows_path, machine_path, out):
     print(line(tuple("-" * x for x in w)))
     for t in table:
         print(line(t))
-    notes = [(r["figure"], r["name"], r["note"]) for r in rows if r["note"]]
+    notes = [(r["figure"], r["name"], r["note"].strip().rstrip(";")) for r in rows if r["note"].strip()]
     if notes:
         print("\nnotes:")
         for fig, name, note in notes:
