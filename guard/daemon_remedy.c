@@ -17,6 +17,9 @@
 #include "remedy.h"
 #include "state_file.h"
 
+/* Longer than a queue backlog takes to drain, shorter than a C retries. */
+#define GRACE_MS 100
+
 int rg_daemon_load_state(struct daemon *d, bool reset_state)
 {
 	char err[RG_ERR_LEN], aside[PATH_MAX + 64];
@@ -132,6 +135,27 @@ static void pending_add(struct daemon *d, const struct rg_exemption *x)
 	p = &d->pending[d->n_pending++];
 	p->x = *x;
 	clock_gettime(CLOCK_MONOTONIC, &p->since);
+}
+
+/*
+ * Whether the exemption was installed within the last GRACE_MS: packets
+ * already queued then were translated before it existed.
+ */
+static bool just_exempted(const struct daemon *d, const struct rg_exemption *x)
+{
+	struct timespec now;
+	unsigned int i;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (i = 0; i < d->n_pending; i++) {
+		if (!rg_exemption_equal(&d->pending[i].x, x))
+			continue;
+		ms = (now.tv_sec - d->pending[i].since.tv_sec) * 1000LL +
+		     (now.tv_nsec - d->pending[i].since.tv_nsec) / 1000000;
+		return ms < GRACE_MS;
+	}
+	return false;
 }
 
 /* Milliseconds since the exemption's translated SYN; -1 if not known. */
@@ -335,8 +359,9 @@ bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		break;
 	case RG_REMEDY_INEFFECTIVE:
 		/* Only a connection made after the exemption can prove it
-		 * ineffective: one the scan finds may predate it. */
-		if (!from_queue) {
+		 * ineffective: one the scan finds may predate it, and so may a
+		 * packet queued while the exemption was being installed. */
+		if (!from_queue || just_exempted(d, &x)) {
 			stale(d, f, cl);
 			break;
 		}
