@@ -8,34 +8,10 @@
 # headers cannot be read, counted), and the dry-run daemon must keep working.
 . "$(dirname "$0")/lib.sh"
 
-EVENTS=$RG_TMP/events.json
-CTL=$RG_TMP/control.sock
 ODD=$RG_TOP/tests/lab/odd_peer.py
-DPID=
 
-start_daemon() {	# ARGS...
-	rm -f "$EVENTS" "$RG_TMP/daemon.err"
-	# ip netns exec execs the daemon, so $! is the daemon itself.
-	ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events "$EVENTS" \
-		--control "$CTL" "$@" 2>"$RG_TMP/daemon.err" &
-	DPID=$!
-	for _ in $(seq 100); do
-		lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 &&
-			lab_exec fw nft list chain ip6 reflguard observe >/dev/null 2>&1 && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_daemon() {
-	local rc
-	kill -TERM "$DPID" 2>/dev/null
-	wait "$DPID"
-	rc=$?
-	DPID=
-	return $rc
-}
+# start_daemon, stop_daemon, EVENTS, CTL: lib.sh's. The observation chains
+# of both families come in one transaction, so one present means both.
 
 # ev_has KEY=VALUE...: some event matches every pair (values compared as text).
 ev_has() {
