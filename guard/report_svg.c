@@ -2,7 +2,7 @@
 /*
  * The report's diagram: Expressway-C, the firewall and Expressway-E side
  * by side, with two lanes, the connection before the fix (the source E
- * saw) and after it. Inline SVG, laid out on a fixed 1000 x 260 grid the
+ * saw) and after it. Inline SVG, laid out on a fixed 1000 x 232 grid the
  * page scales; pure.
  */
 #include "report_html.h"
@@ -12,10 +12,10 @@
 
 /* Columns: lane labels, C, first hop, firewall, second hop, E. */
 enum {
-	W = 1000, H = 260,
+	W = 1000, H = 232,
 	C_X = 120, BOX_W = 170, FW_X = 465, FW_W = 170, E_X = 820, E_W = 170,
-	BOX_Y = 10, BOX_H = 240,
-	BEFORE_Y = 130, AFTER_Y = 210,
+	BOX_Y = 8, BOX_H = 216,
+	BEFORE_Y = 118, AFTER_Y = 192,
 	HOP = 175,			/* room for a label over an arrow */
 	CHAR_W = 7,			/* monospace 12px, a little generous */
 };
