@@ -133,16 +133,13 @@ static int read_ttf(const struct rg_jdoc *d, struct rg_report_ev *f)
 /* Connections are "flow" or "refused"; the others tell what was done. */
 static int read_type(struct rg_report_ev *f)
 {
-	static const char *const remedy[] = { "exempted", "verified", "reset" };
-	size_t i;
+	const char *t = f->type;
 
-	if (!f->type)
+	if (!t)
 		return -1;
-	f->flow = !strcmp(f->type, "flow") || !strcmp(f->type, "refused");
-	for (i = 0; !f->flow && i < sizeof(remedy) / sizeof(remedy[0]); i++)
-		if (!strcmp(f->type, remedy[i]))
-			return 0;
-	return f->flow ? 0 : -1;
+	f->flow = !strcmp(t, "flow") || !strcmp(t, "refused");
+	return f->flow || !strcmp(t, "exempted") || !strcmp(t, "verified") ||
+	       !strcmp(t, "reset") ? 0 : -1;
 }
 
 static int read_finding(const struct rg_jdoc *d, struct rg_report_ev *f)
