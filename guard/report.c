@@ -259,6 +259,7 @@ static void note_latest(struct rg_report_c *c, const struct rg_report_ev *f)
 	l->e_internal_port = f->e_internal_port;
 	l->proto = f->proto;
 	l->refused = !strcmp(f->type, "refused");
+	l->exempted = f->action && !strcmp(f->action, "exempted");
 	snprintf(l->reason, sizeof(l->reason), "%s", f->reason ? f->reason : "");
 }
 
@@ -349,6 +350,8 @@ static const char *advice(const struct rg_report_c *c, char *buf, size_t len)
 {
 	if (!c->has_latest)
 		return "none needed: Expressway-E sees Expressway-C's real address";
+	if (c->latest.exempted)
+		return "none needed: reflguard exempted it ('reflguard exempt list')";
 	if (!c->latest.refused)
 		return NULL;
 	if (!strcmp(c->latest.reason, "same-segment"))

@@ -78,6 +78,7 @@ struct rg_report_latest {
 	uint16_t e_internal_port;
 	uint8_t proto;
 	bool refused;
+	bool exempted;			/* reflguard installed the fix */
 	char reason[RG_REPORT_REASON_LEN];	/* "" when none */
 };
 

@@ -49,6 +49,9 @@ check "report --html: no temporary file left" test "$(ls -A "$out")" = report.ht
 "$REFLGUARD" report "$ev" >"$RG_TMP/text"
 check "report: the text of the same file still works" \
 	grep -qx "$flows flows from 2 Expressway-C, $translated translated." "$RG_TMP/text"
+check "report: the text says C1 needs nothing more, C2 was refused" \
+	sh -c "grep -qx \"  fix          none needed: reflguard exempted it ('reflguard exempt list')\" '$RG_TMP/text' &&
+		grep -qx '  fix          none: reflguard refused to exempt it (limit)' '$RG_TMP/text'"
 
 # Replaced by rename: a new inode, never the old file rewritten in place.
 echo old >"$page"
