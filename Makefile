@@ -22,7 +22,7 @@ LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Modules with no I/O: what the unit tests link against.
 PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c guard/addr.c \
-	guard/config.c guard/community_id.c guard/event.c guard/json_read.c guard/report.c guard/classify.c guard/finding.c guard/stats.c guard/remedy.c guard/exemption.c guard/state.c \
+	guard/config.c guard/community_id.c guard/event.c guard/json_read.c guard/report.c guard/report_pair.c guard/report_html.c guard/report_svg.c guard/classify.c guard/finding.c guard/stats.c guard/remedy.c guard/exemption.c guard/state.c \
 	nft/caps.c nft/exempt_rule.c nft/ct_parse.c nft/pkt_parse.c nft/expr.c nft/observe_rule.c nft/packet_flow.c \
 	guard/ctl_request.c
 # Everything else touches the kernel or the process.
@@ -37,7 +37,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps clean install uninstall test test-asan test-valgrind test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
+.PHONY: all deps deps-chromium report-screenshot clean install uninstall test test-asan test-valgrind test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
 all: $(BUILD)/reflguard
 
 $(BUILD)/obj/%.o: %.c
@@ -165,6 +165,25 @@ deps:
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+# Headless Chromium renders the HTML report (make report-screenshot,
+# tests/integration/test_report_html.sh). Kept out of DEB_PKGS: it is
+# large, and only these two need it; the test skips without it.
+deps-chromium:
+	$(Q)command -v chromium >/dev/null 2>&1 || { \
+		echo "make deps-chromium: installing chromium"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+# docs/report.png: `reflguard report --html` of a real lab run
+# (tests/lab/report_events.sh, as root), as Chromium shows it.
+REPORT_PNG ?= docs/report.png
+report-screenshot: deps deps-chromium
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/lab/report_events.sh $(BUILD)/report-events.json
+	$(Q)$(BUILD)/reflguard report --html $(BUILD)/report.html $(BUILD)/report-events.json || [ $$? -eq 1 ]
+	$(Q)tests/lab/render_html.sh $(BUILD)/report.html $(REPORT_PNG)
+	@echo "wrote $(REPORT_PNG)"
 
 # The configuration is installed only where there is none, so a reinstall
 # keeps the user's; uninstall removes it only while it is still the

@@ -5,14 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "file.h"
 #include "report.h"
+#include "report_html.h"
 #include "strbuf.h"
 
 const char report_usage[] =
-	"Usage: reflguard report [--json] EVENTS_FILE\n"
+	"Usage: reflguard report [--json | --html FILE] EVENTS_FILE\n"
 	"\n"
 	"Summarises an events file written by 'reflguard run' for the firewall's\n"
 	"owner, per Expressway-C: which Expressway-E it reaches, the address E\n"
@@ -21,17 +24,37 @@ const char report_usage[] =
 	"standard input. Lines that are not reflguard events are counted and\n"
 	"skipped.\n"
 	"\n"
-	"  --json      print one JSON object instead of the text\n"
-	"  -h, --help  show this help\n"
+	"  --json       print one JSON object instead of the text\n"
+	"  --html FILE  write one self-contained HTML page to FILE instead (a\n"
+	"               summary, the findings per Expressway-C, and a diagram of\n"
+	"               what Expressway-E saw before and after the fix); FILE is\n"
+	"               replaced atomically and one line says what was written\n"
+	"  -h, --help   show this help\n"
 	"\n"
 	"Exit status: 0 no translated flow in the file, 1 some flows were\n"
-	"translated, 2 bad usage or an unreadable file.\n";
+	"translated, 2 bad usage or an unreadable file (or FILE cannot be\n"
+	"written: it is then left as it was).\n";
+
+struct report_cmd {
+	bool json;
+	const char *html;	/* --html FILE, or NULL */
+	const char *events;
+};
+
+static int usage_error(const char *fmt, const char *word)
+{
+	fputs("reflguard report: ", stderr);
+	fprintf(stderr, fmt, word);
+	fputs(" (see 'reflguard help report')\n", stderr);
+	return -1;
+}
 
 /* Returns 0 to go on, 1 when help was shown, -1 on bad usage. */
-static int parse_args(int argc, char *argv[], bool *json, const char **file)
+static int parse_args(int argc, char *argv[], struct report_cmd *cmd)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -40,30 +63,26 @@ static int parse_args(int argc, char *argv[], bool *json, const char **file)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			*json = true;
-			break;
-		case 'h':
-			fputs(report_usage, stdout);
-			return 1;
+		case 'j': cmd->json = true; break;
+		case 'H': cmd->html = optarg; break;
+		case 'h': fputs(report_usage, stdout); return 1;
 		default:
-			fprintf(stderr, "reflguard report: unknown option '%s' (see 'reflguard help report')\n",
-				rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
-			return -1;
+			return usage_error(c == ':' ? "missing value for '%s'" :
+					   "unknown option '%s'",
+					   rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "reflguard report: missing EVENTS_FILE (see 'reflguard help report')\n");
-		return -1;
-	}
-	if (optind + 1 < argc) {
-		fprintf(stderr, "reflguard report: unexpected argument '%s' (see 'reflguard help report')\n",
-			argv[optind + 1]);
-		return -1;
-	}
-	*file = argv[optind];
+	if (cmd->html && !cmd->html[0])
+		return usage_error("missing value for '%s'", "--html");
+	if (cmd->html && cmd->json)
+		return usage_error("'%s' and '--json' exclude each other", "--html");
+	if (optind >= argc)
+		return usage_error("%s", "missing EVENTS_FILE");
+	if (optind + 1 < argc)
+		return usage_error("unexpected argument '%s'", argv[optind + 1]);
+	cmd->events = argv[optind];
 	return 0;
 }
 
@@ -110,31 +129,71 @@ static int read_events(const char *name, struct rg_report *r)
 	return ret;
 }
 
+/* Writing the page over the events it is made from would lose them. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return strcmp(b, "-") && !stat(a, &sa) && !stat(b, &sb) &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int write_html(const struct report_cmd *cmd, const struct rg_report *r,
+		      struct rg_strbuf *out)
+{
+	rg_report_html(r, cmd->events, out);
+	if (rg_strbuf_failed(out)) {
+		fprintf(stderr, "reflguard report: out of memory\n");
+		return -1;
+	}
+	if (same_file(cmd->html, cmd->events)) {
+		fprintf(stderr, "reflguard report: --html '%s' is the events file\n",
+			cmd->html);
+		return -1;
+	}
+	if (rg_write_file_atomic(cmd->html, out->data, out->len)) {
+		fprintf(stderr, "reflguard report: cannot write '%s': %s\n",
+			cmd->html, strerror(errno));
+		return -1;
+	}
+	printf("wrote %s: %lu %s from %zu Expressway-C, %lu translated\n",
+	       cmd->html, r->flows, r->flows == 1 ? "flow" : "flows", r->n_c,
+	       r->translated);
+	return 0;
+}
+
+static int print_text(const struct report_cmd *cmd, const struct rg_report *r,
+		      struct rg_strbuf *out)
+{
+	if (cmd->json)
+		rg_report_json(r, out);
+	else
+		rg_report_text(r, out);
+	if (rg_strbuf_failed(out)) {
+		fprintf(stderr, "reflguard report: out of memory\n");
+		return -1;
+	}
+	fputs(rg_strbuf_str(out), stdout);
+	return 0;
+}
+
 int report_main(int argc, char *argv[])
 {
-	const char *file = NULL;
+	struct report_cmd cmd = { 0 };
 	struct rg_report r;
 	struct rg_strbuf out;
-	bool json = false;
 	int ret;
 
-	ret = parse_args(argc, argv, &json, &file);
+	ret = parse_args(argc, argv, &cmd);
 	if (ret)
 		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
 	rg_report_init(&r);
 	rg_strbuf_init(&out);
 	ret = RG_EXIT_USAGE;
-	if (read_events(file, &r))
+	if (read_events(cmd.events, &r))
 		goto out;
-	if (json)
-		rg_report_json(&r, &out);
-	else
-		rg_report_text(&r, &out);
-	if (rg_strbuf_failed(&out)) {
-		fprintf(stderr, "reflguard report: out of memory\n");
+	if (cmd.html ? write_html(&cmd, &r, &out) : print_text(&cmd, &r, &out))
 		goto out;
-	}
-	fputs(rg_strbuf_str(&out), stdout);
 	ret = r.translated ? RG_EXIT_FAIL : RG_EXIT_OK;
 out:
 	rg_strbuf_free(&out);

@@ -2,7 +2,9 @@
 #include "file.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -64,6 +66,67 @@ out:
 	saved = errno;
 	free(buf);
 	close(fd);
+	errno = saved;
+	return ret;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Unique per process; O_EXCL in the caller refuses a leftover. */
+static int tmp_name(const char *path, char *tmp, size_t len)
+{
+	int n = snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int rg_write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char tmp[4096];
+	int fd = -1, ret = -1, saved;
+	bool made = false;
+
+	if (tmp_name(path, tmp, sizeof(tmp)))
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	made = true;
+	if (write_all(fd, data, len) || fsync(fd))
+		goto out;
+	/* close() reports a failed delayed write on some filesystems (NFS). */
+	ret = close(fd);
+	fd = -1;
+	if (ret || rename(tmp, path)) {
+		ret = -1;
+		goto out;
+	}
+	made = false;
+	ret = 0;
+out:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (made)
+		unlink(tmp);
 	errno = saved;
 	return ret;
 }

@@ -12,5 +12,12 @@
  * excludes the NUL. Returns -1 with errno set (EFBIG when longer than RG_FILE_MAX).
  */
 int rg_read_file(const char *path, char **out, size_t *len);
+/*
+ * Replaces path with data[0..len): a temporary file beside it (mode 0644
+ * less the umask) is written, fsync'd and renamed over path, so readers
+ * see the old file or the whole new one. On failure path is untouched and
+ * the temporary file is gone. -1 with errno.
+ */
+int rg_write_file_atomic(const char *path, const char *data, size_t len);
 
 #endif

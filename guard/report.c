@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "report.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,16 +10,6 @@
 #include "event.h"
 #include "json.h"
 #include "json_read.h"
-
-/* One events line, checked. The strings point into the parsed document. */
-struct finding {
-	const char *type, *ts, *reason;
-	const char *e_public, *e_internal, *e_sees;
-	struct rg_addr c, e_internal_addr;
-	uint16_t c_port, e_internal_port;
-	uint8_t proto;
-	bool translated;
-};
 
 static const char same_segment_advice[] =
 	"Expressway-C shares Expressway-E's segment: the source translation is "
@@ -34,6 +25,7 @@ void rg_report_init(struct rg_report *r)
 void rg_report_free(struct rg_report *r)
 {
 	free(r->c);
+	free(r->pair);
 	rg_report_init(r);
 }
 
@@ -107,26 +99,67 @@ static int parse_proto(const char *s, uint8_t *out)
 	return 0;
 }
 
-static int read_finding(const struct rg_jdoc *d, struct finding *f)
+/* A string, or null or absent (NULL); anything else is malformed. */
+static int opt_str(const struct rg_jdoc *d, const char *key, const char **out)
 {
-	const struct rg_jdoc_field *reason = rg_jdoc_get(d, "reason");
+	const struct rg_jdoc_field *f = rg_jdoc_get(d, key);
+
+	*out = NULL;
+	if (f && f->type == RG_JDOC_STRING)
+		*out = f->str;
+	else if (f && f->type != RG_JDOC_NULL)
+		return -1;
+	return 0;
+}
+
+/* "verified" events carry time_to_fix_ms when the daemon timed the fix. */
+static int read_ttf(const struct rg_jdoc *d, struct rg_report_ev *f)
+{
+	const struct rg_jdoc_field *t = rg_jdoc_get(d, "time_to_fix_ms");
+	char *end;
+
+	if (!t)
+		return 0;
+	if (t->type != RG_JDOC_NUMBER)
+		return -1;
+	errno = 0;
+	f->ttf_ms = strtoll(t->str, &end, 10);
+	if (errno || *end || f->ttf_ms < 0)
+		return -1;
+	f->has_ttf = true;
+	return 0;
+}
+
+/* Connections are "flow" or "refused"; the others tell what was done. */
+static int read_type(struct rg_report_ev *f)
+{
+	const char *t = f->type;
+
+	if (!t)
+		return -1;
+	f->flow = !strcmp(t, "flow") || !strcmp(t, "refused");
+	return f->flow || !strcmp(t, "exempted") || !strcmp(t, "verified") ||
+	       !strcmp(t, "reset") ? 0 : -1;
+}
+
+static int read_finding(const struct rg_jdoc *d, struct rg_report_ev *f)
+{
 	struct rg_addr a;
 	uint16_t port;
 
 	memset(f, 0, sizeof(*f));
 	f->type = rg_jdoc_str(d, "event");
 	f->ts = rg_jdoc_str(d, "ts");
+	f->c_ep = rg_jdoc_str(d, "c");
 	f->e_public = rg_jdoc_str(d, "e_public");
 	f->e_internal = rg_jdoc_str(d, "e_internal");
 	f->e_sees = rg_jdoc_str(d, "e_sees");
-	if (reason && reason->type == RG_JDOC_STRING)
-		f->reason = reason->str;
-	else if (reason && reason->type != RG_JDOC_NULL)
-		return -1;
-	if (!f->type || !valid_ts(f->ts) ||
+	if (read_type(f) || opt_str(d, "reason", &f->reason) ||
+	    opt_str(d, "action", &f->action) || read_ttf(d, f) ||
+	    !valid_ts(f->ts) ||
 	    parse_proto(rg_jdoc_str(d, "proto"), &f->proto) ||
 	    rg_jdoc_bool(d, "translated", &f->translated) ||
-	    parse_endpoint(rg_jdoc_str(d, "c"), &f->c, &f->c_port) ||
+	    parse_endpoint(f->c_ep, &f->c, &f->c_port) ||
 	    parse_endpoint(f->e_internal, &f->e_internal_addr,
 			   &f->e_internal_port) ||
 	    parse_endpoint(f->e_public, &a, &port) ||
@@ -158,7 +191,7 @@ static struct rg_report_c *find_c(struct rg_report *r,
 	return c;
 }
 
-static void add_e(struct rg_report_c *c, const struct finding *f)
+static void add_e(struct rg_report_c *c, const struct rg_report_ev *f)
 {
 	size_t i;
 
@@ -213,7 +246,7 @@ static void add_refused(struct rg_report_c *c, const char *reason)
 }
 
 /* Ties go to the later line: it was written last. */
-static void note_latest(struct rg_report_c *c, const struct finding *f)
+static void note_latest(struct rg_report_c *c, const struct rg_report_ev *f)
 {
 	struct rg_report_latest *l = &c->latest;
 
@@ -226,10 +259,11 @@ static void note_latest(struct rg_report_c *c, const struct finding *f)
 	l->e_internal_port = f->e_internal_port;
 	l->proto = f->proto;
 	l->refused = !strcmp(f->type, "refused");
+	l->exempted = f->action && !strcmp(f->action, "exempted");
 	snprintf(l->reason, sizeof(l->reason), "%s", f->reason ? f->reason : "");
 }
 
-static void add_finding(struct rg_report_c *c, const struct finding *f)
+static void add_finding(struct rg_report_c *c, const struct rg_report_ev *f)
 {
 	if (!c->flows || strcmp(f->ts, c->first) < 0)
 		snprintf(c->first, sizeof(c->first), "%s", f->ts);
@@ -258,10 +292,27 @@ static bool blank(const char *line, size_t len)
 	return true;
 }
 
+/* The totals over the whole file; C's block counts connections only. */
+static void count(struct rg_report *r, const struct rg_report_ev *f)
+{
+	if (!r->first[0] || strcmp(f->ts, r->first) < 0)
+		snprintf(r->first, sizeof(r->first), "%s", f->ts);
+	if (strcmp(f->ts, r->last) > 0)
+		snprintf(r->last, sizeof(r->last), "%s", f->ts);
+	if (f->flow) {
+		r->flows++;
+		r->translated += f->translated;
+	}
+	r->refused += !strcmp(f->type, "refused");
+	r->exempted += !strcmp(f->type, "exempted");
+	r->verified += !strcmp(f->type, "verified");
+	r->resets += !strcmp(f->type, "reset");
+}
+
 int rg_report_feed(struct rg_report *r, const char *line, size_t len)
 {
 	struct rg_report_c *c;
-	struct finding f;
+	struct rg_report_ev f;
 	struct rg_jdoc d;
 
 	if (blank(line, len))
@@ -270,14 +321,14 @@ int rg_report_feed(struct rg_report *r, const char *line, size_t len)
 		r->skipped++;
 		return -1;
 	}
-	c = find_c(r, &f.c);
-	if (!c) {
+	c = f.flow ? find_c(r, &f.c) : NULL;
+	if ((f.flow && !c) || rg_report_pair_add(r, &f)) {
 		r->failed = true;
 		return -1;
 	}
-	add_finding(c, &f);
-	r->flows++;
-	r->translated += f.translated;
+	if (c)
+		add_finding(c, &f);
+	count(r, &f);
 	return 0;
 }
 
@@ -299,6 +350,8 @@ static const char *advice(const struct rg_report_c *c, char *buf, size_t len)
 {
 	if (!c->has_latest)
 		return "none needed: Expressway-E sees Expressway-C's real address";
+	if (c->latest.exempted)
+		return "none needed: reflguard exempted it ('reflguard exempt list')";
 	if (!c->latest.refused)
 		return NULL;
 	if (!strcmp(c->latest.reason, "same-segment"))

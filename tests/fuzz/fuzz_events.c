@@ -2,11 +2,13 @@
 /*
  * The events file reader: the whole input as one line for rg_jdoc_parse(),
  * then line by line into a report (as `reflguard report` feeds what
- * getline() returns), summarised as text and as JSON.
+ * getline() returns), summarised as text, as JSON and as HTML; the page
+ * never carries markup from the input.
  */
 #include "fuzz.h"
 #include "json_read.h"
 #include "report.h"
+#include "report_html.h"
 #include "strbuf.h"
 
 static void check_str(const struct rg_jdoc *d, const char *s)
@@ -38,7 +40,7 @@ static void parse_line(const uint8_t *data, size_t size)
 
 static void report(const uint8_t *data, size_t size)
 {
-	struct rg_strbuf text, json;
+	struct rg_strbuf text, json, html;
 	struct rg_report r;
 	size_t at = 0;
 
@@ -54,10 +56,15 @@ static void report(const uint8_t *data, size_t size)
 	}
 	rg_strbuf_init(&text);
 	rg_strbuf_init(&json);
+	rg_strbuf_init(&html);
 	rg_report_text(&r, &text);
 	rg_report_json(&r, &json);
-	FUZZ_CHECK(!rg_strbuf_failed(&text) && !rg_strbuf_failed(&json));
+	rg_report_html(&r, "events", &html);
+	FUZZ_CHECK(!rg_strbuf_failed(&text) && !rg_strbuf_failed(&json) &&
+		   !rg_strbuf_failed(&html));
+	FUZZ_CHECK(!strstr(html.data, "<script") && !strstr(html.data, "<img"));
 	FUZZ_CHECK(r.translated <= r.flows);
+	rg_strbuf_free(&html);
 	rg_strbuf_free(&json);
 	rg_strbuf_free(&text);
 	rg_report_free(&r);

@@ -35,6 +35,7 @@ static int (*const registrars[])(void) = {
 	register_event_tests,
 	register_json_read_tests,
 	register_report_tests,
+	register_report_html_tests,
 	register_classify_tests,
 	register_ct_parse_tests,
 	register_pkt_parse_tests,

@@ -271,6 +271,29 @@ static void test_json(void)
 	rg_report_free(&r);
 }
 
+/* A remediating daemon's finding: the fix is in, no statements to give. */
+static void test_exempted_by_reflguard(void)
+{
+	struct rg_event a = flow("10.0.30.2", 27901, "64.100.0.10", 4401, T0);
+	struct rg_report r;
+	struct rg_strbuf sb;
+	const char *s;
+
+	a.action = "exempted";
+	rg_report_init(&r);
+	CU_ASSERT_EQUAL(feed(&r, &a), 0);
+	a.type = "exempted";
+	CU_ASSERT_EQUAL(feed(&r, &a), 0);
+	text(&r, &sb);
+	s = rg_strbuf_str(&sb);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "1 flow from 1 Expressway-C, 1 translated.\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s,
+		"  fix          none needed: reflguard exempted it ('reflguard exempt list')\n"));
+	CU_ASSERT_PTR_NULL(strstr(s, "add element"));
+	rg_strbuf_free(&sb);
+	rg_report_free(&r);
+}
+
 static void test_kept_values_capped(void)
 {
 	struct rg_event a = flow("10.0.30.2", 1, "64.100.0.10", 1, T0);
@@ -301,6 +324,7 @@ static const struct unit_test tests[] = {
 	{ "several Expressway-C, in the order first seen", test_several_c_in_order },
 	{ "JSON summary", test_json },
 	{ "distinct values capped", test_kept_values_capped },
+	{ "exempted by reflguard: no statements to give", test_exempted_by_reflguard },
 	{ NULL, NULL }
 };
 

@@ -16,6 +16,7 @@ int register_community_id_tests(void);
 int register_event_tests(void);
 int register_json_read_tests(void);
 int register_report_tests(void);
+int register_report_html_tests(void);
 int register_classify_tests(void);
 int register_ct_parse_tests(void);
 int register_pkt_parse_tests(void);
