@@ -183,6 +183,8 @@ static int set_ports(struct rg_config *c, const char *v, char *err,
 	size_t n;
 	int ret = -1;
 
+	/* Padding too: a configuration compares byte for byte (memcmp in tests). */
+	memset(ports, 0, sizeof(ports));
 	if (!list) {
 		fail(err, errlen, "out of memory");
 		goto out;
