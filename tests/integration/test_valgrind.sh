@@ -27,3 +27,15 @@ wait "$vpid"
 rc=$?
 check "valgrind: zero errors, zero leaks over the daemon's lifetime (exit $rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || sed 's/^/    /' "$RG_TMP/vg.txt" | head -40
+
+# The pure modules too: their CUnit suites, with the same zero.
+unit=$(dirname "$0")/../../build/unit_tests
+if [ -x "$unit" ]; then
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 \
+		"$unit" >"$RG_TMP/vg-unit.out" 2>&1
+	rc=$?
+	check "valgrind: the CUnit suites, zero errors and zero leaks (exit $rc)" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || grep '^==' "$RG_TMP/vg-unit.out" | head -30
+else
+	skip "valgrind: the CUnit suites: build/unit_tests not built"
+fi
