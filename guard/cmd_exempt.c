@@ -444,7 +444,7 @@ static int do_list(struct exempt_cmd *x)
 	if (x->json) {
 		rg_json_obj_begin(&j, NULL);
 		rg_json_arr_begin(&j, "exemptions");
-	} else {
+	} else if (!x->nft) {
 		rg_strbuf_addf(&out, "%-40s %-28s %-8s %s\n", "C . E_INTERNAL . PROTO . PORT",
 			       "ADDED", "VERIFIED", "KIND");
 	}
