@@ -104,3 +104,6 @@ printf 'expressway-e = 64.100.0.10\nlog = journal\n' >"$RG_TMP/bad.conf"
 lab_exec fw "$REFLGUARD" run -c "$RG_TMP/bad.conf" --control "$CTL" 2>"$ERR" >/dev/null
 check "log = journal: exit 2" test $? -eq 2
 check "log = journal: FILE:LINE" grep -qF "$RG_TMP/bad.conf:2: unknown log target 'journal' (auto, stderr or syslog)" "$ERR"
+lab_exec fw "$REFLGUARD" run --expressway-e 64.100.0.10 --log bogus --control "$CTL" 2>"$ERR" >/dev/null
+check "--log bogus: exit 2" test $? -eq 2
+check "--log bogus: names the flag" grep -qF -- "--log: unknown log target 'bogus'" "$ERR"
