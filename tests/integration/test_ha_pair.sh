@@ -100,3 +100,10 @@ for n in A B; do
 		grep -oE '10\.0\.30\.2 \. [0-9.]+ \. tcp \. [0-9]+' >"$RG_TMP/set-$n"
 done
 check "both nodes hold the same static exemption" cmp -s "$RG_TMP/set-A" "$RG_TMP/set-B"
+
+for n in A B; do
+	kill -TERM "${PID[$n]}"
+	wait "${PID[$n]}"
+	check "node $n: reflguard exits 0 on SIGTERM" test $? -eq 0
+	PID[$n]=
+done

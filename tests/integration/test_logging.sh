@@ -37,7 +37,7 @@ find_c1
 check "stderr: the finding is one 'reflguard: translated hairpin' line" \
 	wait_for grep -q '^reflguard: translated hairpin: Expressway-C 10.0.30.2:27901 -> 64.100.0.10:7003' "$ERR"
 check "stderr: no priority prefix" eval "! grep -q '^<' '$ERR'"
-stop_daemon
+check "the daemon exits 0 on SIGTERM" stop_daemon
 
 # ---- JOURNAL_STREAM naming stderr: sd-daemon prefixes ----
 check "journal: daemon starts" run_with_stream self
@@ -53,7 +53,7 @@ check "journal: the stopping line is <6>" grep -q '^<6>stopping' "$ERR"
 check "journal elsewhere: daemon starts" run_with_stream "1:2"
 find_c1
 check "journal elsewhere: plain lines" wait_for grep -q '^reflguard: translated hairpin' "$ERR"
-stop_daemon
+check "the daemon exits 0 on SIGTERM" stop_daemon
 
 # ---- log = syslog: datagrams to /dev/log ----
 cat >"$RG_TMP/listen.py" <<'PY'
@@ -95,7 +95,7 @@ check "syslog: the start line arrives as <30> reflguard[PID]" \
 check "syslog: the finding arrives as <28>, one datagram" \
 	wait_for grep -qE "^<28>.*reflguard\[$DPID\]: translated hairpin: Expressway-C 10.0.30.2:27901 -> 64.100.0.10:7003 .*\(action: would-exempt\)$" "$RG_TMP/syslog.txt"
 check "syslog: nothing on stderr" test ! -s "$ERR"
-stop_daemon
+check "the daemon exits 0 on SIGTERM" stop_daemon
 kill "$LPID" 2>/dev/null
 wait "$LPID" 2>/dev/null
 

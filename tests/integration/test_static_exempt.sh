@@ -118,7 +118,7 @@ rgx exempt list -c "$CONF" --nft >"$RG_TMP/rules.nft" 2>"$RG_TMP/err"
 check "exempt list --nft: exit 0" test $? -eq 0
 check "exempt list --nft: holds the static line" grep -qF "10.0.31.3 . 10.0.10.2 . tcp . 7003" "$RG_TMP/rules.nft"
 check "exempt list --nft: nft -c accepts it" lab_exec fw nft -c -f "$RG_TMP/rules.nft"
-stop_daemon
+check "the daemon exits 0 on SIGTERM" stop_daemon
 "$REFLGUARD" teardown --state "$ST" >/dev/null 2>&1
 lab_exec fw nft delete table ip reflguard 2>/dev/null
 lab_exec fw nft delete table ip6 reflguard 2>/dev/null
