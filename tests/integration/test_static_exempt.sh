@@ -84,6 +84,10 @@ rgx exempt del -c "$CONF" 10.0.30.2 10.0.10.2 tcp/7003 >/dev/null 2>"$RG_TMP/err
 check "exempt del of a static one: exit 2" test $? -eq 2
 check "exempt del: the message names the exempt line" grep -qF "$CONF:5" "$RG_TMP/err"
 check "exempt del: still in the set" in_set "$C1_ELEM"
+rgx exempt add -c "$CONF" 10.0.30.2 10.0.10.2 tcp/7003 >"$RG_TMP/out" 2>&1
+check "exempt add of a static one: exit 0" test $? -eq 0
+check "exempt add: says which line holds it" grep -qF "already exempted by the exempt line $CONF:5" "$RG_TMP/out"
+check "exempt add: it stays static" grep -q '"c":"10.0.30.2".*"static":true' "$ST"
 # C2 is learnt: max-exemptions 1 does not count the static one.
 check "C2: translated at first" translated c2 10.0.31.3:27902
 check "C2: learnt despite max-exemptions 1 (the static one is not counted)" wait_for in_set "$C2_ELEM"
