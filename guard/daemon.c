@@ -93,10 +93,13 @@ static const char *needs_restart(const struct rg_config *old,
 static void apply_config(struct daemon *d)
 {
 	struct rg_config fresh;
+	char err[RG_ERR_LEN];
 	const char *what;
 
-	if (rg_cmdline_config("run", d->cmdline, &fresh) < 0) {
-		rg_log("configuration not reloaded; the previous one stays in force");
+	/* Through the logger: under syslog, stderr is read by nobody. */
+	if (rg_cmdline_config_msg(d->cmdline, &fresh, err, sizeof(err)) < 0) {
+		rg_log("%s; configuration not reloaded, the previous one stays in force",
+		       err);
 		return;
 	}
 	what = needs_restart(d->cfg, &fresh);

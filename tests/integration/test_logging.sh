@@ -94,6 +94,10 @@ check "syslog: the start line arrives as <30> reflguard[PID]" \
 	wait_for grep -qE "^<30>.*reflguard\[$DPID\]: dry-run mode, queue" "$RG_TMP/syslog.txt"
 check "syslog: the finding arrives as <28>, one datagram" \
 	wait_for grep -qE "^<28>.*reflguard\[$DPID\]: translated hairpin: Expressway-C 10.0.30.2:27901 -> 64.100.0.10:7003 .*\(action: would-exempt\)$" "$RG_TMP/syslog.txt"
+printf 'exempt = 10.0.30.2\n' >>"$RG_TMP/rg.conf"
+kill -HUP "$DPID"
+check "syslog: a reload's FILE:LINE error arrives as <28>" \
+	wait_for grep -qE "^<28>.*reflguard\[$DPID\]: .*rg.conf:3: expected 'C_ADDR E_INTERNAL PROTO/PORT' for exempt.*not reloaded" "$RG_TMP/syslog.txt"
 check "syslog: nothing on stderr" test ! -s "$ERR"
 check "the daemon exits 0 on SIGTERM" stop_daemon
 kill "$LPID" 2>/dev/null
