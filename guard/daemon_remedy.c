@@ -93,7 +93,9 @@ int rg_daemon_restore(struct daemon *d)
 		return -1;
 	}
 	if (d->state.n)
-		rg_logp(LOG_INFO, "restored %zu exemptions from %s", d->state.n, d->cfg->state);
+		rg_logp(LOG_INFO, "restored %zu exemptions from %s, %zu of them static (exempt lines)",
+			d->state.n, d->cfg->state,
+			d->state.n - rg_state_dynamic(&d->state));
 	return 0;
 }
 
@@ -129,9 +131,25 @@ static int copy_state(struct rg_state *dst, const struct rg_state *src)
 	return 0;
 }
 
+/* How many static entries of a are not static in b. */
+static size_t statics_missing(const struct rg_state *a, const struct rg_state *b)
+{
+	const struct rg_state_entry *e;
+	size_t i, n = 0;
+
+	for (i = 0; i < a->n; i++) {
+		if (!a->v[i].is_static)
+			continue;
+		e = rg_state_find(b, &a->v[i].x);
+		n += !e || !e->is_static;
+	}
+	return n;
+}
+
 int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
 {
 	struct rg_state next;
+	size_t added, withdrawn;
 	int ret = -1;
 
 	rg_state_init(&next);
@@ -143,10 +161,15 @@ int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
 		       strerror(errno));
 		goto out;
 	}
+	added = statics_missing(&next, &d->state);
+	withdrawn = statics_missing(&d->state, &next);
 	rg_state_free(&d->state);
 	d->state = next;
 	rg_state_init(&next);
 	save(d);
+	if (added || withdrawn)
+		rg_logp(LOG_NOTICE, "exempt lines: %zu installed, %zu withdrawn", added,
+			withdrawn);
 	ret = 0;
 out:
 	rg_state_free(&next);

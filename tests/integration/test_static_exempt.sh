@@ -105,6 +105,7 @@ check "table deleted: the static exemption is reinstated" wait_for in_set "$C1_E
 conf "10.0.31.3 10.0.10.2 tcp/7003"
 kill -HUP "$DPID"
 check "SIGHUP: logged as reloaded" wait_for grep -q 'configuration reloaded' "$RG_TMP/daemon.err"
+check "SIGHUP: logs what changed" grep -q 'exempt lines: 1 installed, 1 withdrawn' "$RG_TMP/daemon.err"
 check "SIGHUP: the added line is installed" in_set "$C2_ELEM"
 check "SIGHUP: the removed line is withdrawn" eval "! in_set '$C1_ELEM'"
 check "SIGHUP: the state agrees" python3 -c 'import json,sys
