@@ -88,6 +88,8 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 		if (r->hi != r->lo)
 			rg_strbuf_addf(out, "-%u", r->hi);
 	}
+	if (c->n_static)
+		rg_strbuf_addf(out, "; %zu static exemptions", c->n_static);
 	rg_strbuf_add(out, "\n");
 }
 

@@ -21,12 +21,14 @@
 #include "exempt.h"
 #include "exemption.h"
 #include "json.h"
+#include "nft_text.h"
 #include "route.h"
 #include "state_file.h"
+#include "statics.h"
 #include "strbuf.h"
 
 const char exempt_usage[] =
-	"Usage: reflguard exempt list [--json]\n"
+	"Usage: reflguard exempt list [--json | --nft]\n"
 	"       reflguard exempt add C_ADDR E_INTERNAL PROTO/PORT [--force]\n"
 	"       reflguard exempt del C_ADDR E_INTERNAL PROTO/PORT\n"
 	"       reflguard exempt flush\n"
@@ -37,12 +39,16 @@ const char exempt_usage[] =
 	"'add' makes the daemon's safety checks first: C and E must be routed\n"
 	"out of different interfaces (same-segment), C inside expressway-c when\n"
 	"the configuration names any, and max-exemptions; --force skips them.\n"
+	"The configuration's 'exempt =' lines are static: listed as such, kept\n"
+	"by 'flush', and refused by 'del' (exit 2): remove the line instead.\n"
 	"\n"
 	"  -c, --config FILE  configuration (state, control, expressway-c, max-exemptions)\n"
 	"  --state FILE       state file (default " RG_DEFAULT_STATE ")\n"
 	"  --control PATH     the daemon's control socket (default " RG_DEFAULT_CONTROL ")\n"
 	"  --force            add without the safety checks\n"
 	"  --json             list as {\"exemptions\": [...]}\n"
+	"  --nft              list as an nftables file for 'nft -f' on a firewall\n"
+	"                     without reflguard (its tables are replaced)\n"
 	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: 0 done, 1 refused or not found, 2 bad input.\n";
@@ -52,7 +58,7 @@ struct exempt_cmd {
 	const char *action;
 	char **words;
 	int nwords;
-	bool force, json;
+	bool force, json, nft;
 	struct rg_nl nl;
 	struct rg_state state;
 };
@@ -83,6 +89,7 @@ static int parse(struct exempt_cmd *x, int argc, char *argv[])
 		{ "control", required_argument, NULL, 'C' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "nft", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -101,6 +108,7 @@ static int parse(struct exempt_cmd *x, int argc, char *argv[])
 		case 'C': if (set_opt(&over, "control", optarg) < 0) return -1; break;
 		case 'f': x->force = true; break;
 		case 'j': x->json = true; break;
+		case 'n': x->nft = true; break;
 		case 'h': fputs(exempt_usage, stdout); return 1;
 		default:
 			return usage_error(c == ':' ? "missing value for '%s'" :
@@ -118,6 +126,8 @@ static int parse(struct exempt_cmd *x, int argc, char *argv[])
 				 config != NULL, &x->cfg) < 0)
 		return -1;
 	rg_config_merge(&x->cfg, &over);
+	if (x->json && x->nft)
+		return usage_error("%s", "--json and --nft: choose one");
 	return 0;
 }
 
@@ -130,14 +140,29 @@ static int want_words(struct exempt_cmd *x, int n)
 	return usage_error("unexpected argument '%s'", x->words[n]);
 }
 
+static void now_ts(char *buf, size_t len)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rg_format_ts(&ts, buf, len);
+}
+
+/* The state file, with the configuration's exempt lines as its statics. */
 static int load_state(struct exempt_cmd *x)
 {
-	char err[RG_ERR_LEN];
+	char err[RG_ERR_LEN], ts[RG_STATE_TS_LEN];
 
-	if (rg_state_load(x->cfg.state, &x->state, err, sizeof(err)) == 0)
-		return 0;
-	fprintf(stderr, "reflguard exempt: %s\n", err);
-	return -1;
+	if (rg_state_load(x->cfg.state, &x->state, err, sizeof(err)) < 0) {
+		fprintf(stderr, "reflguard exempt: %s\n", err);
+		return -1;
+	}
+	now_ts(ts, sizeof(ts));
+	if (rg_statics_apply(&x->state, &x->cfg, ts) < 0) {
+		fprintf(stderr, "reflguard exempt: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Tells a running daemon; no daemon is fine. */
@@ -161,14 +186,6 @@ static int save_state(struct exempt_cmd *x)
 	return -1;
 }
 
-static void now_ts(char *buf, size_t len)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	rg_format_ts(&ts, buf, len);
-}
-
 /* The daemon's refusals, by hand: returns the reason, or NULL. */
 static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption *e)
 {
@@ -184,7 +201,8 @@ static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption 
 		if (i == x->cfg.n_c)
 			return "not-expressway-c";
 	}
-	if (x->state.n >= x->cfg.max_exemptions && !rg_state_find(&x->state, e))
+	if (rg_state_dynamic(&x->state) >= x->cfg.max_exemptions &&
+	    !rg_state_find(&x->state, e))
 		return "limit";
 	if (rg_nl_open(&rt, NETLINK_ROUTE) < 0)
 		return "route-unknown";
@@ -209,6 +227,22 @@ static int parse_exemption(struct exempt_cmd *x, struct rg_exemption *e)
 	return -1;
 }
 
+/* Names the exempt line that owns e; -1 when no line does. */
+static int static_line(const struct exempt_cmd *x, const struct rg_exemption *e,
+		       const char *action, const char *what)
+{
+	const struct rg_static_exempt *st = rg_config_static(&x->cfg, e);
+	char origin[PATH_MAX + 16], el[RG_EXEMPT_ELEMENT_LEN];
+
+	if (!st)
+		return -1;
+	rg_statics_origin(&x->cfg, st, origin, sizeof(origin));
+	rg_exemption_element(e, el, sizeof(el));
+	fprintf(!strcmp(action, "add") ? stdout : stderr,
+		"reflguard exempt %s: %s %s: %s\n", action, what, origin, el);
+	return 0;
+}
+
 static int do_add(struct exempt_cmd *x)
 {
 	char el[RG_EXEMPT_ELEMENT_LEN];
@@ -219,6 +253,8 @@ static int do_add(struct exempt_cmd *x)
 	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
 	rg_exemption_element(&e, el, sizeof(el));
+	if (static_line(x, &e, "add", "already exempted by the exempt line") == 0)
+		return RG_EXIT_OK;
 	if (!x->force && (why = unsafe(x, &e))) {
 		fprintf(stderr, "reflguard exempt add: refused (%s): %s%s\n", why, el,
 			!strcmp(why, "same-segment") ?
@@ -251,6 +287,9 @@ static int do_del(struct exempt_cmd *x)
 
 	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
+	/* Configuration management owns it: the line goes, then a reload. */
+	if (static_line(x, &e, "del", "refused: static, from the exempt line") == 0)
+		return RG_EXIT_USAGE;
 	rg_exemption_element(&e, el, sizeof(el));
 	in_state = rg_state_find(&x->state, &e) != NULL;
 	in_kernel = rg_exempt_change(&x->nl, &e, false) == 0;
@@ -268,16 +307,27 @@ static int do_del(struct exempt_cmd *x)
 	return RG_EXIT_OK;
 }
 
+/* The exempt lines stay: the kernel is left holding exactly them. */
 static int do_flush(struct exempt_cmd *x)
 {
+	struct rg_exemption xs[RG_MAX_STATIC];
+	size_t i, removed;
+
 	if (want_words(x, 0) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
-	if (rg_exempt_sync(&x->nl, NULL, 0) < 0) {
+	for (i = 0; i < x->cfg.n_static; i++)
+		xs[i] = x->cfg.statics[i].x;
+	if (rg_exempt_sync(&x->nl, xs, x->cfg.n_static) < 0) {
 		fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
 		return RG_EXIT_FAIL;
 	}
-	printf("removed %zu exemptions\n", x->state.n);
-	rg_state_clear(&x->state);
+	removed = rg_state_dynamic(&x->state);
+	rg_state_clear_dynamic(&x->state);
+	if (x->cfg.n_static)
+		printf("removed %zu exemptions; kept %zu static (exempt lines in %s)\n",
+		       removed, x->cfg.n_static, x->cfg.static_file);
+	else
+		printf("removed %zu exemptions\n", removed);
 	return save_state(x) < 0 ? RG_EXIT_FAIL : RG_EXIT_OK;
 }
 
@@ -326,9 +376,10 @@ static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
 		const char *note = in_kernel ? (st ? "" : "  (kernel only)") :
 				   "  (state only: not in the kernel)";
 
-		rg_strbuf_addf(text, "%-40s %-28s %s%s\n", el,
+		rg_strbuf_addf(text, "%-40s %-28s %-8s %s%s\n", el,
 			       st ? st->added : "-",
-			       st && st->verified ? "yes" : "no", note);
+			       st && st->verified ? "yes" : "no",
+			       st && st->is_static ? "static" : "learnt", note);
 		return;
 	}
 	rg_addr_format(&e->c, c, sizeof(c));
@@ -346,7 +397,27 @@ static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
 	rg_json_str(j, "why", st ? st->why : "");
 	rg_json_bool(j, "in_kernel", in_kernel);
 	rg_json_bool(j, "in_state", st != NULL);
+	rg_json_bool(j, "static", st && st->is_static);
 	rg_json_obj_end(j);
+}
+
+/* Everything listed: the state (with the exempt lines) and the kernel. */
+static int list_nft(const struct exempt_cmd *x, const struct kernel_list *k,
+		    struct rg_strbuf *out)
+{
+	struct rg_exemption *all = calloc(x->state.n + k->n + 1, sizeof(*all));
+	size_t i, n = 0;
+
+	if (!all)
+		return -1;
+	for (i = 0; i < x->state.n; i++)
+		all[n++] = x->state.v[i].x;
+	for (i = 0; i < k->n; i++)
+		if (!rg_state_find(&x->state, &k->v[i]))
+			all[n++] = k->v[i];
+	rg_nft_fragment(all, n, out);
+	free(all);
+	return 0;
 }
 
 static int do_list(struct exempt_cmd *x)
@@ -365,17 +436,22 @@ static int do_list(struct exempt_cmd *x)
 	}
 	rg_strbuf_init(&out);
 	rg_json_init(&j, &out);
+	if (x->nft && list_nft(x, &k, &out) < 0) {
+		fprintf(stderr, "reflguard exempt list: %s\n", strerror(ENOMEM));
+		rg_strbuf_free(&out);
+		goto out_free;
+	}
 	if (x->json) {
 		rg_json_obj_begin(&j, NULL);
 		rg_json_arr_begin(&j, "exemptions");
-	} else {
-		rg_strbuf_addf(&out, "%-40s %-28s %s\n", "C . E_INTERNAL . PROTO . PORT",
-			       "ADDED", "VERIFIED");
+	} else if (!x->nft) {
+		rg_strbuf_addf(&out, "%-40s %-28s %-8s %s\n", "C . E_INTERNAL . PROTO . PORT",
+			       "ADDED", "VERIFIED", "KIND");
 	}
-	for (i = 0; i < x->state.n; i++)
+	for (i = 0; i < x->state.n && !x->nft; i++)
 		list_one(&j, &out, x->json, &x->state.v[i].x, &x->state.v[i],
 			 in_list(&k, &x->state.v[i].x));
-	for (i = 0; i < k.n; i++)
+	for (i = 0; i < k.n && !x->nft; i++)
 		if (!rg_state_find(&x->state, &k.v[i]))
 			list_one(&j, &out, x->json, &k.v[i], NULL, true);
 	if (x->json) {

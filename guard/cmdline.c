@@ -26,6 +26,7 @@ static const struct option key_opts[] = {
 	{ "max-exemptions", required_argument, NULL, OPT_KEY },
 	{ "queue-maxlen", required_argument, NULL, OPT_KEY },
 	{ "control-group", required_argument, NULL, OPT_KEY },
+	{ "log", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
 	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
 	{ "config", required_argument, NULL, 'c' },
@@ -39,7 +40,7 @@ static bool daemon_only(const char *name)
 {
 	static const char *const names[] = {
 		"mode", "queue", "events", "state", "control", "max-exemptions",
-		"reset", "reset-state", "queue-maxlen", "control-group",
+		"reset", "reset-state", "queue-maxlen", "control-group", "log",
 	};
 	size_t i;
 
@@ -126,10 +127,10 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 	return 0;
 }
 
-int rg_cmdline_load_file(const char *cmd, const char *path, bool must_exist,
-			 struct rg_config *cfg)
+/* Parses path into cfg; -1 with the message (FILE:LINE, or FILE: why). */
+static int load_file(const char *path, bool must_exist, struct rg_config *cfg,
+		     char *err, size_t errlen)
 {
-	char err[RG_ERR_LEN];
 	char *text = NULL;
 	size_t len;
 	int ret;
@@ -137,29 +138,44 @@ int rg_cmdline_load_file(const char *cmd, const char *path, bool must_exist,
 	if (rg_read_file(path, &text, &len) < 0) {
 		if (!must_exist && errno == ENOENT)
 			return 0;
-		fprintf(stderr, "reflguard %s: %s: %s\n", cmd, path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	ret = rg_config_parse_text(cfg, text, path, err, sizeof(err));
-	if (ret < 0)
-		fprintf(stderr, "reflguard %s: %s\n", cmd, err);
+	ret = rg_config_parse_text(cfg, text, path, err, errlen);
 	free(text);
 	return ret;
+}
+
+int rg_cmdline_load_file(const char *cmd, const char *path, bool must_exist,
+			 struct rg_config *cfg)
+{
+	char err[RG_ERR_LEN];
+
+	if (load_file(path, must_exist, cfg, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "reflguard %s: %s\n", cmd, err);
+	return -1;
+}
+
+int rg_cmdline_config_msg(const struct rg_cmdline *cl, struct rg_config *out,
+			  char *err, size_t errlen)
+{
+	const char *path = cl->config_path ? cl->config_path : RG_DEFAULT_CONFIG;
+
+	rg_config_defaults(out);
+	if (load_file(path, cl->config_path != NULL, out, err, errlen) < 0)
+		return -1;
+	rg_config_merge(out, &cl->over);
+	return rg_config_validate(out, err, errlen);
 }
 
 int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
 		      struct rg_config *out)
 {
-	const char *path = cl->config_path ? cl->config_path : RG_DEFAULT_CONFIG;
 	char err[RG_ERR_LEN];
 
-	rg_config_defaults(out);
-	if (rg_cmdline_load_file(cmd, path, cl->config_path != NULL, out) < 0)
-		return -1;
-	rg_config_merge(out, &cl->over);
-	if (rg_config_validate(out, err, sizeof(err)) < 0) {
-		fprintf(stderr, "reflguard %s: %s\n", cmd, err);
-		return -1;
-	}
-	return 0;
+	if (rg_cmdline_config_msg(cl, out, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "reflguard %s: %s\n", cmd, err);
+	return -1;
 }

@@ -32,6 +32,9 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
  */
 int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
 		      struct rg_config *out);
+/* The same, for the daemon's reload: the message in err, not printed. */
+int rg_cmdline_config_msg(const struct rg_cmdline *cl, struct rg_config *out,
+			  char *err, size_t errlen);
 
 /* Parses a configuration file into cfg (no validation); a missing file is
  * fine unless must_exist. -1 after printing. */

@@ -271,6 +271,77 @@ static int set_reset(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+/* Splits "C E PROTO/PORT" into its three words; false if not three. */
+static bool three_words(char *v, char *w[3])
+{
+	char *save = NULL, *tok;
+	int n = 0;
+
+	for (tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (n == 3)
+			return false;
+		w[n++] = tok;
+	}
+	return n == 3;
+}
+
+/*
+ * exempt = C_ADDR E_INTERNAL PROTO/PORT. One port a line, like `exempt
+ * add`: each element is one port, and a config that names every port
+ * it exempts reads the same as `exempt list` prints.
+ */
+static int set_exempt(struct rg_config *c, const char *v, char *err,
+		      size_t errlen)
+{
+	char msg[RG_ERR_LEN], *copy = strdup(v), *w[3];
+	struct rg_exemption x;
+	const struct rg_static_exempt *dup;
+	int ret = -1;
+
+	if (!copy) {
+		fail(err, errlen, "out of memory");
+		goto out;
+	}
+	if (!three_words(copy, w)) {
+		fail(err, errlen, "expected 'C_ADDR E_INTERNAL PROTO/PORT' for exempt, got '%s'", v);
+		goto out;
+	}
+	if (rg_exemption_parse(w[0], w[1], w[2], &x, msg, sizeof(msg))) {
+		fail(err, errlen, "%s for exempt%s", msg,
+		     strchr(w[2], '-') ? " (one exempt line per port)" : "");
+		goto out;
+	}
+	dup = rg_config_static(c, &x);
+	if (dup) {
+		fail(err, errlen, "duplicate exempt '%s' (also on line %u)", v, dup->line);
+		goto out;
+	}
+	if (c->n_static == RG_MAX_STATIC) {
+		fail(err, errlen, "too many exempt lines (at most %d)", RG_MAX_STATIC);
+		goto out;
+	}
+	c->statics[c->n_static].x = x;
+	c->statics[c->n_static++].line = c->lineno;
+	ret = 0;
+out:
+	free(copy);
+	return ret;
+}
+
+static int set_log(struct rg_config *c, const char *v, char *err,
+		   size_t errlen)
+{
+	if (!strcmp(v, "auto"))
+		c->log = RG_LOG_AUTO;
+	else if (!strcmp(v, "stderr"))
+		c->log = RG_LOG_STDERR;
+	else if (!strcmp(v, "syslog"))
+		c->log = RG_LOG_SYSLOG;
+	else
+		return fail(err, errlen, "unknown log target '%s' (auto, stderr or syslog)", v);
+	return 0;
+}
+
 static int set_path(char *dst, const char *key, const char *v, char *err,
 		    size_t errlen)
 {
@@ -316,6 +387,8 @@ static const struct {
 	{ "reset", RG_KEY_RESET, set_reset },
 	{ "queue-maxlen", RG_KEY_QUEUE_MAXLEN, set_queue_maxlen },
 	{ "control-group", RG_KEY_CONTROL_GROUP, set_control_group },
+	{ "exempt", RG_KEY_EXEMPT, set_exempt },
+	{ "log", RG_KEY_LOG, set_log },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -417,16 +490,18 @@ int rg_config_parse_text(struct rg_config *c, const char *text,
 	}
 	/* Work on a copy, so a file with an error changes nothing. */
 	*tmp = *c;
+	snprintf(tmp->static_file, sizeof(tmp->static_file), "%s", filename);
 	for (line = copy; line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		lineno++;
+		tmp->lineno = ++lineno;
 		if (parse_line(tmp, line, msg, sizeof(msg))) {
 			fail(err, errlen, "%s:%u: %s", filename, lineno, msg);
 			goto out;
 		}
 	}
+	tmp->lineno = 0;
 	*c = *tmp;
 	ret = 0;
 out:
@@ -470,6 +545,13 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 	if (g & RG_KEY_CONTROL_GROUP)
 		memcpy(base->control_group, over->control_group,
 		       sizeof(base->control_group));
+	if (g & RG_KEY_EXEMPT) {
+		memcpy(base->statics, over->statics, sizeof(base->statics));
+		base->n_static = over->n_static;
+		memcpy(base->static_file, over->static_file, sizeof(base->static_file));
+	}
+	if (g & RG_KEY_LOG)
+		base->log = over->log;
 	base->given |= g;
 }
 
@@ -489,4 +571,28 @@ const char *rg_mode_name(enum rg_mode m)
 		return "remediate";
 	}
 	return "?";
+}
+
+const char *rg_log_target_name(enum rg_log_target t)
+{
+	switch (t) {
+	case RG_LOG_AUTO:
+		return "auto";
+	case RG_LOG_STDERR:
+		return "stderr";
+	case RG_LOG_SYSLOG:
+		return "syslog";
+	}
+	return "?";
+}
+
+const struct rg_static_exempt *rg_config_static(const struct rg_config *c,
+						const struct rg_exemption *x)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_static; i++)
+		if (rg_exemption_equal(&c->statics[i].x, x))
+			return &c->statics[i];
+	return NULL;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "exemption.h"
 
 /*
  * reflguard's configuration: the same keys in the file (`key = value`) and
@@ -28,10 +29,24 @@
 #define RG_DEFAULT_MAX_EXEMPTIONS 64
 #define RG_DEFAULT_QUEUE_MAXLEN 1024
 #define RG_MAX_EXEMPTIONS_LIMIT 65536
+#define RG_MAX_STATIC 128
 
 enum rg_mode {
 	RG_MODE_DRY_RUN = 0,
 	RG_MODE_REMEDIATE,
+};
+
+/* Where the daemon's own lines go; see guard/log.h. */
+enum rg_log_target {
+	RG_LOG_AUTO = 0,	/* journal priority prefixes under systemd, else stderr */
+	RG_LOG_STDERR,
+	RG_LOG_SYSLOG,
+};
+
+/* An `exempt =` line: config management owns it, the daemon never drops it. */
+struct rg_static_exempt {
+	struct rg_exemption x;
+	unsigned int line;		/* in static_file; 0: not from a file */
 };
 
 struct rg_expressway_e {
@@ -54,6 +69,8 @@ enum rg_config_key {
 	RG_KEY_RESET = 1u << 9,
 	RG_KEY_QUEUE_MAXLEN = 1u << 10,
 	RG_KEY_CONTROL_GROUP = 1u << 11,
+	RG_KEY_EXEMPT = 1u << 12,
+	RG_KEY_LOG = 1u << 13,
 };
 
 struct rg_config {
@@ -72,12 +89,17 @@ struct rg_config {
 	unsigned int max_exemptions;	/* refuse ("limit") past this many */
 	unsigned int queue_maxlen;	/* packets the kernel holds for us */
 	bool reset;			/* delete translated flows once exempted */
+	struct rg_static_exempt statics[RG_MAX_STATIC];
+	size_t n_static;
+	char static_file[PATH_MAX];	/* the file the exempt lines are in */
+	enum rg_log_target log;
 	unsigned int given;		/* enum rg_config_key bits */
+	unsigned int lineno;		/* the parser's line, for exempt */
 };
 
 void rg_config_defaults(struct rg_config *c);
 /*
- * Applies one setting. Repeatable keys (expressway-e, expressway-c) append;
+ * Applies one setting. Repeatable keys (expressway-e, expressway-c, exempt) append;
  * "ports" replaces the list with the comma list it is given. On error
  * returns -1 and writes a message without location into err, e.g.
  * "invalid address '300.1.1.1' for expressway-e".
@@ -95,5 +117,9 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over);
 /* Checks what only the whole can tell (expressway-e present, ...). */
 int rg_config_validate(const struct rg_config *c, char *err, size_t errlen);
 const char *rg_mode_name(enum rg_mode m);
+const char *rg_log_target_name(enum rg_log_target t);
+/* The exempt line for x, or NULL when x is no static exemption. */
+const struct rg_static_exempt *rg_config_static(const struct rg_config *c,
+						const struct rg_exemption *x);
 
 #endif

@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "daemon_int.h"
 #include "lock.h"
+#include "log.h"
 #include "notify.h"
 #include "privs.h"
 
@@ -44,13 +45,13 @@
 
 void rg_log(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("reflguard: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	rg_log_line(LOG_WARNING, msg);
 }
 
 /* Someone asked the lock who holds it; they have their answer. */
@@ -78,6 +79,8 @@ static const char *needs_restart(const struct rg_config *old,
 		return "queue-maxlen";
 	if (strcmp(old->control_group, fresh->control_group))
 		return "control-group";
+	if (old->log != fresh->log)
+		return "log";
 	return NULL;
 }
 
@@ -90,10 +93,13 @@ static const char *needs_restart(const struct rg_config *old,
 static void apply_config(struct daemon *d)
 {
 	struct rg_config fresh;
+	char err[RG_ERR_LEN];
 	const char *what;
 
-	if (rg_cmdline_config("run", d->cmdline, &fresh) < 0) {
-		rg_log("configuration not reloaded; the previous one stays in force");
+	/* Through the logger: under syslog, stderr is read by nobody. */
+	if (rg_cmdline_config_msg(d->cmdline, &fresh, err, sizeof(err)) < 0) {
+		rg_log("%s; configuration not reloaded, the previous one stays in force",
+		       err);
 		return;
 	}
 	what = needs_restart(d->cfg, &fresh);
@@ -106,16 +112,24 @@ static void apply_config(struct daemon *d)
 		rg_log("configuration not reloaded: the state could not be restored");
 		return;
 	}
+	if (fresh.mode == RG_MODE_REMEDIATE &&
+	    rg_daemon_apply_statics(d, &fresh) < 0) {
+		rg_log("configuration not reloaded: the exempt lines could not be applied");
+		return;
+	}
 	if (rg_observe_install(&d->nft, &fresh, d->qpath, fresh.queue) < 0) {
 		rg_log("configuration not reloaded: %s; the previous rules stay",
 		       strerror(errno));
+		/* Best effort: the exempt lines back as they were. */
+		if (d->cfg->mode == RG_MODE_REMEDIATE)
+			rg_daemon_apply_statics(d, d->cfg);
 		return;
 	}
 	d->cfg_store = fresh;
 	d->status.mode = rg_mode_name(d->cfg->mode);
 	if (d->cfg->mode == RG_MODE_REMEDIATE)
 		d->status.state = &d->state;
-	rg_log("configuration reloaded: %s mode, %zu Expressway-E, %zu port ranges",
+	rg_logp(LOG_INFO, "configuration reloaded: %s mode, %zu Expressway-E, %zu port ranges",
 	       rg_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports);
 }
 
@@ -348,7 +362,7 @@ static int setup(struct daemon *d, bool reset_state)
 		rg_log("cannot drop capabilities: %s", strerror(errno));
 		return -1;
 	}
-	rg_log("%s mode, queue %u (%s), conntrack %s; watching %zu Expressway-E",
+	rg_logp(LOG_INFO, "%s mode, queue %u (%s), conntrack %s; watching %zu Expressway-E",
 		 rg_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
 		 d->status.ct_path, d->cfg->n_e);
 	return 0;
@@ -410,6 +424,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	if (cfg->mode == RG_MODE_REMEDIATE)
 		d.status.state = &d.state;
 	rg_state_init(&d.state);
+	rg_log_open(cfg->log);
 	clock_gettime(CLOCK_MONOTONIC, &d.status.started);
 	ret = setup(&d, cl->reset_state);
 	if (ret == 0) {
@@ -418,9 +433,10 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 			   (long)getpid(), d.status.mode, cfg->n_e);
 		loop(&d);
 		rg_notify("STOPPING=1");
-		rg_log("stopping%s", cfg->mode == RG_MODE_REMEDIATE ?
+		rg_logp(LOG_INFO, "stopping%s", cfg->mode == RG_MODE_REMEDIATE ?
 		       "; the exemptions stay in force" : "");
 	}
 	teardown(&d);
+	rg_log_close();
 	return ret == 0 ? 0 : ret == -2 ? 2 : 1;
 }

@@ -11,6 +11,7 @@
 #include "event.h"
 #include "finding.h"
 #include "json.h"
+#include "log.h"
 #include "notify.h"
 #include "packet_flow.h"
 #include "pkt_parse.h"
@@ -89,7 +90,7 @@ void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
 	}
 	rg_strbuf_reset(&line);
 	rg_event_human(ev, &line);
-	fputs(rg_strbuf_str(&line), stderr);
+	rg_log_line(rg_event_priority(ev), rg_strbuf_str(&line));
 	rg_strbuf_free(&line);
 }
 

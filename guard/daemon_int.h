@@ -91,6 +91,11 @@ int rg_daemon_restore(struct daemon *d);
 bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		      const struct rg_class *cl, bool from_queue);
 int rg_daemon_reload_state(struct daemon *d);
+/*
+ * SIGHUP: the state's static exemptions become cfg's exempt lines, in the
+ * kernel (one batch) and then the state file; nothing changes on error.
+ */
+int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg);
 /* Writes the state file; on failure reports once and retries later. */
 void rg_daemon_save_state(struct daemon *d);
 /* An {"event":"error"} line: what failed and why. */

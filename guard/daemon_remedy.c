@@ -14,13 +14,36 @@
 #include "daemon_int.h"
 #include "exempt.h"
 #include "finding.h"
+#include "log.h"
 #include "remedy.h"
 #include "state_file.h"
+#include "statics.h"
 
 /* Longer than a queue backlog takes to drain, shorter than a C retries. */
 #define GRACE_MS 100
 
-int rg_daemon_load_state(struct daemon *d, bool reset_state)
+static void now_ts(char *buf, size_t len)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rg_format_ts(&ts, buf, len);
+}
+
+/* The state file's static entries replaced by cfg's exempt lines. */
+static int with_statics(struct rg_state *s, const struct rg_config *cfg)
+{
+	char ts[RG_STATE_TS_LEN];
+
+	now_ts(ts, sizeof(ts));
+	if (rg_statics_apply(s, cfg, ts) == 0)
+		return 0;
+	rg_log("cannot take the %zu exempt lines: %s", cfg->n_static,
+	       strerror(errno));
+	return -1;
+}
+
+static int load_state(struct daemon *d, bool reset_state)
 {
 	char err[RG_ERR_LEN], aside[PATH_MAX + 64];
 
@@ -39,31 +62,40 @@ int rg_daemon_load_state(struct daemon *d, bool reset_state)
 	return 0;
 }
 
-/* The exemptions as an array, the way rg_exempt_sync() takes them. */
-static int sync_kernel(struct daemon *d)
+int rg_daemon_load_state(struct daemon *d, bool reset_state)
 {
-	struct rg_exemption *xs = calloc(d->state.n ? d->state.n : 1, sizeof(*xs));
+	if (load_state(d, reset_state) < 0)
+		return -1;
+	return with_statics(&d->state, d->cfg);
+}
+
+/* The exemptions as an array, the way rg_exempt_sync() takes them. */
+static int sync_kernel(struct daemon *d, const struct rg_state *st)
+{
+	struct rg_exemption *xs = calloc(st->n ? st->n : 1, sizeof(*xs));
 	size_t i;
 	int ret;
 
 	if (!xs)
 		return -1;
-	for (i = 0; i < d->state.n; i++)
-		xs[i] = d->state.v[i].x;
-	ret = rg_exempt_sync(&d->nft, xs, d->state.n);
+	for (i = 0; i < st->n; i++)
+		xs[i] = st->v[i].x;
+	ret = rg_exempt_sync(&d->nft, xs, st->n);
 	free(xs);
 	return ret;
 }
 
 int rg_daemon_restore(struct daemon *d)
 {
-	if (sync_kernel(d) < 0) {
+	if (sync_kernel(d, &d->state) < 0) {
 		rg_log("cannot restore the %zu exemptions of %s: %s", d->state.n,
 		       d->cfg->state, strerror(errno));
 		return -1;
 	}
 	if (d->state.n)
-		rg_log("restored %zu exemptions from %s", d->state.n, d->cfg->state);
+		rg_logp(LOG_INFO, "restored %zu exemptions from %s, %zu of them static (exempt lines)",
+			d->state.n, d->cfg->state,
+			d->state.n - rg_state_dynamic(&d->state));
 	return 0;
 }
 
@@ -77,9 +109,71 @@ int rg_daemon_reload_state(struct daemon *d)
 		rg_log("state not reloaded: %s", err);
 		return -1;
 	}
+	/* Whoever wrote the file, the exempt lines are the daemon's config's. */
+	if (with_statics(&fresh, d->cfg) < 0) {
+		rg_state_free(&fresh);
+		return -1;
+	}
 	rg_state_free(&d->state);
 	d->state = fresh;
 	return 0;
+}
+
+static void save(struct daemon *d);
+
+static int copy_state(struct rg_state *dst, const struct rg_state *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		if (rg_state_put(dst, &src->v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* How many static entries of a are not static in b. */
+static size_t statics_missing(const struct rg_state *a, const struct rg_state *b)
+{
+	const struct rg_state_entry *e;
+	size_t i, n = 0;
+
+	for (i = 0; i < a->n; i++) {
+		if (!a->v[i].is_static)
+			continue;
+		e = rg_state_find(b, &a->v[i].x);
+		n += !e || !e->is_static;
+	}
+	return n;
+}
+
+int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
+{
+	struct rg_state next;
+	size_t added, withdrawn;
+	int ret = -1;
+
+	rg_state_init(&next);
+	if (copy_state(&next, &d->state) < 0 || with_statics(&next, cfg) < 0)
+		goto out;
+	/* One batch: lines added and lines removed change together. */
+	if (sync_kernel(d, &next) < 0) {
+		rg_log("cannot apply the %zu exempt lines: %s", cfg->n_static,
+		       strerror(errno));
+		goto out;
+	}
+	added = statics_missing(&next, &d->state);
+	withdrawn = statics_missing(&d->state, &next);
+	rg_state_free(&d->state);
+	d->state = next;
+	rg_state_init(&next);
+	save(d);
+	if (added || withdrawn)
+		rg_logp(LOG_NOTICE, "exempt lines: %zu installed, %zu withdrawn", added,
+			withdrawn);
+	ret = 0;
+out:
+	rg_state_free(&next);
+	return ret;
 }
 
 /*
@@ -91,7 +185,7 @@ void rg_daemon_save_state(struct daemon *d)
 {
 	if (rg_state_save(d->cfg->state, &d->state) == 0) {
 		if (d->state_dirty)
-			rg_log("the state file %s is written again", d->cfg->state);
+			rg_logp(LOG_NOTICE, "the state file %s is written again", d->cfg->state);
 		d->state_dirty = false;
 		return;
 	}
@@ -106,14 +200,6 @@ void rg_daemon_save_state(struct daemon *d)
 static void save(struct daemon *d)
 {
 	rg_daemon_save_state(d);
-}
-
-static void now_ts(char *buf, size_t len)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	rg_format_ts(&ts, buf, len);
 }
 
 static void base_event(const struct rg_flow *f, const struct rg_class *cl,
@@ -327,6 +413,13 @@ static void refuse(struct daemon *d, const struct rg_flow *f,
 static void ineffective(struct daemon *d, const struct rg_flow *f,
 			const struct rg_class *cl, const struct rg_exemption *x)
 {
+	const struct rg_state_entry *e = rg_state_find(&d->state, x);
+
+	/* An exempt line stays: only its owner, the config, removes it. */
+	if (e && e->is_static) {
+		refuse(d, f, cl, "exemption-ineffective");
+		return;
+	}
 	if (rg_exempt_change(&d->nft, x, false) < 0 && errno != ENOENT)
 		rg_log("cannot remove the ineffective exemption: %s", strerror(errno));
 	rg_state_del(&d->state, x);
@@ -346,7 +439,9 @@ bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 	struct rg_event ev;
 
 	rg_remedy_exemption(f, &x);
-	switch (rg_remedy_decide(cl, rg_state_find(&d->state, &x), d->state.n,
+	/* Static exemptions are the config's: they count against no limit. */
+	switch (rg_remedy_decide(cl, rg_state_find(&d->state, &x),
+				 rg_state_dynamic(&d->state),
 				 d->cfg->max_exemptions)) {
 	case RG_REMEDY_EXEMPT:
 		if (known_ineffective(d, &x)) {

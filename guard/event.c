@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/socket.h>
 
 #include "json.h"
@@ -143,6 +144,15 @@ static bool human_remedy(const struct rg_event *ev, const struct endpoints *ep,
 	else
 		return false;
 	return true;
+}
+
+int rg_event_priority(const struct rg_event *ev)
+{
+	if (!ev->type || !strcmp(ev->type, "flow"))
+		return ev->translated ? LOG_WARNING : LOG_INFO;
+	if (!strcmp(ev->type, "refused"))
+		return LOG_WARNING;
+	return LOG_NOTICE;
 }
 
 void rg_event_human(const struct rg_event *ev, struct rg_strbuf *out)

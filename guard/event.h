@@ -43,6 +43,11 @@ int rg_community_id(const struct rg_addr *src, uint16_t sport,
 
 /* Appends one JSON object and a newline. */
 void rg_event_json(const struct rg_event *ev, struct rg_strbuf *out);
+/*
+ * The syslog priority of the event's human line: a translated finding or
+ * a refusal is a warning, a fix a notice, a clean flow information.
+ */
+int rg_event_priority(const struct rg_event *ev);
 /* Appends one line a firewall engineer can read, with a newline. */
 void rg_event_human(const struct rg_event *ev, struct rg_strbuf *out);
 /*

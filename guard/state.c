@@ -90,6 +90,25 @@ int rg_state_put(struct rg_state *s, const struct rg_state_entry *e)
 	return 0;
 }
 
+size_t rg_state_dynamic(const struct rg_state *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += !s->v[i].is_static;
+	return n;
+}
+
+void rg_state_clear_dynamic(struct rg_state *s)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].is_static)
+			s->v[k++] = s->v[i];
+	s->n = k;
+}
+
 int rg_state_del(struct rg_state *s, const struct rg_exemption *x)
 {
 	size_t i = index_of(s, x);
@@ -146,6 +165,9 @@ static void entry_json(const struct rg_state_entry *e, struct rg_strbuf *out)
 	rg_json_str(&j, "added", added);
 	rg_json_str(&j, "why", why);
 	rg_json_bool(&j, "verified", e->verified);
+	/* Only when set: a file without static exemptions reads as before. */
+	if (e->is_static)
+		rg_json_bool(&j, "static", true);
 	rg_json_obj_end(&j);
 }
 
@@ -301,11 +323,19 @@ static int get_verified(const struct rg_jdoc *d, bool *out, char *msg,
 	return 0;
 }
 
+static int get_static(const struct rg_jdoc *d, bool *out, char *msg,
+		      size_t len)
+{
+	if (rg_jdoc_get(d, "static") && rg_jdoc_bool(d, "static", out))
+		return fail(msg, len, "field 'static' is not true or false");
+	return 0;
+}
+
 /* A field this version does not know could hold a meaning it would drop. */
 static int no_unknown(const struct rg_jdoc *d, char *msg, size_t len)
 {
 	static const char *const known[] = { "c", "e_internal", "proto",
-		"port", "added", "why", "verified" };
+		"port", "added", "why", "verified", "static" };
 	size_t i, k;
 
 	for (i = 0; i < d->n; i++) {
@@ -331,7 +361,8 @@ static int entry_from(const struct rg_jdoc *d, struct rg_state_entry *e,
 	    get_port(d, &e->x.port, msg, len) ||
 	    get_text(d, "added", e->added, sizeof(e->added), msg, len) ||
 	    get_text(d, "why", e->why, sizeof(e->why), msg, len) ||
-	    get_verified(d, &e->verified, msg, len))
+	    get_verified(d, &e->verified, msg, len) ||
+	    get_static(d, &e->is_static, msg, len))
 		return -1;
 	return no_unknown(d, msg, len);
 }

@@ -17,6 +17,7 @@
  *
  *   {"version":1,"exemptions":[
  *   {"c":"10.0.30.2","e_internal":"10.0.10.2","proto":"tcp","port":7003,"added":"2026-11-25T12:00:00.000000Z","why":"...","verified":false},
+ *   {...,"verified":false,"static":true},     (from an exempt line)
  *   ...
  *   ]}
  */
@@ -28,6 +29,7 @@ struct rg_state_entry {
 	char added[RG_STATE_TS_LEN];		/* RFC 3339 UTC */
 	char why[RG_STATE_WHY_LEN];		/* what the flow looked like, or "manual" */
 	bool verified;				/* a later connection was seen clean */
+	bool is_static;				/* from an exempt line: "static":true */
 };
 
 struct rg_state {
@@ -47,6 +49,10 @@ int rg_state_del(struct rg_state *s, const struct rg_exemption *x);
 struct rg_state_entry *rg_state_find(const struct rg_state *s,
 				     const struct rg_exemption *x);
 void rg_state_clear(struct rg_state *s);
+/* Entries not from exempt lines: what max-exemptions counts. */
+size_t rg_state_dynamic(const struct rg_state *s);
+/* Drops every entry but the static ones (exempt flush). */
+void rg_state_clear_dynamic(struct rg_state *s);
 
 void rg_state_serialize(const struct rg_state *s, struct rg_strbuf *out);
 /*

@@ -92,6 +92,7 @@ static void exemptions_json(struct rg_json *j, const struct rg_state *st)
 		rg_json_str(j, "added", x->added);
 		rg_json_str(j, "why", x->why);
 		rg_json_bool(j, "verified", x->verified);
+		rg_json_bool(j, "static", x->is_static);
 		rg_json_obj_end(j);
 	}
 	rg_json_arr_end(j);
@@ -132,7 +133,8 @@ static void exemptions_text(const struct rg_state *st, struct rg_strbuf *out)
 	rg_strbuf_addf(out, "exemptions (%zu):\n", st->n);
 	for (i = 0; i < st->n; i++) {
 		rg_exemption_element(&st->v[i].x, el, sizeof(el));
-		rg_strbuf_addf(out, "  %s  added %s, %s; %s\n", el, st->v[i].added,
+		rg_strbuf_addf(out, "  %s  %sadded %s, %s; %s\n", el,
+			       st->v[i].is_static ? "static, " : "", st->v[i].added,
 			       st->v[i].verified ? "verified" : "not verified yet",
 			       st->v[i].why);
 	}

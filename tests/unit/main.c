@@ -42,6 +42,8 @@ static int (*const registrars[])(void) = {
 	register_stats_tests,
 	register_finding_tests,
 	register_ctl_request_tests,
+	register_statics_tests,
+	register_log_format_tests,
 };
 
 int main(int argc, char *argv[])

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_LOG_H
+#define RG_LOG_H
+
+#include <syslog.h>
+
+#include "config.h"
+
+/*
+ * The daemon's human lines, one a finding or a happening: to stderr in
+ * the foreground, with journal priority prefixes when stderr is the
+ * journal (log = auto), or to syslog(3) (log = syslog). Priorities are
+ * syslog's: LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO.
+ */
+void rg_log_open(enum rg_log_target t);
+void rg_log_close(void);
+void rg_logp(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line already formatted (with or without its newline). */
+void rg_log_line(int prio, const char *line);
+
+#endif
