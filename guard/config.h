@@ -28,6 +28,9 @@
 #define RG_DEFAULT_MAX_EXEMPTIONS 64
 #define RG_DEFAULT_QUEUE_MAXLEN 1024
 #define RG_MAX_EXEMPTIONS_LIMIT 65536
+/* queue-rcvbuf bounds, in bytes: the kernel's floor is about 4.5 KiB. */
+#define RG_QUEUE_RCVBUF_MIN 4096
+#define RG_QUEUE_RCVBUF_MAX (256u << 20)
 
 enum rg_mode {
 	RG_MODE_DRY_RUN = 0,
@@ -54,6 +57,7 @@ enum rg_config_key {
 	RG_KEY_RESET = 1u << 9,
 	RG_KEY_QUEUE_MAXLEN = 1u << 10,
 	RG_KEY_CONTROL_GROUP = 1u << 11,
+	RG_KEY_QUEUE_RCVBUF = 1u << 12,
 };
 
 struct rg_config {
@@ -71,6 +75,7 @@ struct rg_config {
 	char control_group[64];		/* "": root only */
 	unsigned int max_exemptions;	/* refuse ("limit") past this many */
 	unsigned int queue_maxlen;	/* packets the kernel holds for us */
+	unsigned int queue_rcvbuf;	/* bytes; 0: sized to queue_maxlen */
 	bool reset;			/* delete translated flows once exempted */
 	unsigned int given;		/* enum rg_config_key bits */
 };

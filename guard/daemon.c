@@ -76,6 +76,8 @@ static const char *needs_restart(const struct rg_config *old,
 		return "control";
 	if (old->queue_maxlen != fresh->queue_maxlen)
 		return "queue-maxlen";
+	if (old->queue_rcvbuf != fresh->queue_rcvbuf)
+		return "queue-rcvbuf";
 	if (strcmp(old->control_group, fresh->control_group))
 		return "control-group";
 	return NULL;
@@ -274,15 +276,26 @@ static int choose_paths(struct daemon *d)
 	return 0;
 }
 
+/*
+ * The queue holds at most what its socket's receive buffer holds, whatever
+ * queue-maxlen says: the buffer is sized to it (or to queue-rcvbuf) while
+ * the daemon still has CAP_NET_ADMIN, which SO_RCVBUFFORCE needs.
+ */
 static int start_observing(struct daemon *d)
 {
+	int rcvbuf = d->cfg->queue_rcvbuf ? (int)d->cfg->queue_rcvbuf :
+		     rg_queue_rcvbuf_for(d->cfg->queue_maxlen);
+
 	if (rg_queue_open(&d->queue, d->cfg->queue, d->ctpath == RG_CT_ATTACHED,
-			  d->cfg->queue_maxlen) < 0) {
+			  d->cfg->queue_maxlen, rcvbuf) < 0) {
 		rg_log(errno == EBUSY ?
 			 "queue %u is bound by another program (choose another with --queue)" :
 			 "queue %u: cannot bind", d->cfg->queue);
 		return -1;
 	}
+	if (d->queue.rcvbuf < rcvbuf)
+		rg_log("queue %u: receive buffer %d bytes, not the %d asked for (net.core.rmem_max without CAP_NET_ADMIN)",
+		       d->cfg->queue, d->queue.rcvbuf, rcvbuf);
 	if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue) < 0) {
 		rg_log("cannot install the observation chain: %s", strerror(errno));
 		return -1;
@@ -348,9 +361,9 @@ static int setup(struct daemon *d, bool reset_state)
 		rg_log("cannot drop capabilities: %s", strerror(errno));
 		return -1;
 	}
-	rg_log("%s mode, queue %u (%s), conntrack %s; watching %zu Expressway-E",
+	rg_log("%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
 		 rg_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
-		 d->status.ct_path, d->cfg->n_e);
+		 d->queue.rcvbuf, d->status.ct_path, d->cfg->n_e);
 	return 0;
 }
 

@@ -164,39 +164,58 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 	return false;
 }
 
-void rg_daemon_on_packet(struct rg_queue *q, const struct rg_packet *p,
-			 void *data)
+/* One packet's first look: with NFQA_CT the whole flow is handled now. */
+static void first_look(struct daemon *d, const struct rg_packet *p,
+		       struct queued *qd, uint32_t *accept, bool *any)
 {
-	struct daemon *d = data;
-	enum rg_packet_flow pf;
-	struct rg_tuple reply;
-	struct rg_flow f;
-	uint8_t proto;
-	bool drop;
+	bool drop = false;
 
 	d->status.counters.packets_queued++;
-	pf = rg_packet_flow(p->ct, p->ct_len, p->payload, p->len, &f, &proto,
-			    &reply);
-	if (pf == RG_PF_COMPLETE) {
-		/* With NFQA_CT the entry is in hand: a flow being exempted can
-		 * still lose this first SYN, before its NAT binding is
-		 * confirmed, and its retransmission goes out untranslated. */
-		drop = handle_flow(d, &f, p);
-		rg_queue_verdict(q, p->id, drop ? NF_DROP : NF_ACCEPT);
+	qd->pf = rg_packet_flow(p->ct, p->ct_len, p->payload, p->len, &qd->f,
+				&qd->proto, &qd->reply);
+	/* With NFQA_CT the entry is in hand: a flow being exempted can still
+	 * lose this first SYN, before its NAT binding is confirmed, and its
+	 * retransmission goes out untranslated. */
+	if (qd->pf == RG_PF_COMPLETE)
+		drop = handle_flow(d, &qd->f, p);
+	if (drop) {
+		rg_queue_verdict(&d->queue, p->id, NF_DROP);
 		return;
 	}
-	/* Accept first: without NFQA_CT the entry is only confirmed, and so
-	 * only found, once the packet moves on. */
-	rg_queue_verdict(q, p->id, NF_ACCEPT);
-	if (pf == RG_PF_UNPARSED) {
+	*accept = p->id;
+	*any = true;
+	if (qd->pf == RG_PF_UNPARSED)
 		d->status.counters.packets_unparsed++;
-		return;
+}
+
+/*
+ * A batch of queued packets: the verdicts first, all in one batch verdict
+ * (a dropped packet has had its own before it), then the lookups. Without
+ * NFQA_CT the entry is only confirmed, and so only found, once the packet
+ * moves on.
+ */
+static void handle_batch(struct daemon *d, int n)
+{
+	uint32_t accept = 0;
+	bool any = false;
+	struct queued *qd;
+	int i;
+
+	for (i = 0; i < n; i++)
+		first_look(d, &d->pkts[i], &d->queued[i], &accept, &any);
+	if (any)
+		rg_queue_accept_through(&d->queue, accept);
+	for (i = 0; i < n; i++) {
+		qd = &d->queued[i];
+		if (qd->pf != RG_PF_LOOKUP)
+			continue;
+		if (rg_ct_get_by_reply(&d->ct, qd->reply.src.family, qd->proto,
+				       &qd->reply, &qd->f) < 0) {
+			d->status.counters.lookup_failures++;
+			continue;
+		}
+		handle_flow(d, &qd->f, &d->pkts[i]);
 	}
-	if (rg_ct_get_by_reply(&d->ct, reply.src.family, proto, &reply, &f) < 0) {
-		d->status.counters.lookup_failures++;
-		return;
-	}
-	handle_flow(d, &f, p);
 }
 
 struct scan_list {
@@ -247,34 +266,55 @@ void rg_daemon_scan(struct daemon *d)
 
 /*
  * ENOBUFS: the kernel could not hand us some queue messages (their packets
- * went through: fail-open). Counted, logged once a burst, and the flows
- * they carried are found again by a conntrack resync once drained.
+ * went through: fail-open). Counted, logged once a burst (a burst ends
+ * after ENOBUFS_BURST_S seconds without one), and the flows they carried
+ * are found again by a conntrack resync once drained.
  */
-static void on_enobufs(struct daemon *d, bool *resync)
+static void on_enobufs(struct daemon *d, bool *resync, bool *new_burst)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	d->status.counters.enobufs++;
-	if (now.tv_sec - d->last_enobufs.tv_sec >= ENOBUFS_BURST_S)
+	if (d->status.counters.enobufs == 1 ||
+	    now.tv_sec - d->last_enobufs.tv_sec >= ENOBUFS_BURST_S) {
 		rg_log("queue socket overrun (ENOBUFS): packets passed unobserved; resyncing from conntrack");
+		*new_burst = true;
+	}
 	d->last_enobufs = now;
 	*resync = true;
 }
 
-void rg_daemon_drain(struct daemon *d)
+static void resync(struct daemon *d, bool new_burst)
 {
-	bool resync = false;
-	int n;
+	uint64_t before = d->status.counters.scan_flows;
 
-	do {
-		n = rg_queue_receive(&d->queue, rg_daemon_on_packet, d);
-		if (n < 0 && errno == ENOBUFS) {
-			on_enobufs(d, &resync);
-			n = 1;
-		}
-	} while (n > 0);
-	if (resync)
-		rg_daemon_scan(d);
+	rg_daemon_scan(d);
+	if (new_burst)
+		rg_log("resynced from conntrack after ENOBUFS: %llu entries scanned",
+		       (unsigned long long)(d->status.counters.scan_flows - before));
 }
 
+/*
+ * Reads what the queue holds, a batch per recvmmsg(), up to DRAIN_CAP
+ * packets a wake-up so the other sockets are served too (epoll comes back
+ * for the rest).
+ */
+void rg_daemon_drain(struct daemon *d)
+{
+	bool lost = false, new_burst = false;
+	int n, total = 0;
+
+	do {
+		n = rg_queue_read(&d->queue, d->pkts, RG_QUEUE_BATCH);
+		if (n < 0 && errno == ENOBUFS) {
+			on_enobufs(d, &lost, &new_burst);
+			n = 1;
+		} else if (n > 0) {
+			handle_batch(d, n);
+			total += n;
+		}
+	} while (n > 0 && total < DRAIN_CAP);
+	if (lost)
+		resync(d, new_burst);
+}
