@@ -154,13 +154,19 @@ static int watch(struct daemon *d, int fd, uint64_t tag)
 static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
-	int i, n;
+	int i, n, timeout, resync;
 
 	while (!d->stop) {
-		/* A state file that could not be written is retried. */
-		n = epoll_wait(d->epfd, evs, 16, d->state_dirty ? STATE_RETRY_MS : -1);
+		/* A state file that could not be written is retried; an ENOBUFS
+		 * resync held back by its rate limit runs when it may. */
+		timeout = d->state_dirty ? STATE_RETRY_MS : -1;
+		resync = rg_daemon_resync_wait_ms(d);
+		if (resync >= 0 && (timeout < 0 || resync < timeout))
+			timeout = resync;
+		n = epoll_wait(d->epfd, evs, 16, timeout);
 		if (n == 0 && d->state_dirty)
 			rg_daemon_save_state(d);
+		rg_daemon_resync_if_due(d);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -270,7 +270,7 @@ void rg_daemon_scan(struct daemon *d)
  * after ENOBUFS_BURST_S seconds without one), and the flows they carried
  * are found again by a conntrack resync once drained.
  */
-static void on_enobufs(struct daemon *d, bool *resync, bool *new_burst)
+static void on_enobufs(struct daemon *d)
 {
 	struct timespec now;
 
@@ -279,20 +279,50 @@ static void on_enobufs(struct daemon *d, bool *resync, bool *new_burst)
 	if (d->status.counters.enobufs == 1 ||
 	    now.tv_sec - d->last_enobufs.tv_sec >= ENOBUFS_BURST_S) {
 		rg_log("queue socket overrun (ENOBUFS): packets passed unobserved; resyncing from conntrack");
-		*new_burst = true;
+		d->resync_log = true;
 	}
 	d->last_enobufs = now;
-	*resync = true;
+	d->resync_due = true;
 }
 
-static void resync(struct daemon *d, bool new_burst)
+static long ms_since(const struct timespec *then)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - then->tv_sec) * 1000 +
+	       (now.tv_nsec - then->tv_nsec) / 1000000;
+}
+
+int rg_daemon_resync_wait_ms(const struct daemon *d)
+{
+	long left;
+
+	if (!d->resync_due)
+		return -1;
+	left = RESYNC_MIN_MS - ms_since(&d->last_resync);
+	return left > 0 ? (int)left : 0;
+}
+
+/*
+ * A scan reads the whole conntrack table: under a sustained overload one
+ * per drain would keep the daemon scanning instead of draining, and so
+ * overrun again. At most one a RESYNC_MIN_MS; the loop's timeout brings
+ * the one that waits.
+ */
+void rg_daemon_resync_if_due(struct daemon *d)
 {
 	uint64_t before = d->status.counters.scan_flows;
 
+	if (rg_daemon_resync_wait_ms(d) != 0)
+		return;
+	d->resync_due = false;
 	rg_daemon_scan(d);
-	if (new_burst)
+	clock_gettime(CLOCK_MONOTONIC, &d->last_resync);
+	if (d->resync_log)
 		rg_log("resynced from conntrack after ENOBUFS: %llu entries scanned",
 		       (unsigned long long)(d->status.counters.scan_flows - before));
+	d->resync_log = false;
 }
 
 /*
@@ -302,19 +332,17 @@ static void resync(struct daemon *d, bool new_burst)
  */
 void rg_daemon_drain(struct daemon *d)
 {
-	bool lost = false, new_burst = false;
 	int n, total = 0;
 
 	do {
 		n = rg_queue_read(&d->queue, d->pkts, RG_QUEUE_BATCH);
 		if (n < 0 && errno == ENOBUFS) {
-			on_enobufs(d, &lost, &new_burst);
+			on_enobufs(d);
 			n = 1;
 		} else if (n > 0) {
 			handle_batch(d, n);
 			total += n;
 		}
 	} while (n > 0 && total < DRAIN_CAP);
-	if (lost)
-		resync(d, new_burst);
+	rg_daemon_resync_if_due(d);
 }

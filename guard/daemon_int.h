@@ -28,6 +28,7 @@
 #define MAX_PENDING 64
 #define ENOBUFS_BURST_S 5		/* quiet seconds that end a burst */
 #define DRAIN_CAP 1024			/* packets read per wake-up */
+#define RESYNC_MIN_MS 1000		/* between two ENOBUFS resyncs */
 
 struct client {
 	int fd;
@@ -79,6 +80,9 @@ struct daemon {
 	struct client clients[MAX_CLIENTS];
 	bool state_dirty;		/* the last state write failed */
 	struct timespec last_enobufs;
+	struct timespec last_resync;	/* CLOCK_MONOTONIC of the last ENOBUFS scan */
+	bool resync_due;		/* ENOBUFS seen since that scan */
+	bool resync_log;		/* a new burst: log the resync */
 	time_t last_notify;
 	bool stop;
 };
@@ -87,6 +91,9 @@ void rg_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* daemon_flow.c: one flow, from classification to events and fixes. */
 void rg_daemon_drain(struct daemon *d);
+/* After ENOBUFS: ms until the resync may run (0: now), -1 if none is due. */
+int rg_daemon_resync_wait_ms(const struct daemon *d);
+void rg_daemon_resync_if_due(struct daemon *d);
 void rg_daemon_scan(struct daemon *d);
 /* Writes an event to the events file, stderr and status. */
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev);
