@@ -184,8 +184,13 @@ static void first_look(struct daemon *d, const struct rg_packet *p,
 	}
 	*accept = p->id;
 	*any = true;
-	if (qd->pf == RG_PF_UNPARSED)
-		d->status.counters.packets_unparsed++;
+	if (qd->pf != RG_PF_UNPARSED)
+		return;
+	d->status.counters.packets_unparsed++;
+	/* Cut before its ports (IPv6 extension headers past the copy range):
+	 * its flow cannot be looked up, but a conntrack scan finds it. */
+	if (p->orig_len > p->len)
+		d->resync_due = true;
 }
 
 /*
@@ -294,30 +299,38 @@ static long ms_since(const struct timespec *then)
 	       (now.tv_nsec - then->tv_nsec) / 1000000;
 }
 
+/*
+ * A scan reads the whole conntrack table: under a sustained overload (or
+ * a stream of cut packets) one per drain would keep the daemon scanning
+ * instead of draining, and so overrunning again. So the next may start
+ * RESYNC_MIN_MS after the last ended, or RESYNC_SHARE times as long as it
+ * took if that is longer (a table of a million entries takes seconds): the
+ * scans take at most 1/RESYNC_SHARE of the time.
+ */
 int rg_daemon_resync_wait_ms(const struct daemon *d)
 {
-	long left;
+	long gap = d->last_resync_ms * RESYNC_SHARE, left;
 
 	if (!d->resync_due)
 		return -1;
-	left = RESYNC_MIN_MS - ms_since(&d->last_resync);
+	if (gap < RESYNC_MIN_MS)
+		gap = RESYNC_MIN_MS;
+	left = gap - ms_since(&d->last_resync);
 	return left > 0 ? (int)left : 0;
 }
 
-/*
- * A scan reads the whole conntrack table: under a sustained overload one
- * per drain would keep the daemon scanning instead of draining, and so
- * overrun again. At most one a RESYNC_MIN_MS; the loop's timeout brings
- * the one that waits.
- */
+/* The loop's timeout brings the resync that had to wait. */
 void rg_daemon_resync_if_due(struct daemon *d)
 {
 	uint64_t before = d->status.counters.scan_flows;
+	struct timespec start;
 
 	if (rg_daemon_resync_wait_ms(d) != 0)
 		return;
 	d->resync_due = false;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	rg_daemon_scan(d);
+	d->last_resync_ms = ms_since(&start);
 	clock_gettime(CLOCK_MONOTONIC, &d->last_resync);
 	if (d->resync_log)
 		rg_log("resynced from conntrack after ENOBUFS: %llu entries scanned",

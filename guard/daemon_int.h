@@ -28,7 +28,8 @@
 #define MAX_PENDING 64
 #define ENOBUFS_BURST_S 5		/* quiet seconds that end a burst */
 #define DRAIN_CAP 1024			/* packets read per wake-up */
-#define RESYNC_MIN_MS 1000		/* between two ENOBUFS resyncs */
+#define RESYNC_MIN_MS 1000		/* between two conntrack resyncs */
+#define RESYNC_SHARE 10			/* a resync waits 10x the last one's time */
 
 struct client {
 	int fd;
@@ -80,8 +81,9 @@ struct daemon {
 	struct client clients[MAX_CLIENTS];
 	bool state_dirty;		/* the last state write failed */
 	struct timespec last_enobufs;
-	struct timespec last_resync;	/* CLOCK_MONOTONIC of the last ENOBUFS scan */
-	bool resync_due;		/* ENOBUFS seen since that scan */
+	struct timespec last_resync;	/* CLOCK_MONOTONIC: the last resync ended */
+	long last_resync_ms;		/* and took this long */
+	bool resync_due;		/* ENOBUFS or a cut packet since then */
 	bool resync_log;		/* a new burst: log the resync */
 	time_t last_notify;
 	bool stop;
@@ -91,7 +93,10 @@ void rg_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* daemon_flow.c: one flow, from classification to events and fixes. */
 void rg_daemon_drain(struct daemon *d);
-/* After ENOBUFS: ms until the resync may run (0: now), -1 if none is due. */
+/*
+ * After ENOBUFS or a packet cut before its ports: ms until the conntrack
+ * resync may run (0: now), -1 if none is due.
+ */
 int rg_daemon_resync_wait_ms(const struct daemon *d);
 void rg_daemon_resync_if_due(struct daemon *d);
 void rg_daemon_scan(struct daemon *d);

@@ -135,6 +135,12 @@ static int parse_packet(const void *buf, size_t len, struct rg_packet *p)
 		p->payload = mnl_attr_get_payload(attr[NFQA_PAYLOAD]);
 		p->len = mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]);
 	}
+	p->orig_len = p->len;
+	/* Sent only when the copy range cut the packet. */
+	if (attr[NFQA_CAP_LEN] &&
+	    mnl_attr_get_payload_len(attr[NFQA_CAP_LEN]) >= sizeof(uint32_t) &&
+	    ntohl(mnl_attr_get_u32(attr[NFQA_CAP_LEN])) > p->len)
+		p->orig_len = ntohl(mnl_attr_get_u32(attr[NFQA_CAP_LEN]));
 	if (attr[NFQA_CT]) {
 		p->ct = mnl_attr_get_payload(attr[NFQA_CT]);
 		p->ct_len = mnl_attr_get_payload_len(attr[NFQA_CT]);

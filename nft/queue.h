@@ -45,6 +45,7 @@ struct rg_packet {
 	uint32_t id;
 	const uint8_t *payload;
 	size_t len;
+	size_t orig_len;		/* before the copy range cut it: >= len */
 	const void *ct;			/* NFQA_CT attributes, or NULL */
 	size_t ct_len;
 };
