@@ -113,15 +113,19 @@ int rg_queue_fd(const struct rg_queue *q)
 
 /*
  * One message of a slot. Anything but a packet (an error answering a
- * verdict, say) is skipped; so is a message cut short, whose packet the
- * next batch verdict accepts.
+ * verdict, say) is skipped. A message longer than its slot (MSG_TRUNC:
+ * large NFQA_CT attributes) is read as far as it came, so its packet still
+ * gets its verdict: the attributes that fit are kept, the packet header
+ * first among them.
  */
-static int parse_packet(const void *buf, size_t len, struct rg_packet *p)
+static int parse_packet(void *buf, size_t len, bool cut, struct rg_packet *p)
 {
 	struct nlattr *attr[NFQA_MAX + 1] = { 0 };
-	const struct nlmsghdr *nlh = buf;
+	struct nlmsghdr *nlh = buf;
 	struct nfqnl_msg_packet_hdr *ph;
 
+	if (cut && len >= sizeof(*nlh) && nlh->nlmsg_len > len)
+		nlh->nlmsg_len = (uint32_t)len;
 	if (!mnl_nlmsg_ok(nlh, (int)len) ||
 	    nlh->nlmsg_type != (NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET))
 		return -1;
@@ -164,8 +168,8 @@ int rg_queue_read(struct rg_queue *q, struct rg_packet *p, int max)
 			return n == 0 || errno == EAGAIN || errno == EWOULDBLOCK ?
 			       0 : -1;
 		for (i = 0; i < n; i++)
-			if (!(q->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) &&
-			    parse_packet(q->iov[i].iov_base, q->msgs[i].msg_len,
+			if (parse_packet(q->iov[i].iov_base, q->msgs[i].msg_len,
+					 q->msgs[i].msg_hdr.msg_flags & MSG_TRUNC,
 					 &p[count]) == 0)
 				count++;
 	}

@@ -70,6 +70,13 @@ wait "$SINK"
 check "queue-maxlen 1024: a stopped daemon's queue held $most of 600 SYNs (the old buffer: 256)" \
 	test "$most" -gt 300
 check "queue-maxlen 1024: all 600 connections completed" all_completed 600 "$RG_TMP/held.json"
+# Batch verdicts: a packet read but left without a verdict would stay in
+# the queue (its connection completing by retransmission all the same).
+queue_empty() { [ "$(queued)" = 0 ]; }
+check "queue-maxlen 1024: every queued packet got its verdict (the queue empties)" \
+	wait_for queue_empty
+check "queue-maxlen 1024: the daemon read them ($(status_field 's["counters"]["packets_queued"]') queued)" \
+	test "$(status_field 's["counters"]["packets_queued"]')" -ge "$most"
 check "queue-maxlen 1024: no ENOBUFS" test "$(status_field 's["counters"]["enobufs"]')" -eq 0
 stop_daemon
 
