@@ -111,47 +111,6 @@ int rg_queue_fd(const struct rg_queue *q)
 	return mnl_socket_get_fd(q->nl.sock);
 }
 
-/*
- * One message of a slot. Anything but a packet (an error answering a
- * verdict, say) is skipped. A message longer than its slot (MSG_TRUNC:
- * large NFQA_CT attributes) is read as far as it came, so its packet still
- * gets its verdict: the attributes that fit are kept, the packet header
- * first among them.
- */
-static int parse_packet(void *buf, size_t len, bool cut, struct rg_packet *p)
-{
-	struct nlattr *attr[NFQA_MAX + 1] = { 0 };
-	struct nlmsghdr *nlh = buf;
-	struct nfqnl_msg_packet_hdr *ph;
-
-	if (cut && len >= sizeof(*nlh) && nlh->nlmsg_len > len)
-		nlh->nlmsg_len = (uint32_t)len;
-	if (!mnl_nlmsg_ok(nlh, (int)len) ||
-	    nlh->nlmsg_type != (NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET))
-		return -1;
-	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR] ||
-	    mnl_attr_get_payload_len(attr[NFQA_PACKET_HDR]) < sizeof(*ph))
-		return -1;
-	memset(p, 0, sizeof(*p));
-	ph = mnl_attr_get_payload(attr[NFQA_PACKET_HDR]);
-	p->id = ntohl(ph->packet_id);
-	if (attr[NFQA_PAYLOAD]) {
-		p->payload = mnl_attr_get_payload(attr[NFQA_PAYLOAD]);
-		p->len = mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]);
-	}
-	p->orig_len = p->len;
-	/* Sent only when the copy range cut the packet. */
-	if (attr[NFQA_CAP_LEN] &&
-	    mnl_attr_get_payload_len(attr[NFQA_CAP_LEN]) >= sizeof(uint32_t) &&
-	    ntohl(mnl_attr_get_u32(attr[NFQA_CAP_LEN])) > p->len)
-		p->orig_len = ntohl(mnl_attr_get_u32(attr[NFQA_CAP_LEN]));
-	if (attr[NFQA_CT]) {
-		p->ct = mnl_attr_get_payload(attr[NFQA_CT]);
-		p->ct_len = mnl_attr_get_payload_len(attr[NFQA_CT]);
-	}
-	return 0;
-}
-
 int rg_queue_read(struct rg_queue *q, struct rg_packet *p, int max)
 {
 	int i, n, count = 0;
@@ -168,9 +127,10 @@ int rg_queue_read(struct rg_queue *q, struct rg_packet *p, int max)
 			return n == 0 || errno == EAGAIN || errno == EWOULDBLOCK ?
 			       0 : -1;
 		for (i = 0; i < n; i++)
-			if (parse_packet(q->iov[i].iov_base, q->msgs[i].msg_len,
-					 q->msgs[i].msg_hdr.msg_flags & MSG_TRUNC,
-					 &p[count]) == 0)
+			if (rg_queue_msg_parse(q->iov[i].iov_base,
+					       q->msgs[i].msg_len,
+					       q->msgs[i].msg_hdr.msg_flags & MSG_TRUNC,
+					       &p[count]) == 0)
 				count++;
 	}
 	return count;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "nlsock.h"
+#include "queue_msg.h"
 
 /*
  * How many bytes of a queued packet are copied to us: an IPv6 header (40),
@@ -40,16 +41,6 @@ struct rg_queue {
 	int rcvbuf;			/* the receive buffer, as the kernel reports it */
 };
 
-/* A queued packet; valid until the next rg_queue_read(). */
-struct rg_packet {
-	uint32_t id;
-	const uint8_t *payload;
-	size_t len;
-	size_t orig_len;		/* before the copy range cut it: >= len */
-	const void *ct;			/* NFQA_CT attributes, or NULL */
-	size_t ct_len;
-};
-
 /*
  * Binds queue num with fail-open (the kernel accepts packets it cannot
  * hand over) and GSO (large packets are not segmented for us), copies only
@@ -66,7 +57,7 @@ int rg_queue_rcvbuf_for(uint32_t maxlen);
 int rg_queue_fd(const struct rg_queue *q);
 /*
  * Reads up to max (at most RG_QUEUE_BATCH) pending packets with one
- * recvmmsg() and without blocking. Returns the number of packets, 0 when
+ * recvmmsg() and without blocking; they stay valid until the next read. Returns the number of packets, 0 when
  * none was pending, or -1 (errno ENOBUFS: the kernel dropped messages for
  * want of buffer; the next read goes on).
  */
