@@ -25,6 +25,7 @@ static const struct option key_opts[] = {
 	{ "control", required_argument, NULL, OPT_KEY },
 	{ "max-exemptions", required_argument, NULL, OPT_KEY },
 	{ "queue-maxlen", required_argument, NULL, OPT_KEY },
+	{ "queue-rcvbuf", required_argument, NULL, OPT_KEY },
 	{ "control-group", required_argument, NULL, OPT_KEY },
 	{ "log", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
@@ -40,7 +41,8 @@ static bool daemon_only(const char *name)
 {
 	static const char *const names[] = {
 		"mode", "queue", "events", "state", "control", "max-exemptions",
-		"reset", "reset-state", "queue-maxlen", "control-group", "log",
+		"reset", "reset-state", "queue-maxlen", "queue-rcvbuf",
+		"control-group", "log",
 	};
 	size_t i;
 

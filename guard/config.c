@@ -243,6 +243,21 @@ static int set_queue_maxlen(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+static int set_queue_rcvbuf(struct rg_config *c, const char *v, char *err,
+			    size_t errlen)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	for (p = v; *p >= '0' && *p <= '9' && n <= RG_QUEUE_RCVBUF_MAX; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	if (*p || p == v || n < RG_QUEUE_RCVBUF_MIN || n > RG_QUEUE_RCVBUF_MAX)
+		return fail(err, errlen, "invalid size '%s' for queue-rcvbuf (%d to %u bytes)",
+			    v, RG_QUEUE_RCVBUF_MIN, RG_QUEUE_RCVBUF_MAX);
+	c->queue_rcvbuf = (unsigned int)n;
+	return 0;
+}
+
 /* A group name; whether it exists is checked by the daemon at start. */
 static int set_control_group(struct rg_config *c, const char *v, char *err,
 			     size_t errlen)
@@ -389,6 +404,7 @@ static const struct {
 	{ "control-group", RG_KEY_CONTROL_GROUP, set_control_group },
 	{ "exempt", RG_KEY_EXEMPT, set_exempt },
 	{ "log", RG_KEY_LOG, set_log },
+	{ "queue-rcvbuf", RG_KEY_QUEUE_RCVBUF, set_queue_rcvbuf },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -542,6 +558,8 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 		base->reset = over->reset;
 	if (g & RG_KEY_QUEUE_MAXLEN)
 		base->queue_maxlen = over->queue_maxlen;
+	if (g & RG_KEY_QUEUE_RCVBUF)
+		base->queue_rcvbuf = over->queue_rcvbuf;
 	if (g & RG_KEY_CONTROL_GROUP)
 		memcpy(base->control_group, over->control_group,
 		       sizeof(base->control_group));

@@ -30,6 +30,9 @@
 #define RG_DEFAULT_QUEUE_MAXLEN 1024
 #define RG_MAX_EXEMPTIONS_LIMIT 65536
 #define RG_MAX_STATIC 128
+/* queue-rcvbuf bounds, in bytes: the kernel's floor is about 4.5 KiB. */
+#define RG_QUEUE_RCVBUF_MIN 4096
+#define RG_QUEUE_RCVBUF_MAX (256u << 20)
 
 enum rg_mode {
 	RG_MODE_DRY_RUN = 0,
@@ -71,6 +74,7 @@ enum rg_config_key {
 	RG_KEY_CONTROL_GROUP = 1u << 11,
 	RG_KEY_EXEMPT = 1u << 12,
 	RG_KEY_LOG = 1u << 13,
+	RG_KEY_QUEUE_RCVBUF = 1u << 14,
 };
 
 struct rg_config {
@@ -88,6 +92,7 @@ struct rg_config {
 	char control_group[64];		/* "": root only */
 	unsigned int max_exemptions;	/* refuse ("limit") past this many */
 	unsigned int queue_maxlen;	/* packets the kernel holds for us */
+	unsigned int queue_rcvbuf;	/* bytes; 0: sized to queue_maxlen */
 	bool reset;			/* delete translated flows once exempted */
 	struct rg_static_exempt statics[RG_MAX_STATIC];
 	size_t n_static;

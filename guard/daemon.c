@@ -77,6 +77,8 @@ static const char *needs_restart(const struct rg_config *old,
 		return "control";
 	if (old->queue_maxlen != fresh->queue_maxlen)
 		return "queue-maxlen";
+	if (old->queue_rcvbuf != fresh->queue_rcvbuf)
+		return "queue-rcvbuf";
 	if (strcmp(old->control_group, fresh->control_group))
 		return "control-group";
 	if (old->log != fresh->log)
@@ -166,13 +168,19 @@ static int watch(struct daemon *d, int fd, uint64_t tag)
 static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
-	int i, n;
+	int i, n, timeout, resync;
 
 	while (!d->stop) {
-		/* A state file that could not be written is retried. */
-		n = epoll_wait(d->epfd, evs, 16, d->state_dirty ? STATE_RETRY_MS : -1);
+		/* A state file that could not be written is retried; an ENOBUFS
+		 * resync held back by its rate limit runs when it may. */
+		timeout = d->state_dirty ? STATE_RETRY_MS : -1;
+		resync = rg_daemon_resync_wait_ms(d);
+		if (resync >= 0 && (timeout < 0 || resync < timeout))
+			timeout = resync;
+		n = epoll_wait(d->epfd, evs, 16, timeout);
 		if (n == 0 && d->state_dirty)
 			rg_daemon_save_state(d);
+		rg_daemon_resync_if_due(d);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -288,15 +296,26 @@ static int choose_paths(struct daemon *d)
 	return 0;
 }
 
+/*
+ * The queue holds at most what its socket's receive buffer holds, whatever
+ * queue-maxlen says: the buffer is sized to it (or to queue-rcvbuf) while
+ * the daemon still has CAP_NET_ADMIN, which SO_RCVBUFFORCE needs.
+ */
 static int start_observing(struct daemon *d)
 {
+	int rcvbuf = d->cfg->queue_rcvbuf ? (int)d->cfg->queue_rcvbuf :
+		     rg_queue_rcvbuf_for(d->cfg->queue_maxlen);
+
 	if (rg_queue_open(&d->queue, d->cfg->queue, d->ctpath == RG_CT_ATTACHED,
-			  d->cfg->queue_maxlen) < 0) {
+			  d->cfg->queue_maxlen, rcvbuf) < 0) {
 		rg_log(errno == EBUSY ?
 			 "queue %u is bound by another program (choose another with --queue)" :
 			 "queue %u: cannot bind", d->cfg->queue);
 		return -1;
 	}
+	if (d->queue.rcvbuf < rcvbuf)
+		rg_log("queue %u: receive buffer %d bytes, not the %d asked for (net.core.rmem_max without CAP_NET_ADMIN)",
+		       d->cfg->queue, d->queue.rcvbuf, rcvbuf);
 	if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue) < 0) {
 		rg_log("cannot install the observation chain: %s", strerror(errno));
 		return -1;
@@ -362,9 +381,9 @@ static int setup(struct daemon *d, bool reset_state)
 		rg_log("cannot drop capabilities: %s", strerror(errno));
 		return -1;
 	}
-	rg_logp(LOG_INFO, "%s mode, queue %u (%s), conntrack %s; watching %zu Expressway-E",
+	rg_logp(LOG_INFO, "%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
 		 rg_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
-		 d->status.ct_path, d->cfg->n_e);
+		 d->queue.rcvbuf, d->status.ct_path, d->cfg->n_e);
 	return 0;
 }
 

@@ -165,39 +165,63 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 	return false;
 }
 
-void rg_daemon_on_packet(struct rg_queue *q, const struct rg_packet *p,
-			 void *data)
+/* One packet's first look: with NFQA_CT the whole flow is handled now. */
+static void first_look(struct daemon *d, const struct rg_packet *p,
+		       struct queued *qd, uint32_t *accept, bool *any)
 {
-	struct daemon *d = data;
-	enum rg_packet_flow pf;
-	struct rg_tuple reply;
-	struct rg_flow f;
-	uint8_t proto;
-	bool drop;
+	bool drop = false;
 
 	d->status.counters.packets_queued++;
-	pf = rg_packet_flow(p->ct, p->ct_len, p->payload, p->len, &f, &proto,
-			    &reply);
-	if (pf == RG_PF_COMPLETE) {
-		/* With NFQA_CT the entry is in hand: a flow being exempted can
-		 * still lose this first SYN, before its NAT binding is
-		 * confirmed, and its retransmission goes out untranslated. */
-		drop = handle_flow(d, &f, p);
-		rg_queue_verdict(q, p->id, drop ? NF_DROP : NF_ACCEPT);
+	qd->pf = rg_packet_flow(p->ct, p->ct_len, p->payload, p->len, &qd->f,
+				&qd->proto, &qd->reply);
+	/* With NFQA_CT the entry is in hand: a flow being exempted can still
+	 * lose this first SYN, before its NAT binding is confirmed, and its
+	 * retransmission goes out untranslated. */
+	if (qd->pf == RG_PF_COMPLETE)
+		drop = handle_flow(d, &qd->f, p);
+	if (drop) {
+		rg_queue_verdict(&d->queue, p->id, NF_DROP);
 		return;
 	}
-	/* Accept first: without NFQA_CT the entry is only confirmed, and so
-	 * only found, once the packet moves on. */
-	rg_queue_verdict(q, p->id, NF_ACCEPT);
-	if (pf == RG_PF_UNPARSED) {
-		d->status.counters.packets_unparsed++;
+	*accept = p->id;
+	*any = true;
+	if (qd->pf != RG_PF_UNPARSED)
 		return;
+	d->status.counters.packets_unparsed++;
+	/* Cut before its ports (IPv6 extension headers past the copy range):
+	 * its flow cannot be looked up, but a conntrack scan finds it. */
+	if (p->orig_len > p->len)
+		d->resync_due = true;
+}
+
+/*
+ * A batch of queued packets: the verdicts first, all in one batch verdict
+ * (a dropped packet has had its own before it), then the lookups. Without
+ * NFQA_CT the entry is only confirmed, and so only found, once the packet
+ * moves on.
+ */
+static void handle_batch(struct daemon *d, int n)
+{
+	uint32_t accept = 0;
+	bool any = false;
+	struct queued *qd;
+	int i;
+
+	for (i = 0; i < n; i++)
+		first_look(d, &d->pkts[i], &d->queued[i], &accept, &any);
+	if (any)
+		rg_queue_accept_through(&d->queue, accept);
+	for (i = 0; i < n; i++) {
+		qd = &d->queued[i];
+		if (qd->pf != RG_PF_LOOKUP)
+			continue;
+		if (rg_ct_get_by_reply(&d->ct, qd->reply.src.family, qd->proto,
+				       &qd->reply, &qd->f) < 0) {
+			d->status.counters.lookup_failures++;
+			continue;
+		}
+		handle_flow(d, &qd->f, &d->pkts[i]);
 	}
-	if (rg_ct_get_by_reply(&d->ct, reply.src.family, proto, &reply, &f) < 0) {
-		d->status.counters.lookup_failures++;
-		return;
-	}
-	handle_flow(d, &f, p);
 }
 
 struct scan_list {
@@ -248,34 +272,91 @@ void rg_daemon_scan(struct daemon *d)
 
 /*
  * ENOBUFS: the kernel could not hand us some queue messages (their packets
- * went through: fail-open). Counted, logged once a burst, and the flows
- * they carried are found again by a conntrack resync once drained.
+ * went through: fail-open). Counted, logged once a burst (a burst ends
+ * after ENOBUFS_BURST_S seconds without one), and the flows they carried
+ * are found again by a conntrack resync once drained.
  */
-static void on_enobufs(struct daemon *d, bool *resync)
+static void on_enobufs(struct daemon *d)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	d->status.counters.enobufs++;
-	if (now.tv_sec - d->last_enobufs.tv_sec >= ENOBUFS_BURST_S)
+	if (d->status.counters.enobufs == 1 ||
+	    now.tv_sec - d->last_enobufs.tv_sec >= ENOBUFS_BURST_S) {
 		rg_log("queue socket overrun (ENOBUFS): packets passed unobserved; resyncing from conntrack");
+		d->resync_log = true;
+	}
 	d->last_enobufs = now;
-	*resync = true;
+	d->resync_due = true;
 }
 
+static long ms_since(const struct timespec *then)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - then->tv_sec) * 1000 +
+	       (now.tv_nsec - then->tv_nsec) / 1000000;
+}
+
+/*
+ * A scan reads the whole conntrack table: under a sustained overload (or
+ * a stream of cut packets) one per drain would keep the daemon scanning
+ * instead of draining, and so overrunning again. So the next may start
+ * RESYNC_MIN_MS after the last ended, or RESYNC_SHARE times as long as it
+ * took if that is longer (a table of a million entries takes seconds): the
+ * scans take at most 1/RESYNC_SHARE of the time.
+ */
+int rg_daemon_resync_wait_ms(const struct daemon *d)
+{
+	long gap = d->last_resync_ms * RESYNC_SHARE, left;
+
+	if (!d->resync_due)
+		return -1;
+	if (gap < RESYNC_MIN_MS)
+		gap = RESYNC_MIN_MS;
+	left = gap - ms_since(&d->last_resync);
+	return left > 0 ? (int)left : 0;
+}
+
+/* The loop's timeout brings the resync that had to wait. */
+void rg_daemon_resync_if_due(struct daemon *d)
+{
+	uint64_t before = d->status.counters.scan_flows;
+	struct timespec start;
+
+	if (rg_daemon_resync_wait_ms(d) != 0)
+		return;
+	d->resync_due = false;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	rg_daemon_scan(d);
+	d->last_resync_ms = ms_since(&start);
+	clock_gettime(CLOCK_MONOTONIC, &d->last_resync);
+	if (d->resync_log)
+		rg_log("resynced from conntrack after ENOBUFS: %llu entries scanned",
+		       (unsigned long long)(d->status.counters.scan_flows - before));
+	d->resync_log = false;
+}
+
+/*
+ * Reads what the queue holds, a batch per recvmmsg(), up to DRAIN_CAP
+ * packets a wake-up so the other sockets are served too (epoll comes back
+ * for the rest).
+ */
 void rg_daemon_drain(struct daemon *d)
 {
-	bool resync = false;
-	int n;
+	int n, total = 0;
 
 	do {
-		n = rg_queue_receive(&d->queue, rg_daemon_on_packet, d);
+		n = rg_queue_read(&d->queue, d->pkts, RG_QUEUE_BATCH);
 		if (n < 0 && errno == ENOBUFS) {
-			on_enobufs(d, &resync);
+			on_enobufs(d);
 			n = 1;
+		} else if (n > 0) {
+			handle_batch(d, n);
+			total += n;
 		}
-	} while (n > 0);
-	if (resync)
-		rg_daemon_scan(d);
+	} while (n > 0 && total < DRAIN_CAP);
+	rg_daemon_resync_if_due(d);
 }
-

@@ -18,6 +18,7 @@
 #include "exemption.h"
 #include "flow.h"
 #include "nlsock.h"
+#include "packet_flow.h"
 #include "queue.h"
 #include "state.h"
 #include "stats.h"
@@ -25,7 +26,10 @@
 #define RECENT_IDS 256
 #define MAX_CLIENTS 8
 #define MAX_PENDING 64
-#define ENOBUFS_BURST_S 1
+#define ENOBUFS_BURST_S 5		/* quiet seconds that end a burst */
+#define DRAIN_CAP 1024			/* packets read per wake-up */
+#define RESYNC_MIN_MS 1000		/* between two conntrack resyncs */
+#define RESYNC_SHARE 10			/* a resync waits 10x the last one's time */
 
 struct client {
 	int fd;
@@ -40,6 +44,14 @@ struct pending {
 	struct timespec since;		/* CLOCK_MONOTONIC of the translated SYN */
 };
 
+/* A packet of the batch being handled: what it tells of its flow. */
+struct queued {
+	enum rg_packet_flow pf;
+	struct rg_flow f;
+	struct rg_tuple reply;
+	uint8_t proto;
+};
+
 struct daemon {
 	const struct rg_config *cfg;		/* &cfg_store */
 	struct rg_config cfg_store;
@@ -49,6 +61,8 @@ struct daemon {
 	enum rg_ct_path ctpath;
 	struct rg_nl nft, ct, rt, mon;
 	struct rg_queue queue;
+	struct rg_packet pkts[RG_QUEUE_BATCH];	/* the batch read last */
+	struct queued queued[RG_QUEUE_BATCH];
 	bool observing;
 	int epfd, sigfd, ctlfd, lockfd, timerfd;
 	FILE *events;
@@ -67,6 +81,10 @@ struct daemon {
 	struct client clients[MAX_CLIENTS];
 	bool state_dirty;		/* the last state write failed */
 	struct timespec last_enobufs;
+	struct timespec last_resync;	/* CLOCK_MONOTONIC: the last resync ended */
+	long last_resync_ms;		/* and took this long */
+	bool resync_due;		/* ENOBUFS or a cut packet since then */
+	bool resync_log;		/* a new burst: log the resync */
 	time_t last_notify;
 	bool stop;
 };
@@ -74,9 +92,13 @@ struct daemon {
 void rg_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* daemon_flow.c: one flow, from classification to events and fixes. */
-void rg_daemon_on_packet(struct rg_queue *q, const struct rg_packet *p,
-			 void *data);
 void rg_daemon_drain(struct daemon *d);
+/*
+ * After ENOBUFS or a packet cut before its ports: ms until the conntrack
+ * resync may run (0: now), -1 if none is due.
+ */
+int rg_daemon_resync_wait_ms(const struct daemon *d);
+void rg_daemon_resync_if_due(struct daemon *d);
 void rg_daemon_scan(struct daemon *d);
 /* Writes an event to the events file, stderr and status. */
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev);

@@ -3,12 +3,15 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <libnetfilter_queue/libnetfilter_queue.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 
 static int send_config(struct rg_queue *q, uint8_t cmd, uint32_t flags,
@@ -33,19 +36,60 @@ static int send_config(struct rg_queue *q, uint8_t cmd, uint32_t flags,
 	return rg_nl_talk(&q->nl, nlh, NULL, NULL);
 }
 
-int rg_queue_open(struct rg_queue *q, uint16_t num, bool want_ct,
-		  uint32_t maxlen)
+int rg_queue_rcvbuf_for(uint32_t maxlen)
 {
-	uint32_t flags = NFQA_CFG_F_FAIL_OPEN;
+	uint64_t want = (uint64_t)maxlen * RG_QUEUE_TRUESIZE;
+
+	return want > INT_MAX ? INT_MAX : (int)want;
+}
+
+/*
+ * The kernel doubles what it is given (half for its own bookkeeping, says
+ * socket(7)) and drops a message once the truesize of what waits passes
+ * the doubled value: so half of the wanted size is asked for.
+ */
+static int set_rcvbuf(struct rg_queue *q, int rcvbuf)
+{
+	int fd = rg_queue_fd(q), val = rcvbuf / 2;
+	socklen_t len = sizeof(q->rcvbuf);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val)) < 0)
+		return -1;
+	return getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &q->rcvbuf, &len);
+}
+
+static int alloc_slots(struct rg_queue *q)
+{
+	int i;
+
+	q->buf = malloc((size_t)RG_QUEUE_BATCH * RG_QUEUE_SLOT);
+	q->msgs = calloc(RG_QUEUE_BATCH, sizeof(*q->msgs));
+	q->iov = calloc(RG_QUEUE_BATCH, sizeof(*q->iov));
+	if (!q->buf || !q->msgs || !q->iov)
+		return -1;
+	for (i = 0; i < RG_QUEUE_BATCH; i++) {
+		q->iov[i].iov_base = q->buf + (size_t)i * RG_QUEUE_SLOT;
+		q->iov[i].iov_len = RG_QUEUE_SLOT;
+		q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
+		q->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	return 0;
+}
+
+int rg_queue_open(struct rg_queue *q, uint16_t num, bool want_ct,
+		  uint32_t maxlen, int rcvbuf)
+{
+	uint32_t flags = NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO;
 	int err;
 
 	memset(q, 0, sizeof(*q));
 	q->num = num;
-	q->buflen = MNL_SOCKET_BUFFER_SIZE * 8;
-	q->buf = malloc(q->buflen);
-	if (!q->buf)
-		return -1;
+	if (alloc_slots(q) < 0)
+		goto fail;
 	if (rg_nl_open(&q->nl, NETLINK_NETFILTER) < 0)
+		goto fail;
+	if (set_rcvbuf(q, rcvbuf) < 0)
 		goto fail;
 	if (send_config(q, NFQNL_CFG_CMD_BIND, 0, 0) < 0)
 		goto fail;
@@ -67,61 +111,51 @@ int rg_queue_fd(const struct rg_queue *q)
 	return mnl_socket_get_fd(q->nl.sock);
 }
 
-struct recv_ctx {
-	struct rg_queue *q;
-	rg_packet_fn fn;
-	void *data;
-	int count;
-};
-
-static int packet_cb(const struct nlmsghdr *nlh, void *data)
+int rg_queue_read(struct rg_queue *q, struct rg_packet *p, int max)
 {
-	struct nlattr *attr[NFQA_MAX + 1] = { 0 };
-	struct recv_ctx *ctx = data;
-	struct nfqnl_msg_packet_hdr *ph;
-	struct rg_packet p = { 0 };
+	int i, n, count = 0;
 
-	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR])
-		return MNL_CB_OK;
-	if (mnl_attr_get_payload_len(attr[NFQA_PACKET_HDR]) < sizeof(*ph))
-		return MNL_CB_OK;
-	ph = mnl_attr_get_payload(attr[NFQA_PACKET_HDR]);
-	p.id = ntohl(ph->packet_id);
-	if (attr[NFQA_PAYLOAD]) {
-		p.payload = mnl_attr_get_payload(attr[NFQA_PAYLOAD]);
-		p.len = mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]);
+	if (max > RG_QUEUE_BATCH)
+		max = RG_QUEUE_BATCH;
+	/* Only non-packets read: read on, rather than say "nothing pending". */
+	while (count == 0) {
+		/* An error after the first message (ENOBUFS) is kept by the
+		 * socket and returned by the next call. */
+		n = recvmmsg(rg_queue_fd(q), q->msgs, (unsigned int)max,
+			     MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return n == 0 || errno == EAGAIN || errno == EWOULDBLOCK ?
+			       0 : -1;
+		for (i = 0; i < n; i++)
+			if (rg_queue_msg_parse(q->iov[i].iov_base,
+					       q->msgs[i].msg_len,
+					       q->msgs[i].msg_hdr.msg_flags & MSG_TRUNC,
+					       &p[count]) == 0)
+				count++;
 	}
-	if (attr[NFQA_CT]) {
-		p.ct = mnl_attr_get_payload(attr[NFQA_CT]);
-		p.ct_len = mnl_attr_get_payload_len(attr[NFQA_CT]);
-	}
-	ctx->count++;
-	ctx->fn(ctx->q, &p, ctx->data);
-	return MNL_CB_OK;
+	return count;
 }
 
-int rg_queue_receive(struct rg_queue *q, rg_packet_fn fn, void *data)
+static int send_verdict(struct rg_queue *q, uint16_t type, uint32_t id,
+			int verdict)
 {
-	struct recv_ctx ctx = { q, fn, data, 0 };
-	ssize_t n;
+	char buf[128];
+	struct nlmsghdr *nlh;
 
-	n = recv(rg_queue_fd(q), q->buf, q->buflen, MSG_DONTWAIT);
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
-	if (mnl_cb_run(q->buf, (size_t)n, 0, q->nl.portid, packet_cb, &ctx) < 0)
-		return -1;
-	return ctx.count;
+	memset(buf, 0, sizeof(buf));
+	nlh = nfq_nlmsg_put(buf, type, q->num);
+	nfq_nlmsg_verdict_put(nlh, (int)id, verdict);
+	return mnl_socket_sendto(q->nl.sock, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
 }
 
 int rg_queue_verdict(struct rg_queue *q, uint32_t id, int verdict)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
+	return send_verdict(q, NFQNL_MSG_VERDICT, id, verdict);
+}
 
-	memset(buf, 0, sizeof(buf));
-	nlh = nfq_nlmsg_put(buf, NFQNL_MSG_VERDICT, q->num);
-	nfq_nlmsg_verdict_put(nlh, (int)id, verdict);
-	return mnl_socket_sendto(q->nl.sock, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
+int rg_queue_accept_through(struct rg_queue *q, uint32_t id)
+{
+	return send_verdict(q, NFQNL_MSG_VERDICT_BATCH, id, NF_ACCEPT);
 }
 
 void rg_queue_close(struct rg_queue *q)
@@ -131,5 +165,9 @@ void rg_queue_close(struct rg_queue *q)
 	rg_nl_close(&q->nl);
 	q->bound = false;
 	free(q->buf);
+	free(q->msgs);
+	free(q->iov);
 	q->buf = NULL;
+	q->msgs = NULL;
+	q->iov = NULL;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The queued-packet parser: the input is a packet from its network header
- * on, as nfnetlink_queue copies it (the daemon asks for 128 bytes; the
+ * on, as nfnetlink_queue copies it (the daemon asks for 320 bytes; the
  * copy may end anywhere). rg_pkt_parse() reads it directly and through
  * rg_packet_flow(), as on kernels without NFQA_CT, and for the TCP
  * sequence number that tells a retransmitted SYN (rg_pkt_tcp_seq()).

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 
 FUZZ=build/fuzz
 SRC=tests/fuzz
-ALL=(config state ct pkt ctl events)
+ALL=(config state ct pkt qmsg ctl events)
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 CC_FUZZ=${FUZZ_CC:-clang}
@@ -30,7 +30,8 @@ max_len() {
 	config|state) echo 8192 ;;	# PATH_MAX values, many exemptions
 	events) echo 4096 ;;		# a line is refused past RG_JDOC_TEXT
 	ct) echo 1024 ;;
-	pkt) echo 512 ;;		# the daemon copies 128 bytes
+	pkt) echo 512 ;;		# the daemon copies 320 bytes
+	qmsg) echo 2049 ;;		# a slot of 2048, and the MSG_TRUNC byte
 	ctl) echo 256 ;;		# the daemon reads at most 127
 	esac
 }

@@ -132,6 +132,9 @@ bad_run "/33" --expressway-e 64.100.0.10 --expressway-c 10.0.0.0/33
 bad_run "70000" --expressway-e 64.100.0.10 --ports tcp/70000
 bad_run "fast" --expressway-e 64.100.0.10 --mode fast
 bad_run "max-exemptions" --expressway-e 64.100.0.10 --max-exemptions 0
+bad_run "queue-rcvbuf" --expressway-e 64.100.0.10 --queue-rcvbuf 1024
+printf 'expressway-e = 64.100.0.10\nqueue-rcvbuf = 1k\n' >"$RG_TMP/rcvbuf.conf"
+bad_run "rcvbuf.conf:2" -c "$RG_TMP/rcvbuf.conf"
 bad_run "bad.conf:2" -c "$RG_TMP/bad.conf"
 bad_run "expressway-e" -c "$RG_TMP/noe.conf"
 bad_run "--bogus" --expressway-e 64.100.0.10 --bogus

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Unusual packets in the queue: IPv4 options, IPv6 hop-by-hop and
-# destination-options headers, an IPv6 header chain longer than the queue's
-# 128-byte copy, UDP, a fragmented UDP datagram. Each connection must
+# destination-options headers, IPv6 header chains within and past the
+# queue's 320-byte copy, UDP, a fragmented UDP datagram. Each connection must
 # complete with its bytes intact (echoed back), its packets must reach E
 # still carrying what they carried, the flow must be classified (or, where the
 # headers cannot be read, counted), and the dry-run daemon must keep working.
@@ -148,29 +148,48 @@ for kind in dstopts:ipv6-dst hopopts:ipv6-hbh; do
 done
 
 # 2b. A destination-options header of 200 bytes (one skippable experimental
-# option, type 0x1e) puts the TCP header past the 128 bytes the queue copies.
-# With NFQA_CT the conntrack entry comes with the packet and the flow is
-# classified all the same; without it the ports cannot be read, so the flow
-# cannot be looked up: the packet is let through and counted as unparsed.
+# option, type 0x1e): the TCP header is past 128 bytes, within the 320 the
+# queue copies (an IPv6 header, 272 bytes of extension headers, 8 of TCP),
+# so the flow is classified on both kernel paths.
+dstopts() {	# BYTES: one header of that size (a multiple of 8), in hex
+	python3 -c 'import sys
+n=int(sys.argv[1]); out=bytes([0, n // 8 - 1]); r=n-2
+while r >= 2:
+	l=min(255, r-2); out+=bytes([0x1e, l])+bytes(l); r-=l+2
+out+=bytes(r)
+print(out.hex())' "$1"
+}
 label="IPv6 200-byte destination-options header"
-big=00$(printf '%02x' $((200 / 8 - 1)))1e$(printf '%02x' $((200 - 4)))$(printf '00%.0s' $(seq $((200 - 4))))
+if case_run "$label" ipv6-dst tcp 64 "[fd00:10::2]:7003" "[2001:db8:64::10]:7003" \
+	--ipv6-dstopts "$(dstopts 200)"; then
+	check "$label: classified (an event for $CASE_C)" wait_ev event=flow proto=tcp c="$CASE_C"
+	classified=$((classified + 1))
+fi
+
+# 2c. Past the bound: 512 bytes of destination options. With NFQA_CT the
+# conntrack entry comes with the packet and the flow is classified all the
+# same; without it the ports are beyond the copy, so the flow cannot be
+# looked up: the packet is let through, counted as unparsed, and, since the
+# kernel says it was cut, a conntrack resync finds the flow.
+label="IPv6 512-byte destination-options header (past the copy range)"
 unparsed0=$(counter packets_unparsed)
 if case_run "$label" ipv6-dst tcp 64 "[fd00:10::2]:7003" "[2001:db8:64::10]:7003" \
-	--ipv6-dstopts "$big"; then
+	--ipv6-dstopts "$(dstopts 512)"; then
 	case $RG_PATH in
 	*+nfqa-ct)
 		check "$label: classified from NFQA_CT (an event for $CASE_C)" \
 			wait_ev event=flow proto=tcp c="$CASE_C"
-		classified=$((classified + 1))
 		;;
 	*+lookup)
-		sleep 0.3
+		check "$label: classified, found by a conntrack resync (an event for $CASE_C)" \
+			wait_ev event=flow proto=tcp c="$CASE_C"
 		unparsed1=$(counter packets_unparsed)
 		check "$label: counted as unparsed ($unparsed0 -> $unparsed1), not looked up" \
 			test "${unparsed1:-0}" -gt "${unparsed0:-0}"
 		;;
 	*) skip "$label: kernel path '$RG_PATH' unknown, classification not checked" ;;
 	esac
+	classified=$((classified + 1))
 fi
 
 # 3. UDP to a watched UDP port: one small datagram, then one of 4000 bytes

@@ -39,6 +39,7 @@ static int (*const registrars[])(void) = {
 	register_classify_tests,
 	register_ct_parse_tests,
 	register_pkt_parse_tests,
+	register_queue_msg_tests,
 	register_stats_tests,
 	register_finding_tests,
 	register_ctl_request_tests,

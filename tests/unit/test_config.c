@@ -500,6 +500,33 @@ static void test_remediation_keys(void)
 	set_fails("reset", "maybe", "invalid value 'maybe' for reset (yes or no)");
 }
 
+static void test_queue_rcvbuf(void)
+{
+	static struct rg_config base, over;
+	char err[RG_ERR_LEN];
+
+	rg_config_defaults(&base);
+	CU_ASSERT_EQUAL(base.queue_rcvbuf, 0);	/* sized to queue-maxlen */
+	set_ok(&base, "queue-rcvbuf", "4096");
+	CU_ASSERT_EQUAL(base.queue_rcvbuf, 4096);
+	set_ok(&base, "queue-rcvbuf", "268435456");
+	CU_ASSERT_EQUAL(base.queue_rcvbuf, 268435456u);
+	set_fails("queue-rcvbuf", "4095", "invalid size '4095' for queue-rcvbuf (4096 to 268435456 bytes)");
+	set_fails("queue-rcvbuf", "268435457", "invalid size '268435457' for queue-rcvbuf (4096 to 268435456 bytes)");
+	set_fails("queue-rcvbuf", "99999999999999999999", "invalid size '99999999999999999999' for queue-rcvbuf (4096 to 268435456 bytes)");
+	set_fails("queue-rcvbuf", "1m", "invalid size '1m' for queue-rcvbuf (4096 to 268435456 bytes)");
+	set_fails("queue-rcvbuf", "-4096", "invalid size '-4096' for queue-rcvbuf (4096 to 268435456 bytes)");
+	CU_ASSERT_EQUAL(rg_config_parse_text(&base, "queue-rcvbuf = 12\n", "rg.conf",
+					     err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "rg.conf:1: invalid size '12' for queue-rcvbuf (4096 to 268435456 bytes)");
+	rg_config_defaults(&base);
+	rg_config_defaults(&over);
+	set_ok(&over, "queue-rcvbuf", "65536");
+	rg_config_merge(&base, &over);
+	CU_ASSERT_EQUAL(base.queue_rcvbuf, 65536);
+	CU_ASSERT_TRUE(base.given & RG_KEY_QUEUE_RCVBUF);
+}
+
 static void test_mode_name(void)
 {
 	CU_ASSERT_STRING_EQUAL(rg_mode_name(RG_MODE_DRY_RUN), "dry-run");
@@ -527,6 +554,7 @@ static const struct unit_test tests[] = {
 	{ "merge of nothing changes nothing", test_merge_nothing_given },
 	{ "validate: expressway-e required", test_validate },
 	{ "max-exemptions and reset", test_remediation_keys },
+	{ "queue-rcvbuf: bytes, bounded", test_queue_rcvbuf },
 	{ "mode names", test_mode_name },
 	{ NULL, NULL }
 };

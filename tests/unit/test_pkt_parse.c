@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "pkt_parse.h"
+#include "queue.h"
 #include "unit.h"
 
 /*
@@ -364,6 +365,32 @@ static void test_v6_routing_header(void)
 	assert_cuts(&p, 40 + 32 + 4);
 }
 
+/*
+ * The queue's copy range is sized for 272 bytes of extension headers: the
+ * ports and the sequence number of such a SYN are within the copy, one
+ * more 8-byte unit and they are not.
+ */
+static void test_v6_copy_range_bound(void)
+{
+	struct pkt p = { .len = 0 };
+	struct rg_tuple t;
+	uint32_t seq = 0;
+	uint8_t proto;
+
+	ipv6(&p, IPPROTO_DSTOPTS, "fd00:30::2", "2001:db8:64::10");
+	ext(&p, IPPROTO_TCP, 272 / 8 - 1);
+	tcp(&p, 27901, 7003);
+	CU_ASSERT_EQUAL_FATAL(40 + 272 + 8, RG_QUEUE_COPY_RANGE);
+	CU_ASSERT_EQUAL(parse_exact(p.b, RG_QUEUE_COPY_RANGE, &proto, &t), 0);
+	CU_ASSERT_EQUAL(t.dport, 7003);
+	CU_ASSERT_EQUAL(rg_pkt_tcp_seq(p.b, RG_QUEUE_COPY_RANGE, &seq), 0);
+	p.len = 0;
+	ipv6(&p, IPPROTO_DSTOPTS, "fd00:30::2", "2001:db8:64::10");
+	ext(&p, IPPROTO_TCP, 280 / 8 - 1);
+	tcp(&p, 27901, 7003);
+	CU_ASSERT_EQUAL(parse_exact(p.b, RG_QUEUE_COPY_RANGE, &proto, &t), -1);
+}
+
 static void test_v6_later_fragment(void)
 {
 	static const uint16_t offsets[] = { 1, 2, 185, 0x1fff };
@@ -466,6 +493,7 @@ static const struct unit_test tests[] = {
 	{ "IPv6 extension headers", test_v6_extension_headers },
 	{ "IPv6 extension headers truncated", test_v6_extension_headers_truncated },
 	{ "IPv6 routing header", test_v6_routing_header },
+	{ "IPv6: 272 bytes of extension headers fit the copy", test_v6_copy_range_bound },
 	{ "IPv6 later fragment", test_v6_later_fragment },
 	{ "IPv6 extension header past the end", test_v6_extension_past_end },
 	{ "IPv6 too many extension headers", test_v6_too_many_extension_headers },

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The queue socket's receive buffer: sized to --queue-maxlen so the queue
+# really holds that many packets, set by --queue-rcvbuf, and when it
+# overruns (ENOBUFS) the daemon counts it, logs it once a burst, finds the
+# unobserved flows again by a conntrack resync, and keeps running; no
+# connection is lost to it (fail-open).
+. "$(dirname "$0")/lib.sh"
+
+status_field() {	# PYTHON-EXPR over s
+	lab_exec fw "$REFLGUARD" status --control "$CTL" --json 2>/dev/null |
+		python3 -c 'import json,sys; s=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+
+# wait_for CMD...: up to 5 s for a condition.
+wait_for() {
+	for _ in $(seq 100); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Packets waiting in reflguard's queue (7003), from the kernel's own table.
+queued() {
+	lab_exec fw awk '$1 == 7003 { print $3 }' /proc/net/netfilter/nfnetlink_queue
+}
+
+has_event_for() { [ -s "$EVENTS" ] && grep -q "\"c\":\"$1\"" "$EVENTS"; }
+enobufs_at_least() { [ "$(status_field 's["counters"]["enobufs"]')" -ge "$1" ] 2>/dev/null; }
+
+# flood N OUT [PARALLEL]: N connections from c1 to the hairpin (all at
+# once unless PARALLEL), counted.
+flood() {
+	lab_exec c1 python3 "$RG_TOP/tests/lab/flood.py" --connect 64.100.0.10:7003 \
+		--count "$1" --concurrency "${3:-$1}" --timeout 30 >"$2"
+}
+all_completed() {	# N FILE
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[2])); n=int(sys.argv[1]); assert d["attempted"]==n and d["completed"]==n' "$1" "$2"
+}
+
+# sink COUNT: E accepts COUNT connections on 7003, then exits ($SINK).
+sink() {
+	rm -f "$RG_TMP/sink.ready"
+	lab_exec e python3 "$RG_TOP/tests/lab/sink.py" --listen 10.0.10.2:7003 \
+		--count "$1" --idle 10 --ready-file "$RG_TMP/sink.ready" >/dev/null &
+	SINK=$!
+	wait_for test -e "$RG_TMP/sink.ready"
+}
+
+lab_up nft-snat >/dev/null || { not_ok "enobufs: lab up"; exit 1; }
+
+# --- The default buffer holds queue-maxlen packets, not the kernel's 256.
+start_daemon --expressway-e 64.100.0.10 --queue-maxlen 1024 ||
+	not_ok "queue-maxlen: daemon starts"
+check "queue-maxlen 1024: the receive buffer is sized to it (logged)" \
+	grep -q 'receive buffer [0-9]\{7,\} bytes' "$RG_TMP/daemon.err"
+sink 600
+kill -STOP "$DPID"
+flood 600 "$RG_TMP/held.json" &
+fpid=$!
+most=0
+for _ in $(seq 200); do
+	n=$(queued); [ "${n:-0}" -gt "$most" ] && most=$n
+	[ "$most" -ge 600 ] && break
+	sleep 0.05
+done
+kill -CONT "$DPID"
+wait "$fpid"
+wait "$SINK"
+check "queue-maxlen 1024: a stopped daemon's queue held $most of 600 SYNs (the old buffer: 256)" \
+	test "$most" -gt 300
+check "queue-maxlen 1024: all 600 connections completed" all_completed 600 "$RG_TMP/held.json"
+# Batch verdicts: a packet read but left without a verdict would stay in
+# the queue (its connection completing by retransmission all the same).
+queue_empty() { [ "$(queued)" = 0 ]; }
+check "queue-maxlen 1024: every queued packet got its verdict (the queue empties)" \
+	wait_for queue_empty
+check "queue-maxlen 1024: the daemon read them ($(status_field 's["counters"]["packets_queued"]') queued)" \
+	test "$(status_field 's["counters"]["packets_queued"]')" -ge "$most"
+check "queue-maxlen 1024: no ENOBUFS" test "$(status_field 's["counters"]["enobufs"]')" -eq 0
+stop_daemon
+
+# --- A tiny buffer, overrun while the daemon is stopped, again and again in
+# one burst.
+start_daemon --expressway-e 64.100.0.10 --queue-rcvbuf 4096 ||
+	not_ok "queue-rcvbuf: daemon starts"
+check "queue-rcvbuf 4096: the receive buffer is small (logged)" \
+	grep -q 'receive buffer [0-9]\{4\} bytes' "$RG_TMP/daemon.err"
+sink 2200
+kill -STOP "$DPID"
+flood 200 "$RG_TMP/burst1.json" &
+fpid=$!
+sleep 0.3
+# A traversal connection in the burst: it passes unobserved (fail-open).
+exchange c1 10.0.30.2:27901 64.100.0.10:7004 10.0.10.2:7004
+check "burst: the traversal connection completed while the daemon was stopped" \
+	test -n "$(jfield "$RG_TMP/e.json" peer)"
+# More of the burst, the daemon stopped and resumed every 150 ms: each
+# stop overruns the buffer again, well within one burst (5 s).
+flood 2000 "$RG_TMP/burst2.json" 50 &
+f2pid=$!
+for _ in $(seq 10); do
+	kill -CONT "$DPID"; sleep 0.05
+	kill -STOP "$DPID"; sleep 0.1
+done
+kill -CONT "$DPID"
+wait "$fpid" "$f2pid"
+wait "$SINK"
+check "burst: several overruns counted ($(status_field 's["counters"]["enobufs"]'))" \
+	wait_for enobufs_at_least 2
+check "burst: all 200 connections of the first wave completed" all_completed 200 "$RG_TMP/burst1.json"
+check "burst: all 2000 connections of the second wave completed" all_completed 2000 "$RG_TMP/burst2.json"
+check "burst: the daemon is still running" kill -0 "$DPID"
+lines=$(grep -c 'ENOBUFS): packets passed unobserved' "$RG_TMP/daemon.err")
+check "burst: one ENOBUFS line for the burst ($lines), not one per overrun" test "$lines" -eq 1
+check "burst: the resync from conntrack is logged" \
+	grep -q 'resynced from conntrack after ENOBUFS: [1-9][0-9]* entries' "$RG_TMP/daemon.err"
+check "burst: the unobserved traversal connection is reported (found by the resync)" \
+	wait_for has_event_for 10.0.30.2:27901
+exchange c1 10.0.30.2:27902 64.100.0.10:7004 10.0.10.2:7004
+check "after the burst: a new traversal connection is reported" \
+	wait_for has_event_for 10.0.30.2:27902
+check "after the burst: the daemon is still running" kill -0 "$DPID"
+stop_daemon
+check "after the burst: SIGTERM exits 0" test $? -eq 0
