@@ -26,6 +26,7 @@ static const struct option key_opts[] = {
 	{ "max-exemptions", required_argument, NULL, OPT_KEY },
 	{ "queue-maxlen", required_argument, NULL, OPT_KEY },
 	{ "control-group", required_argument, NULL, OPT_KEY },
+	{ "metrics", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
 	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
 	{ "config", required_argument, NULL, 'c' },
@@ -39,7 +40,7 @@ static bool daemon_only(const char *name)
 {
 	static const char *const names[] = {
 		"mode", "queue", "events", "state", "control", "max-exemptions",
-		"reset", "reset-state", "queue-maxlen", "control-group",
+		"reset", "reset-state", "queue-maxlen", "control-group", "metrics",
 	};
 	size_t i;
 

@@ -54,6 +54,13 @@ enum rg_config_key {
 	RG_KEY_RESET = 1u << 9,
 	RG_KEY_QUEUE_MAXLEN = 1u << 10,
 	RG_KEY_CONTROL_GROUP = 1u << 11,
+	RG_KEY_METRICS = 1u << 12,
+};
+
+/* Where a TCP listener binds: "9153", "ADDR:PORT" or "[ADDR6]:PORT". */
+struct rg_listen {
+	struct rg_addr addr;
+	uint16_t port;			/* 0: off */
 };
 
 struct rg_config {
@@ -69,6 +76,7 @@ struct rg_config {
 	char state[PATH_MAX];
 	char control[PATH_MAX];
 	char control_group[64];		/* "": root only */
+	struct rg_listen metrics;	/* the Prometheus endpoint; off by default */
 	unsigned int max_exemptions;	/* refuse ("limit") past this many */
 	unsigned int queue_maxlen;	/* packets the kernel holds for us */
 	bool reset;			/* delete translated flows once exempted */

@@ -41,6 +41,8 @@ static int (*const registrars[])(void) = {
 	register_stats_tests,
 	register_finding_tests,
 	register_ctl_request_tests,
+	register_metrics_tests,
+	register_http_request_tests,
 };
 
 int main(int argc, char *argv[])
