@@ -124,11 +124,13 @@ for _ in $(seq 100); do grep -q 'changing metrics needs a restart' "$RG_TMP/daem
 check "metrics: SIGHUP with another address: needs a restart, logged" grep -q 'changing metrics needs a restart' "$RG_TMP/daemon.err"
 check "metrics: and the old endpoint still serves" lab_exec fw python3 "$SCRAPE" check 127.0.0.1 $PORT
 stop_daemon
+check "metrics: SIGTERM after the reload exits 0" test $? -eq 0
 
 # IPv6 loopback in brackets.
 start_daemon --expressway-e 64.100.0.10 --metrics "[::1]:$PORT" || not_ok "metrics: starts with [::1]:$PORT"
 check "metrics: [::1]:$PORT serves over IPv6" lab_exec fw python3 "$SCRAPE" check ::1 $PORT
 stop_daemon
+check "metrics: SIGTERM exits 0 (IPv6)" test $? -eq 0
 
 # Bad values and a taken port: exit 2, the flag or FILE:LINE named, nothing installed.
 bad_run() {	# EXPECTED-TEXT ARGS...
