@@ -67,7 +67,7 @@ asan-build:
 # only clang has does not stop the fuzzing.
 FUZZ_CC ?= clang
 FUZZ_BUILD := $(BUILD)/fuzz
-FUZZ_TARGETS := config state ct pkt ctl events
+FUZZ_TARGETS := config state ct pkt ctl events http
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := $(filter-out -Werror,$(RG_CFLAGS)) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all

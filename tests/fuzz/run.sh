@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 
 FUZZ=build/fuzz
 SRC=tests/fuzz
-ALL=(config state ct pkt ctl events)
+ALL=(config state ct pkt ctl events http)
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 CC_FUZZ=${FUZZ_CC:-clang}
@@ -32,6 +32,7 @@ max_len() {
 	ct) echo 1024 ;;
 	pkt) echo 512 ;;		# the daemon copies 128 bytes
 	ctl) echo 256 ;;		# the daemon reads at most 127
+	http) echo 4096 ;;		# the metrics endpoint buffers 4096
 	esac
 }
 
