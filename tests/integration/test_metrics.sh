@@ -30,13 +30,15 @@ translated() {	# N: the Nth traversal connection, from C1's port 27900+N
 	exchange c1 "10.0.30.2:$((27900 + $1))" 64.100.0.10:7003 10.0.10.2:7003
 }
 
-wait_translated() {	# N: the daemon has counted N translated flows
+wait_metric() {	# SERIES VALUE: a scrape shows SERIES at VALUE
 	for _ in $(seq 100); do
-		scrape 127.0.0.1 $PORT && [ "$(metric reflguard_translated_found_total)" = "$1" ] && return 0
+		scrape 127.0.0.1 $PORT && [ "$(metric "$1")" = "$2" ] && return 0
 		sleep 0.05
 	done
 	return 1
 }
+
+wait_translated() { wait_metric reflguard_translated_found_total "$1"; }
 
 alive() { kill -0 "$DPID" 2>/dev/null; }
 
@@ -131,6 +133,26 @@ start_daemon --expressway-e 64.100.0.10 --metrics "[::1]:$PORT" || not_ok "metri
 check "metrics: [::1]:$PORT serves over IPv6" lab_exec fw python3 "$SCRAPE" check ::1 $PORT
 stop_daemon
 check "metrics: SIGTERM exits 0 (IPv6)" test $? -eq 0
+
+# Remediate: the exemption shows as a gauge and in the counters. The
+# earlier connections are forgotten first, or the start-up scan would
+# exempt their pair before any packet is queued.
+lab_exec fw conntrack -F >/dev/null 2>&1
+if start_daemon --mode remediate --expressway-e 64.100.0.10 --state "$RG_TMP/state.json" \
+	--metrics $PORT; then
+	translated 4
+	check "metrics (remediate): one exemption added" wait_metric reflguard_exemptions_added_total 1
+	check "metrics (remediate): the exemptions gauge reads 1" test "$(metric reflguard_exemptions)" = 1
+	check "metrics (remediate): mode remediate" test "$(metric 'reflguard_mode{mode="remediate"}')" = 1
+	translated 5
+	check "metrics (remediate): the next connection verifies it" wait_metric reflguard_exemptions_verified_total 1
+	check "metrics (remediate): a time to fix" test -n "$(metric reflguard_last_time_to_fix_seconds)"
+	stop_daemon
+	check "metrics (remediate): SIGTERM exits 0" test $? -eq 0
+	lab_exec fw "$REFLGUARD" teardown --state "$RG_TMP/state.json" --control "$CTL" >/dev/null 2>&1
+else
+	not_ok "metrics (remediate): the daemon starts"
+fi
 
 # Bad values and a taken port: exit 2, the flag or FILE:LINE named, nothing installed.
 bad_run() {	# EXPECTED-TEXT ARGS...
