@@ -88,6 +88,12 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 		if (r->hi != r->lo)
 			rg_strbuf_addf(out, "-%u", r->hi);
 	}
+	if (c->metrics.port) {
+		char where[RG_ENDPOINT_STRLEN];
+
+		rg_endpoint_format(&c->metrics.addr, c->metrics.port, where, sizeof(where));
+		rg_strbuf_addf(out, "; metrics %s", where);
+	}
 	rg_strbuf_add(out, "\n");
 }
 

@@ -174,6 +174,12 @@ bad_run "--metrics: invalid port '65536'" --expressway-e 64.100.0.10 --metrics 1
 bad_run "--metrics: invalid address '300.1.1.1'" --expressway-e 64.100.0.10 --metrics 300.1.1.1:9153
 bad_run "--metrics: invalid address '::1'" --expressway-e 64.100.0.10 --metrics ::1:9153
 bad_run "missing value for '--metrics'" --expressway-e 64.100.0.10 --metrics
+printf 'expressway-e = 64.100.0.10\nmetrics = [::1]:9153\n' >"$RG_TMP/good.conf"
+check "metrics: check-config shows the endpoint" \
+	grep -q '; metrics \[::1\]:9153$' <<<"$("$REFLGUARD" check-config "$RG_TMP/good.conf" 2>&1)"
+"$REFLGUARD" check-config "$RG_TMP/bad.conf" >/dev/null 2>"$RG_TMP/err"
+check "metrics: check-config: exit 2 naming bad.conf:2 for port 0" \
+	bash -c 'test "$0" -eq 2 && grep -q "bad.conf:2: invalid port .0. in .127.0.0.1:0. for metrics" "$1"' "$?" "$RG_TMP/err"
 bad_run "bad.conf:2: invalid port '0'" -c "$RG_TMP/bad.conf"
 lab_exec fw python3 -c 'import socket,time
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
