@@ -53,6 +53,9 @@ ok "metrics: the daemon starts with --metrics $PORT"
 check "metrics: it says where it serves" grep -q "serving http://127.0.0.1:$PORT/metrics" "$RG_TMP/daemon.err"
 check "metrics: the text is exposition format 0.0.4 (types, lines, histogram)" \
 	lab_exec fw python3 "$SCRAPE" check 127.0.0.1 $PORT
+# Answered means in the loop, so after the capabilities were dropped.
+check "metrics: the listener costs no privilege: CAP_NET_ADMIN only after start" \
+	test "$(awk '$1 == "CapEff:" { print $2 }' "/proc/$DPID/status")" = 0000000000001000
 scrape 127.0.0.1 $PORT
 check "metrics: Content-Type text/plain; version=0.0.4" grep -q '^text/plain; version=0.0.4' <<<"$(sfield content_type)"
 check "metrics: Connection: close" test "$(sfield connection)" = close
