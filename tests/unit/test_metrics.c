@@ -22,6 +22,25 @@ static void test_hist_observe(void)
 	CU_ASSERT_EQUAL(h.sum_ns, 2000020002ULL);
 }
 
+/* Each word events carry has its own count; anything else is "other". */
+static void test_refused_by_reason(void)
+{
+	struct rg_counters c;
+	unsigned int i;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < RG_REFUSE_OTHER; i++)
+		rg_counters_refused(&c, rg_refuse_reasons[i]);
+	rg_counters_refused(&c, "limit");
+	rg_counters_refused(&c, NULL);
+	rg_counters_refused(&c, "limitless");
+	CU_ASSERT_EQUAL(c.refused, RG_REFUSE_OTHER + 3);
+	for (i = 0; i < RG_REFUSE_OTHER; i++)
+		CU_ASSERT_EQUAL(c.refused_by[i], i == RG_REFUSE_LIMIT ? 2 : 1);
+	CU_ASSERT_EQUAL(c.refused_by[RG_REFUSE_OTHER], 2);
+	CU_ASSERT_STRING_EQUAL(rg_refuse_reasons[RG_REFUSE_SAME_SEGMENT], "same-segment");
+}
+
 static void test_label_escaping(void)
 {
 	struct rg_strbuf out;
@@ -194,6 +213,7 @@ static void test_format_dry_run(void)
 
 static const struct unit_test tests[] = {
 	{ "histogram: a bound is in its bucket, beyond is +Inf", test_hist_observe },
+	{ "refusals counted by reason, unknown words as other", test_refused_by_reason },
 	{ "label values escape \\, \" and newline", test_label_escaping },
 	{ "exact text of a known snapshot, buckets cumulative", test_format_exact },
 	{ "dry-run snapshot", test_format_dry_run },
