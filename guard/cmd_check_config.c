@@ -90,6 +90,12 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 	}
 	if (c->n_static)
 		rg_strbuf_addf(out, "; %zu static exemptions", c->n_static);
+	if (c->metrics.port) {
+		char where[RG_ENDPOINT_STRLEN];
+
+		rg_endpoint_format(&c->metrics.addr, c->metrics.port, where, sizeof(where));
+		rg_strbuf_addf(out, "; metrics %s", where);
+	}
 	rg_strbuf_add(out, "\n");
 }
 

@@ -28,6 +28,7 @@ static const struct option key_opts[] = {
 	{ "queue-rcvbuf", required_argument, NULL, OPT_KEY },
 	{ "control-group", required_argument, NULL, OPT_KEY },
 	{ "log", required_argument, NULL, OPT_KEY },
+	{ "metrics", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
 	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
 	{ "config", required_argument, NULL, 'c' },
@@ -42,7 +43,7 @@ static bool daemon_only(const char *name)
 	static const char *const names[] = {
 		"mode", "queue", "events", "state", "control", "max-exemptions",
 		"reset", "reset-state", "queue-maxlen", "queue-rcvbuf",
-		"control-group", "log",
+		"control-group", "log", "metrics",
 	};
 	size_t i;
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -274,6 +275,49 @@ static int set_control_group(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+/* Digits only, 1 to 65535: strtoul() would take signs and spaces. */
+static int parse_port(const char *s, uint16_t *port)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9' && n <= 65535; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	if (p == s || *p || n < 1 || n > 65535)
+		return -1;
+	*port = (uint16_t)n;
+	return 0;
+}
+
+/* "PORT" (loopback), "ADDR:PORT" or "[ADDR6]:PORT". */
+static int set_metrics(struct rg_config *c, const char *v, char *err,
+		       size_t errlen)
+{
+	const char *colon = strrchr(v, ':'), *a = v, *port = v;
+	struct rg_listen l = { .addr.family = AF_INET };
+	size_t n = 0;
+
+	l.addr.u.v4.s_addr = htonl(INADDR_LOOPBACK);
+	if (colon) {
+		port = colon + 1;
+		n = (size_t)(colon - v);
+		/* An IPv6 address has colons of its own: it comes in brackets. */
+		if (n >= 2 && v[0] == '[' && v[n - 1] == ']') {
+			a = v + 1;
+			n -= 2;
+		}
+		if (parse_addr_n(a, n, &l.addr) ||
+		    (a != v) != (l.addr.family == AF_INET6))
+			return fail(err, errlen, "invalid address '%.*s' in '%s' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)",
+				    (int)(colon - v), v, v);
+	}
+	if (parse_port(port, &l.port))
+		return fail(err, errlen, "invalid port '%s' in '%s' for metrics (1 to 65535)",
+			    port, v);
+	c->metrics = l;
+	return 0;
+}
+
 static int set_reset(struct rg_config *c, const char *v, char *err,
 		     size_t errlen)
 {
@@ -405,6 +449,7 @@ static const struct {
 	{ "exempt", RG_KEY_EXEMPT, set_exempt },
 	{ "log", RG_KEY_LOG, set_log },
 	{ "queue-rcvbuf", RG_KEY_QUEUE_RCVBUF, set_queue_rcvbuf },
+	{ "metrics", RG_KEY_METRICS, set_metrics },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -570,6 +615,8 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 	}
 	if (g & RG_KEY_LOG)
 		base->log = over->log;
+	if (g & RG_KEY_METRICS)
+		base->metrics = over->metrics;
 	base->given |= g;
 }
 

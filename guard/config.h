@@ -75,6 +75,13 @@ enum rg_config_key {
 	RG_KEY_EXEMPT = 1u << 12,
 	RG_KEY_LOG = 1u << 13,
 	RG_KEY_QUEUE_RCVBUF = 1u << 14,
+	RG_KEY_METRICS = 1u << 15,
+};
+
+/* Where a TCP listener binds: "9153", "ADDR:PORT" or "[ADDR6]:PORT". */
+struct rg_listen {
+	struct rg_addr addr;
+	uint16_t port;			/* 0: off */
 };
 
 struct rg_config {
@@ -90,6 +97,7 @@ struct rg_config {
 	char state[PATH_MAX];
 	char control[PATH_MAX];
 	char control_group[64];		/* "": root only */
+	struct rg_listen metrics;	/* the Prometheus endpoint; off by default */
 	unsigned int max_exemptions;	/* refuse ("limit") past this many */
 	unsigned int queue_maxlen;	/* packets the kernel holds for us */
 	unsigned int queue_rcvbuf;	/* bytes; 0: sized to queue_maxlen */

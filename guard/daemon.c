@@ -83,6 +83,9 @@ static const char *needs_restart(const struct rg_config *old,
 		return "control-group";
 	if (old->log != fresh->log)
 		return "log";
+	if (old->metrics.port != fresh->metrics.port ||
+	    !rg_addr_equal(&old->metrics.addr, &fresh->metrics.addr))
+		return "metrics";
 	return NULL;
 }
 
@@ -156,13 +159,34 @@ static void on_signal(struct daemon *d)
 
 #define STATE_RETRY_MS 5000
 
-enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER };
+enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER,
+       TAG_METRICS, TAG_METRICS_TIMER };
+/* Control clients are tagged 100 + i, metrics clients 200 + i. */
+#define TAG_METRICS_CLIENT 200
 
 static int watch(struct daemon *d, int fd, uint64_t tag)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
 
 	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void on_metrics(struct daemon *d, uint64_t tag)
+{
+	if (tag == TAG_METRICS)
+		rg_msrv_accept(&d->metrics);
+	else if (tag == TAG_METRICS_TIMER)
+		rg_msrv_tick(&d->metrics);
+	else if (tag >= TAG_METRICS_CLIENT && tag < TAG_METRICS_CLIENT + RG_MSRV_CLIENTS)
+		rg_msrv_client(&d->metrics, (unsigned int)(tag - TAG_METRICS_CLIENT));
+}
+
+static int watch_metrics(struct daemon *d)
+{
+	if (d->metrics.fd < 0)
+		return 0;
+	return rg_msrv_watch(&d->metrics, d->epfd, TAG_METRICS, TAG_METRICS_TIMER,
+			     TAG_METRICS_CLIENT);
 }
 
 static void loop(struct daemon *d)
@@ -204,6 +228,8 @@ static void loop(struct daemon *d)
 				rg_watch_check(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
+			else
+				on_metrics(d, tag);
 		}
 	}
 }
@@ -362,6 +388,10 @@ static int setup(struct daemon *d, bool reset_state)
 	if (choose_paths(d) < 0 || open_events(d) < 0 || open_sockets(d) < 0 ||
 	    open_control_to_group(d) < 0)
 		return -1;
+	/* Before anything is installed: a taken port changes nothing. */
+	ret = rg_daemon_metrics_open(d);
+	if (ret < 0)
+		return ret;
 	/* Exemptions first: a restart is in force from the first packet. */
 	if (remediate && rg_daemon_restore(d) < 0)
 		return -1;
@@ -375,7 +405,8 @@ static int setup(struct daemon *d, bool reset_state)
 	    watch(d, mnl_socket_get_fd(d->mon.sock), TAG_MON) < 0 ||
 	    watch(d, d->timerfd, TAG_TIMER) < 0 ||
 	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
-	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0)
+	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0 ||
+	    watch_metrics(d) < 0)
 		return -1;
 	if (rg_privs_keep_net_admin() < 0) {
 		rg_log("cannot drop capabilities: %s", strerror(errno));
@@ -397,6 +428,7 @@ static void teardown(struct daemon *d)
 	for (i = 0; i < MAX_CLIENTS; i++)
 		if (d->clients[i].fd >= 0)
 			close(d->clients[i].fd);
+	rg_msrv_close(&d->metrics);
 	if (d->queue.buf)
 		rg_queue_close(&d->queue);
 	rg_nl_close(&d->nft);
@@ -436,6 +468,8 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	d.epfd = d.sigfd = d.ctlfd = d.lockfd = d.timerfd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d.clients[i].fd = -1;
+	rg_msrv_init(&d.metrics);
+	d.started_real = time(NULL);
 	rg_status_init(&d.status);
 	d.status.mode = rg_mode_name(cfg->mode);
 	d.status.queue = cfg->queue;

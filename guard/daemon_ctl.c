@@ -55,14 +55,19 @@ static void read_overflow(struct daemon *d)
 		matched - d->status.counters.packets_queued : 0;
 }
 
+void rg_daemon_refresh_counters(struct daemon *d)
+{
+	read_queue_drops(d);
+	read_overflow(d);
+}
+
 static void answer(struct daemon *d, struct client *c)
 {
 	struct rg_strbuf out;
 	struct timespec now;
 
 	rg_strbuf_init(&out);
-	read_queue_drops(d);
-	read_overflow(d);
+	rg_daemon_refresh_counters(d);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	switch (rg_ctl_parse_request(c->req, c->len)) {
 	case RG_CTL_STATUS_JSON:

@@ -123,7 +123,7 @@ static void count(struct daemon *d, const struct rg_class *cl)
 	if (cl->translated)
 		d->status.counters.translated_found++;
 	if (cl->action == RG_ACTION_REFUSED)
-		d->status.counters.refused++;
+		rg_counters_refused(&d->status.counters, cl->reason);
 }
 
 /*
@@ -194,33 +194,46 @@ static void first_look(struct daemon *d, const struct rg_packet *p,
 		d->resync_due = true;
 }
 
+/* Nanoseconds since t0, for the handling histogram. */
+static uint64_t since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)((now.tv_sec - t0->tv_sec) * 1000000000LL +
+			  (now.tv_nsec - t0->tv_nsec));
+}
+
 /*
  * A batch of queued packets: the verdicts first, all in one batch verdict
  * (a dropped packet has had its own before it), then the lookups. Without
  * NFQA_CT the entry is only confirmed, and so only found, once the packet
- * moves on.
+ * moves on. Each packet's handling time counts from the batch's receipt,
+ * so a packet that waited behind the others' lookups says so.
  */
 static void handle_batch(struct daemon *d, int n)
 {
 	uint32_t accept = 0;
 	bool any = false;
 	struct queued *qd;
+	struct timespec t0;
 	int i;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++)
 		first_look(d, &d->pkts[i], &d->queued[i], &accept, &any);
 	if (any)
 		rg_queue_accept_through(&d->queue, accept);
 	for (i = 0; i < n; i++) {
 		qd = &d->queued[i];
-		if (qd->pf != RG_PF_LOOKUP)
-			continue;
-		if (rg_ct_get_by_reply(&d->ct, qd->reply.src.family, qd->proto,
-				       &qd->reply, &qd->f) < 0) {
-			d->status.counters.lookup_failures++;
-			continue;
+		if (qd->pf == RG_PF_LOOKUP) {
+			if (rg_ct_get_by_reply(&d->ct, qd->reply.src.family,
+					       qd->proto, &qd->reply, &qd->f) < 0)
+				d->status.counters.lookup_failures++;
+			else
+				handle_flow(d, &qd->f, &d->pkts[i]);
 		}
-		handle_flow(d, &qd->f, &d->pkts[i]);
+		rg_hist_observe(&d->handling, since(&t0));
 	}
 }
 

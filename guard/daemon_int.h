@@ -17,6 +17,8 @@
 #include "event.h"
 #include "exemption.h"
 #include "flow.h"
+#include "metrics.h"
+#include "metrics_server.h"
 #include "nlsock.h"
 #include "packet_flow.h"
 #include "queue.h"
@@ -86,6 +88,9 @@ struct daemon {
 	bool resync_due;		/* ENOBUFS or a cut packet since then */
 	bool resync_log;		/* a new burst: log the resync */
 	time_t last_notify;
+	struct rg_msrv metrics;		/* off unless --metrics */
+	struct rg_hist handling;	/* per queued packet, for metrics */
+	time_t started_real;		/* CLOCK_REALTIME at start */
 	bool stop;
 };
 
@@ -131,5 +136,11 @@ void rg_watch_check(struct daemon *d);
 /* daemon_ctl.c: the control socket's clients. */
 void rg_daemon_accept(struct daemon *d);
 void rg_daemon_client(struct daemon *d, struct client *c);
+/* Brings the counters the kernel keeps (queue drops, overflow) up to date. */
+void rg_daemon_refresh_counters(struct daemon *d);
+
+/* daemon_metrics.c: the Prometheus endpoint. -2 when its address is at
+ * fault (taken, not local), -1 on another failure; reported. */
+int rg_daemon_metrics_open(struct daemon *d);
 
 #endif

@@ -401,7 +401,7 @@ static void refuse(struct daemon *d, const struct rg_flow *f,
 	ev.action = "refused";
 	ev.reason = reason;
 	ev.with_fix = false;
-	d->status.counters.refused++;
+	rg_counters_refused(&d->status.counters, reason);
 	rg_daemon_event(d, &ev);
 }
 
@@ -422,7 +422,8 @@ static void ineffective(struct daemon *d, const struct rg_flow *f,
 	}
 	if (rg_exempt_change(&d->nft, x, false) < 0 && errno != ENOENT)
 		rg_log("cannot remove the ineffective exemption: %s", strerror(errno));
-	rg_state_del(&d->state, x);
+	if (rg_state_del(&d->state, x) == 0)
+		d->status.counters.unexempted++;
 	pending_take(d, x);
 	save(d);
 	if (d->n_ineffective == MAX_PENDING)

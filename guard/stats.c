@@ -6,6 +6,26 @@
 
 #include "json.h"
 
+const char *const rg_refuse_reasons[RG_REFUSE_N] = {
+	[RG_REFUSE_NOT_C] = "not-expressway-c",
+	[RG_REFUSE_ROUTE] = "route-unknown",
+	[RG_REFUSE_SAME_SEGMENT] = "same-segment",
+	[RG_REFUSE_LIMIT] = "limit",
+	[RG_REFUSE_INEFFECTIVE] = "exemption-ineffective",
+	[RG_REFUSE_OTHER] = "other",
+};
+
+void rg_counters_refused(struct rg_counters *c, const char *reason)
+{
+	unsigned int i;
+
+	for (i = 0; i < RG_REFUSE_OTHER; i++)
+		if (reason && !strcmp(reason, rg_refuse_reasons[i]))
+			break;
+	c->refused++;
+	c->refused_by[i]++;
+}
+
 void rg_status_init(struct rg_status *s)
 {
 	memset(s, 0, sizeof(*s));

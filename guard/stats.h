@@ -9,6 +9,20 @@
 #include "state.h"
 #include "strbuf.h"
 
+/* Why a translated flow was refused: the words its event carries. */
+enum rg_refuse_reason {
+	RG_REFUSE_NOT_C = 0,		/* not-expressway-c */
+	RG_REFUSE_ROUTE,		/* route-unknown */
+	RG_REFUSE_SAME_SEGMENT,		/* same-segment */
+	RG_REFUSE_LIMIT,		/* limit */
+	RG_REFUSE_INEFFECTIVE,		/* exemption-ineffective */
+	RG_REFUSE_OTHER,		/* any word added later */
+	RG_REFUSE_N
+};
+
+/* The word for each reason, in enum order. */
+extern const char *const rg_refuse_reasons[RG_REFUSE_N];
+
 /* What the daemon counts and remembers for `reflguard status`. Pure. */
 struct rg_counters {
 	uint64_t packets_queued;
@@ -26,7 +40,12 @@ struct rg_counters {
 	uint64_t verified;
 	uint64_t resets;
 	uint64_t reinstated;
+	uint64_t unexempted;		/* exemptions the daemon removed */
+	uint64_t refused_by[RG_REFUSE_N];	/* refused, split by reason */
 };
+
+/* Counts one refusal: the total and its reason's share. */
+void rg_counters_refused(struct rg_counters *c, const char *reason);
 
 #define RG_MAX_FINDINGS 64
 

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 
 FUZZ=build/fuzz
 SRC=tests/fuzz
-ALL=(config state ct pkt qmsg ctl events)
+ALL=(config state ct pkt qmsg ctl events http)
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 CC_FUZZ=${FUZZ_CC:-clang}
@@ -33,6 +33,7 @@ max_len() {
 	pkt) echo 512 ;;		# the daemon copies 320 bytes
 	qmsg) echo 2049 ;;		# a slot of 2048, and the MSG_TRUNC byte
 	ctl) echo 256 ;;		# the daemon reads at most 127
+	http) echo 4096 ;;		# the metrics endpoint buffers 4096
 	esac
 }
 

@@ -45,6 +45,8 @@ static int (*const registrars[])(void) = {
 	register_ctl_request_tests,
 	register_statics_tests,
 	register_log_format_tests,
+	register_metrics_tests,
+	register_http_request_tests,
 };
 
 int main(int argc, char *argv[])

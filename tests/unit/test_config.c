@@ -256,6 +256,38 @@ static void test_set_queue(void)
 		  "invalid queue number '99999999999999999999999' for queue (0 to 65535)");
 }
 
+static void test_set_metrics(void)
+{
+	struct rg_config c;
+
+	rg_config_defaults(&c);
+	CU_ASSERT_EQUAL(c.metrics.port, 0);
+	set_ok(&c, "metrics", "9153");
+	assert_addr(&c.metrics.addr, "127.0.0.1");
+	CU_ASSERT_EQUAL(c.metrics.port, 9153);
+	set_ok(&c, "metrics", "0.0.0.0:65535");
+	assert_addr(&c.metrics.addr, "0.0.0.0");
+	CU_ASSERT_EQUAL(c.metrics.port, 65535);
+	set_ok(&c, "metrics", "[::1]:1");
+	assert_addr(&c.metrics.addr, "::1");
+	CU_ASSERT_EQUAL(c.metrics.port, 1);
+	CU_ASSERT_EQUAL(c.given, RG_KEY_METRICS);
+	set_fails("metrics", "0", "invalid port '0' in '0' for metrics (1 to 65535)");
+	set_fails("metrics", "10.0.0.1:65536",
+		  "invalid port '65536' in '10.0.0.1:65536' for metrics (1 to 65535)");
+	set_fails("metrics", "10.0.0.1:", "invalid port '' in '10.0.0.1:' for metrics (1 to 65535)");
+	set_fails("metrics", "10.0.0.1", "invalid port '10.0.0.1' in '10.0.0.1' for metrics (1 to 65535)");
+	set_fails("metrics", "+9153", "invalid port '+9153' in '+9153' for metrics (1 to 65535)");
+	set_fails("metrics", "10.0.0.300:9153",
+		  "invalid address '10.0.0.300' in '10.0.0.300:9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
+	set_fails("metrics", "::1:9153",
+		  "invalid address '::1' in '::1:9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
+	set_fails("metrics", "[10.0.0.1]:9153",
+		  "invalid address '[10.0.0.1]' in '[10.0.0.1]:9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
+	set_fails("metrics", ":9153",
+		  "invalid address '' in ':9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
+}
+
 static void test_set_paths(void)
 {
 	static char longpath[PATH_MAX + 1];
@@ -438,9 +470,12 @@ static void test_merge(void)
 	set_ok(&over, "events", "/tmp/ev");
 	set_ok(&over, "state", "/tmp/st");
 	set_ok(&over, "control", "/tmp/ctl");
+	set_ok(&over, "metrics", "[::1]:9153");
 	rg_config_merge(&base, &over);
 	CU_ASSERT_EQUAL(base.given, RG_KEY_PORTS | RG_KEY_C | RG_KEY_EVENTS |
-				    RG_KEY_STATE | RG_KEY_CONTROL);
+				    RG_KEY_STATE | RG_KEY_CONTROL | RG_KEY_METRICS);
+	CU_ASSERT_EQUAL(base.metrics.port, 9153);
+	assert_addr(&base.metrics.addr, "::1");
 	CU_ASSERT_EQUAL_FATAL(base.n_ports, 1);
 	assert_range(&base.ports[0], IPPROTO_UDP, 5060, 5060);
 	CU_ASSERT_EQUAL(base.n_c, 1);
@@ -544,6 +579,7 @@ static const struct unit_test tests[] = {
 	{ "ports: a comma list that replaces the list", test_set_ports },
 	{ "ports errors name the bad item", test_set_ports_errors },
 	{ "queue: 0 to 65535", test_set_queue },
+	{ "metrics: PORT, ADDR:PORT, [ADDR6]:PORT", test_set_metrics },
 	{ "events, state and control paths", test_set_paths },
 	{ "empty values and unknown keys", test_set_empty_and_unknown },
 	{ "messages fit the caller's buffer", test_error_truncated_to_buffer },
