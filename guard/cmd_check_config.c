@@ -10,6 +10,7 @@
 #include "config.h"
 #include "file.h"
 #include "strbuf.h"
+#include "usage.h"
 
 const char check_config_usage[] =
 	"Usage: reflguard check-config FILE\n"
@@ -29,7 +30,6 @@ static int parse_args(int argc, char *argv[], const char **file)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	char word[8];
 	int c;
 
 	opterr = 0;
@@ -40,20 +40,16 @@ static int parse_args(int argc, char *argv[], const char **file)
 			fputs(check_config_usage, stdout);
 			return 1;
 		default:
-			fprintf(stderr, "reflguard check-config: unknown option '%s' (see 'reflguard help check-config')\n",
-				rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
-			return -1;
+			return rg_usage_bad_option("check-config", c, argv);
 		}
 	}
 	if (optind == argc) {
 		fprintf(stderr, "reflguard check-config: missing FILE (usage: reflguard check-config FILE)\n");
 		return -1;
 	}
-	if (optind + 1 < argc) {
-		fprintf(stderr, "reflguard check-config: unexpected argument '%s' (see 'reflguard help check-config')\n",
-			argv[optind + 1]);
-		return -1;
-	}
+	if (optind + 1 < argc)
+		return rg_usage_error("check-config", "unexpected argument '%s'",
+				      argv[optind + 1]);
 	*file = argv[optind];
 	return 0;
 }

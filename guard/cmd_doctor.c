@@ -9,6 +9,7 @@
 #include "doctor_report.h"
 #include "probe.h"
 #include "strbuf.h"
+#include "usage.h"
 
 const char doctor_usage[] =
 	"Usage: reflguard doctor [--json]\n"
@@ -32,7 +33,6 @@ static int parse_args(int argc, char *argv[], bool *json)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	char word[8];
 	int c;
 
 	opterr = 0;
@@ -46,17 +46,10 @@ static int parse_args(int argc, char *argv[], bool *json)
 			fputs(doctor_usage, stdout);
 			return 1;
 		default:
-			fprintf(stderr, "reflguard doctor: unknown option '%s' (see 'reflguard help doctor')\n",
-				rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
-			return -1;
+			return rg_usage_bad_option("doctor", c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "reflguard doctor: unexpected argument '%s' (see 'reflguard help doctor')\n",
-			argv[optind]);
-		return -1;
-	}
-	return 0;
+	return rg_usage_no_operands("doctor", argc, argv);
 }
 
 int doctor_main(int argc, char *argv[])

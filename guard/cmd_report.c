@@ -13,6 +13,7 @@
 #include "report.h"
 #include "report_html.h"
 #include "strbuf.h"
+#include "usage.h"
 
 const char report_usage[] =
 	"Usage: reflguard report [--json | --html FILE] EVENTS_FILE\n"
@@ -41,14 +42,6 @@ struct report_cmd {
 	const char *events;
 };
 
-static int usage_error(const char *fmt, const char *word)
-{
-	fputs("reflguard report: ", stderr);
-	fprintf(stderr, fmt, word);
-	fputs(" (see 'reflguard help report')\n", stderr);
-	return -1;
-}
-
 /* Returns 0 to go on, 1 when help was shown, -1 on bad usage. */
 static int parse_args(int argc, char *argv[], struct report_cmd *cmd)
 {
@@ -58,7 +51,6 @@ static int parse_args(int argc, char *argv[], struct report_cmd *cmd)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	char word[8];
 	int c;
 
 	opterr = 0;
@@ -69,19 +61,17 @@ static int parse_args(int argc, char *argv[], struct report_cmd *cmd)
 		case 'H': cmd->html = optarg; break;
 		case 'h': fputs(report_usage, stdout); return 1;
 		default:
-			return usage_error(c == ':' ? "missing value for '%s'" :
-					   "unknown option '%s'",
-					   rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
+			return rg_usage_bad_option("report", c, argv);
 		}
 	}
 	if (cmd->html && !cmd->html[0])
-		return usage_error("missing value for '%s'", "--html");
+		return rg_usage_error("report", "missing value for '--html'");
 	if (cmd->html && cmd->json)
-		return usage_error("'%s' and '--json' exclude each other", "--html");
+		return rg_usage_error("report", "'--html' and '--json' exclude each other");
 	if (optind >= argc)
-		return usage_error("%s", "missing EVENTS_FILE");
+		return rg_usage_error("report", "missing EVENTS_FILE");
 	if (optind + 1 < argc)
-		return usage_error("unexpected argument '%s'", argv[optind + 1]);
+		return rg_usage_error("report", "unexpected argument '%s'", argv[optind + 1]);
 	cmd->events = argv[optind];
 	return 0;
 }

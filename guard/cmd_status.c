@@ -9,6 +9,7 @@
 #include "config.h"
 #include "control.h"
 #include "strbuf.h"
+#include "usage.h"
 
 const char status_usage[] =
 	"Usage: reflguard status [--control PATH] [--json]\n"
@@ -35,7 +36,6 @@ int status_main(int argc, char *argv[])
 	const char *path = RG_DEFAULT_CONTROL;
 	struct rg_strbuf reply;
 	bool json = false;
-	char word[8];
 	int c, ret;
 
 	opterr = 0;
@@ -46,17 +46,12 @@ int status_main(int argc, char *argv[])
 		case 'j': json = true; break;
 		case 'h': fputs(status_usage, stdout); return RG_EXIT_OK;
 		default:
-			fprintf(stderr, "reflguard status: %s '%s' (see 'reflguard help status')\n",
-				c == ':' ? "missing value for" : "unknown option",
-				rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
+			rg_usage_bad_option("status", c, argv);
 			return RG_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "reflguard status: unexpected argument '%s' (see 'reflguard help status')\n",
-			argv[optind]);
+	if (rg_usage_no_operands("status", argc, argv) < 0)
 		return RG_EXIT_USAGE;
-	}
 	rg_strbuf_init(&reply);
 	ret = rg_ctl_request(path, json ? "status json" : "status text", &reply,
 			     STATUS_TIMEOUT_MS);

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "control.h"
 #include "exempt.h"
+#include "usage.h"
 
 const char teardown_usage[] =
 	"Usage: reflguard teardown [--purge] [-c FILE] [--state FILE] [--control PATH]\n"
@@ -40,7 +41,7 @@ static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge)
 		{ 0 }
 	};
 	const char *config = NULL;
-	char err[RG_ERR_LEN], word[8];
+	char err[RG_ERR_LEN];
 	struct rg_config over;
 	int c;
 
@@ -61,17 +62,11 @@ static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge)
 			break;
 		case 'h': fputs(teardown_usage, stdout); return 1;
 		default:
-			fprintf(stderr, "reflguard teardown: %s '%s' (see 'reflguard help teardown')\n",
-				c == ':' ? "missing value for" : "unknown option",
-				rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
-			return -1;
+			return rg_usage_bad_option("teardown", c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "reflguard teardown: unexpected argument '%s' (see 'reflguard help teardown')\n",
-			argv[optind]);
+	if (rg_usage_no_operands("teardown", argc, argv) < 0)
 		return -1;
-	}
 	rg_config_defaults(cfg);
 	if (rg_cmdline_load_file("teardown", config ? config : RG_DEFAULT_CONFIG,
 				 config != NULL, cfg) < 0)

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "file.h"
+#include "usage.h"
 
 enum { OPT_JSON = 256, OPT_KEY, OPT_NO_RESET, OPT_RESET_STATE };
 
@@ -53,26 +54,13 @@ static bool daemon_only(const char *name)
 	return false;
 }
 
-static int bad_option(const char *cmd, char *argv[], const char *why)
-{
-	char word[8];
-
-	fprintf(stderr, "reflguard %s: %s '%s' (see 'reflguard help %s')\n",
-		cmd, why, rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)),
-		cmd);
-	return -1;
-}
-
 static int set_key(const char *cmd, unsigned int flags, const char *name,
 		   const char *value, struct rg_cmdline *cl)
 {
 	char err[RG_ERR_LEN];
 
-	if (daemon_only(name) && !(flags & RG_CMDLINE_DAEMON)) {
-		fprintf(stderr, "reflguard %s: unknown option '--%s' (see 'reflguard help %s')\n",
-			cmd, name, cmd);
-		return -1;
-	}
+	if (daemon_only(name) && !(flags & RG_CMDLINE_DAEMON))
+		return rg_usage_error(cmd, "unknown option '--%s'", name);
 	if (rg_config_set(&cl->over, name, value, err, sizeof(err)) < 0) {
 		fprintf(stderr, "reflguard %s: --%s: %s\n", cmd, name, err);
 		return -1;
@@ -104,30 +92,23 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 			break;
 		case OPT_RESET_STATE:
 			if (!(flags & RG_CMDLINE_DAEMON))
-				return bad_option(cmd, argv, "unknown option");
+				return rg_usage_bad_option(cmd, '?', argv);
 			cl->reset_state = true;
 			break;
 		case OPT_JSON:
 			if (!(flags & RG_CMDLINE_JSON))
-				return bad_option(cmd, argv, "unknown option");
+				return rg_usage_bad_option(cmd, '?', argv);
 			cl->json = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
 			cl->help = true;
 			return 0;
-		case ':':
-			return bad_option(cmd, argv, "missing value for");
 		default:
-			return bad_option(cmd, argv, "unknown option");
+			return rg_usage_bad_option(cmd, c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "reflguard %s: unexpected argument '%s' (see 'reflguard help %s')\n",
-			cmd, argv[optind], cmd);
-		return -1;
-	}
-	return 0;
+	return rg_usage_no_operands(cmd, argc, argv);
 }
 
 /* Parses path into cfg; -1 with the message (FILE:LINE, or FILE: why). */
