@@ -140,7 +140,8 @@ static void on_signal(struct daemon *d)
 
 #define STATE_RETRY_MS 5000
 
-enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER };
+enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER,
+       TAG_ROUTES };
 
 static int watch(struct daemon *d, int fd, uint64_t tag)
 {
@@ -180,6 +181,8 @@ static void loop(struct daemon *d)
 				rg_watch_event(d);
 			else if (tag == TAG_TIMER)
 				rg_watch_check(d);
+			else if (tag == TAG_ROUTES)
+				rg_daemon_routes_check(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 		}
@@ -220,7 +223,8 @@ static int open_sockets(struct daemon *d)
 {
 	if (rg_nl_open(&d->nft, NETLINK_NETFILTER) < 0 ||
 	    rg_nl_open(&d->ct, NETLINK_NETFILTER) < 0 ||
-	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0) {
+	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0 ||
+	    rg_route_monitor_open(&d->rtmon) < 0) {
 		rg_log("netlink: %s", strerror(errno));
 		return -1;
 	}
@@ -341,6 +345,7 @@ static int setup(struct daemon *d, bool reset_state)
 	if (watch(d, d->lockfd, TAG_LOCK) < 0 ||
 	    watch(d, mnl_socket_get_fd(d->mon.sock), TAG_MON) < 0 ||
 	    watch(d, d->timerfd, TAG_TIMER) < 0 ||
+	    watch(d, mnl_socket_get_fd(d->rtmon.sock), TAG_ROUTES) < 0 ||
 	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
 	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0)
 		return -1;
@@ -369,6 +374,7 @@ static void teardown(struct daemon *d)
 	rg_nl_close(&d->nft);
 	rg_nl_close(&d->ct);
 	rg_nl_close(&d->rt);
+	rg_nl_close(&d->rtmon);
 	rg_nl_close(&d->mon);
 	if (d->timerfd >= 0)
 		close(d->timerfd);
@@ -410,6 +416,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	if (cfg->mode == RG_MODE_REMEDIATE)
 		d.status.state = &d.state;
 	rg_state_init(&d.state);
+	rg_route_cache_init(&d.routes);
 	clock_gettime(CLOCK_MONOTONIC, &d.status.started);
 	ret = setup(&d, cl->reset_state);
 	if (ret == 0) {

@@ -49,11 +49,37 @@ static bool seen_recently(struct daemon *d, const struct rg_flow *f,
 	return false;
 }
 
+/*
+ * Packets read from the queue after a route change were sent after it:
+ * the change is already waiting on rtmon (the kernel announces it before
+ * the changing call returns). So rtmon is read once per queue read,
+ * before the first lookup, and a cached answer is never older than the
+ * packet that asks.
+ */
+void rg_daemon_routes_check(struct daemon *d)
+{
+	d->routes_checked = true;
+	if (rg_route_monitor_drain(&d->rtmon) != 0)
+		rg_route_cache_flush(&d->routes);
+}
+
+static bool route_oif(struct daemon *d, const struct rg_addr *dst, int *oif)
+{
+	if (rg_route_cache_get(&d->routes, dst, oif))
+		return true;
+	if (rg_route_oif(&d->rt, dst, oif) < 0)
+		return false;
+	rg_route_cache_put(&d->routes, dst, *oif);
+	return true;
+}
+
 static void segments(struct daemon *d, const struct rg_flow *f,
 		     struct rg_segments *seg)
 {
-	seg->known = rg_route_oif(&d->rt, &f->orig.src, &seg->c_oif) == 0 &&
-		     rg_route_oif(&d->rt, &f->reply.src, &seg->e_oif) == 0;
+	if (!d->routes_checked)
+		rg_daemon_routes_check(d);
+	seg->known = route_oif(d, &f->orig.src, &seg->c_oif) &&
+		     route_oif(d, &f->reply.src, &seg->e_oif);
 }
 
 /* systemctl status shows the counters; once a second is plenty. */
@@ -237,6 +263,7 @@ void rg_daemon_scan(struct daemon *d)
 	struct scan_list l = { .cfg = d->cfg };
 	size_t i;
 
+	d->routes_checked = false;
 	if (rg_ct_dump(&d->ct, scan_cb, &l, NULL) < 0)
 		rg_log("start-up conntrack scan failed: %s", strerror(errno));
 	d->status.counters.scan_flows += l.seen;
@@ -268,6 +295,7 @@ void rg_daemon_drain(struct daemon *d)
 	int n;
 
 	do {
+		d->routes_checked = false;
 		n = rg_queue_receive(&d->queue, rg_daemon_on_packet, d);
 		if (n < 0 && errno == ENOBUFS) {
 			on_enobufs(d, &resync);

@@ -19,6 +19,7 @@
 #include "flow.h"
 #include "nlsock.h"
 #include "queue.h"
+#include "route_cache.h"
 #include "state.h"
 #include "stats.h"
 
@@ -48,6 +49,9 @@ struct daemon {
 	enum rg_queue_path qpath;
 	enum rg_ct_path ctpath;
 	struct rg_nl nft, ct, rt, mon;
+	struct rg_nl rtmon;		/* routing changes: flush routes */
+	struct rg_route_cache routes;
+	bool routes_checked;		/* rtmon read since the last queue read */
 	struct rg_queue queue;
 	bool observing;
 	int epfd, sigfd, ctlfd, lockfd, timerfd;
@@ -78,6 +82,8 @@ void rg_daemon_on_packet(struct rg_queue *q, const struct rg_packet *p,
 			 void *data);
 void rg_daemon_drain(struct daemon *d);
 void rg_daemon_scan(struct daemon *d);
+/* Flushes the route cache if the routing table changed since last asked. */
+void rg_daemon_routes_check(struct daemon *d);
 /* Writes an event to the events file, stderr and status. */
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev);
 

@@ -96,6 +96,46 @@ check "dry-run (IPv6): event for [fd00:30::2]:27901" wait_event c "\\[fd00:30::2
 check "dry-run (IPv6): e_sees is E's view" test "$(efield 1 e_sees)" = "$(jfield "$RG_TMP/e.json" peer)"
 stop_daemon
 
+# ev_for C: "action/reason" of the event for endpoint C, once there is one.
+ev_for() {
+	for _ in $(seq 100); do
+		python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    e=json.loads(l)
+    if e.get("c")==sys.argv[2]:
+        print("%s/%s" % (e.get("action"), e.get("reason"))); sys.exit(0)
+sys.exit(1)' "$EVENTS" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo none
+}
+
+# syn C_PORT: one connection attempt from C1 10.0.30.2, given up after 1 s.
+syn() {
+	lab_exec c1 python3 -c 'import socket,sys
+s=socket.socket(); s.bind(("10.0.30.2", int(sys.argv[1]))); s.settimeout(1)
+try: s.connect(("64.100.0.10", 7003))
+except OSError: pass' "$1"
+}
+
+# The daemon caches routes: a change of the routing table while it runs
+# must show in the next flow's verdict. E's internal address routed out of C's
+# interface makes the same pair same-segment; removing the route undoes it.
+lab_down; lab_up nft-snat >/dev/null
+start_daemon --expressway-e 64.100.0.10 || not_ok "route change: daemon starts"
+exchange c1 10.0.30.2:27911 64.100.0.10:7003 10.0.10.2:7003
+check "route change: before, the flow is would-exempt" \
+	test "$(ev_for 10.0.30.2:27911)" = would-exempt/None
+lab_exec fw ip route add 10.0.10.2/32 dev in0
+syn 27912
+check "route change: E's address routed out C's interface: refused same-segment" \
+	test "$(ev_for 10.0.30.2:27912)" = refused/same-segment
+lab_exec fw ip route del 10.0.10.2/32 dev in0
+exchange c1 10.0.30.2:27913 64.100.0.10:7003 10.0.10.2:7003
+check "route change: route removed: would-exempt again" \
+	test "$(ev_for 10.0.30.2:27913)" = would-exempt/None
+stop_daemon
+
 # Same segment: the translation keeps the return path symmetric: refused.
 lab_down; lab_up same-segment >/dev/null
 start_daemon --expressway-e 64.100.0.10 || not_ok "same-segment: daemon starts"

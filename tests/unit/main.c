@@ -41,6 +41,7 @@ static int (*const registrars[])(void) = {
 	register_stats_tests,
 	register_finding_tests,
 	register_ctl_request_tests,
+	register_route_cache_tests,
 };
 
 int main(int argc, char *argv[])

@@ -27,6 +27,7 @@ int register_exemption_tests(void);
 int register_state_tests(void);
 int register_remedy_tests(void);
 int register_ctl_request_tests(void);
+int register_route_cache_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {
