@@ -281,38 +281,22 @@ static int do_flush(struct exempt_cmd *x)
 	return save_state(x) < 0 ? RG_EXIT_FAIL : RG_EXIT_OK;
 }
 
-/* What the kernel holds, to mark each listed exemption. */
+/* What the kernel holds, indexed, to mark each listed exemption. */
 struct kernel_list {
-	struct rg_exemption *v;
-	size_t n, cap;
+	struct rg_state s;
 	bool failed;
 };
 
 static void collect(const struct rg_exemption *e, void *data)
 {
 	struct kernel_list *k = data;
-	struct rg_exemption *v;
+	struct rg_state_entry en;
 
-	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 16;
-		v = realloc(k->v, k->cap * sizeof(*v));
-		if (!v) {
-			k->failed = true;
-			return;
-		}
-		k->v = v;
-	}
-	k->v[k->n++] = *e;
-}
-
-static bool in_list(const struct kernel_list *k, const struct rg_exemption *e)
-{
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		if (rg_exemption_equal(&k->v[i], e))
-			return true;
-	return false;
+	memset(&en, 0, sizeof(en));
+	en.x = *e;
+	/* One the state could not hold (EINVAL) is not reflguard's. */
+	if (rg_state_put(&k->s, &en) < 0 && errno != EINVAL)
+		k->failed = true;
 }
 
 static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
@@ -351,7 +335,7 @@ static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
 
 static int do_list(struct exempt_cmd *x)
 {
-	struct kernel_list k = { 0 };
+	struct kernel_list k = { .failed = false };
 	struct rg_strbuf out;
 	struct rg_json j;
 	size_t i;
@@ -359,6 +343,7 @@ static int do_list(struct exempt_cmd *x)
 
 	if (want_words(x, 0) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
+	rg_state_init(&k.s);
 	if (rg_exempt_dump(&x->nl, collect, &k) < 0 || k.failed) {
 		fprintf(stderr, "reflguard exempt list: %s\n", strerror(errno));
 		goto out_free;
@@ -374,10 +359,10 @@ static int do_list(struct exempt_cmd *x)
 	}
 	for (i = 0; i < x->state.n; i++)
 		list_one(&j, &out, x->json, &x->state.v[i].x, &x->state.v[i],
-			 in_list(&k, &x->state.v[i].x));
-	for (i = 0; i < k.n; i++)
-		if (!rg_state_find(&x->state, &k.v[i]))
-			list_one(&j, &out, x->json, &k.v[i], NULL, true);
+			 rg_state_find(&k.s, &x->state.v[i].x) != NULL);
+	for (i = 0; i < k.s.n; i++)
+		if (!rg_state_find(&x->state, &k.s.v[i].x))
+			list_one(&j, &out, x->json, &k.s.v[i].x, NULL, true);
 	if (x->json) {
 		rg_json_arr_end(&j);
 		rg_json_obj_end(&j);
@@ -387,7 +372,7 @@ static int do_list(struct exempt_cmd *x)
 	rg_strbuf_free(&out);
 	ret = RG_EXIT_OK;
 out_free:
-	free(k.v);
+	rg_state_free(&k.s);
 	return ret;
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "exemption.h"
 #include "strbuf.h"
@@ -33,6 +34,11 @@ struct rg_state_entry {
 struct rg_state {
 	struct rg_state_entry *v;
 	size_t n, cap;
+	/* An open-addressing index of v: position + 1, 0 for an empty slot;
+	 * idx_cap is a power of two at least twice n. A state of a million
+	 * exemptions loads in linear time. */
+	uint32_t *idx;
+	size_t idx_cap;
 };
 
 void rg_state_init(struct rg_state *s);
@@ -42,7 +48,8 @@ void rg_state_free(struct rg_state *s);
  * EINVAL for an invalid exemption, ENOMEM when it cannot grow.
  */
 int rg_state_put(struct rg_state *s, const struct rg_state_entry *e);
-/* 0 when removed, -1 (errno ENOENT) when not there. */
+/* 0 when removed, -1 (errno ENOENT) when not there. O(n): it keeps the
+ * order and rebuilds the index. */
 int rg_state_del(struct rg_state *s, const struct rg_exemption *x);
 struct rg_state_entry *rg_state_find(const struct rg_state *s,
 				     const struct rg_exemption *x);
