@@ -23,6 +23,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,6 +52,9 @@ void rg_log(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	/* stderr is buffered for the human event lines; a log line is rare
+	 * and goes out at once, after the lines before it. */
+	fflush(stderr);
 }
 
 /* Someone asked the lock who holds it; they have their answer. */
@@ -186,21 +190,37 @@ static void loop(struct daemon *d)
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 		}
+		rg_daemon_flush(d);
 	}
 }
 
+/* Nobody reads a stderr that is /dev/null or closed: no human lines. */
+static bool stderr_read(void)
+{
+	struct stat st;
+
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3));
+}
+
+#define EVENTS_BUF (64 * 1024)
+
 static int open_events(struct daemon *d)
 {
+	d->human = stderr_read();
+	setvbuf(stderr, NULL, _IOFBF, EVENTS_BUF);
 	if (!strcmp(d->cfg->events, "-")) {
 		d->events = stdout;
-		return 0;
+	} else {
+		d->events = fopen(d->cfg->events, "ae");
+		if (!d->events) {
+			rg_log("cannot open events file %s: %s", d->cfg->events,
+			       strerror(errno));
+			return -1;
+		}
 	}
-	d->events = fopen(d->cfg->events, "ae");
-	if (!d->events) {
-		rg_log("cannot open events file %s: %s", d->cfg->events,
-			 strerror(errno));
-		return -1;
-	}
+	setvbuf(d->events, NULL, _IOFBF, EVENTS_BUF);
 	return 0;
 }
 
@@ -388,10 +408,10 @@ static void teardown(struct daemon *d)
 		close(d->lockfd);
 	if (d->epfd >= 0)
 		close(d->epfd);
+	rg_daemon_flush(d);
 	if (d->events && d->events != stdout)
 		fclose(d->events);
-	else if (d->events)
-		fflush(stdout);
+	rg_strbuf_free(&d->line);
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
 }
@@ -421,6 +441,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	ret = setup(&d, cl->reset_state);
 	if (ret == 0) {
 		rg_daemon_scan(&d);
+		rg_daemon_flush(&d);
 		rg_notifyf("READY=1\nMAINPID=%ld\nSTATUS=%s, watching %zu Expressway-E",
 			   (long)getpid(), d.status.mode, cfg->n_e);
 		loop(&d);

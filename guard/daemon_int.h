@@ -22,6 +22,7 @@
 #include "route_cache.h"
 #include "state.h"
 #include "stats.h"
+#include "strbuf.h"
 
 #define RECENT_IDS 256
 #define MAX_CLIENTS 8
@@ -55,7 +56,9 @@ struct daemon {
 	struct rg_queue queue;
 	bool observing;
 	int epfd, sigfd, ctlfd, lockfd, timerfd;
-	FILE *events;
+	FILE *events;			/* fully buffered: see rg_daemon_flush */
+	bool human;			/* stderr is read: write the human lines */
+	struct rg_strbuf line;		/* an event's text, reused */
 	struct rg_status status;
 	struct rg_state state;
 	struct pending pending[MAX_PENDING];
@@ -84,8 +87,10 @@ void rg_daemon_drain(struct daemon *d);
 void rg_daemon_scan(struct daemon *d);
 /* Flushes the route cache if the routing table changed since last asked. */
 void rg_daemon_routes_check(struct daemon *d);
-/* Writes an event to the events file, stderr and status. */
+/* Writes an event to the events file, stderr and status (buffered). */
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev);
+/* Writes out the buffered events and human lines: once per wake-up. */
+void rg_daemon_flush(struct daemon *d);
 
 /* daemon_remedy.c: exemptions in the kernel and the state file. */
 int rg_daemon_load_state(struct daemon *d, bool reset_state);
