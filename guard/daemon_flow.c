@@ -267,17 +267,19 @@ static int scan_cb(const struct rg_flow *f, void *data)
 }
 
 /*
- * Flows that predate the daemon: one conntrack dump, handled once it is
+ * Flows that predate the daemon: the entries sent to a watched address
+ * (a dump the kernel filters, see rg_ct_dump_dst), handled once it is
  * complete, since handling may itself talk ctnetlink (a reset) and the
  * dump's socket is busy until then.
  */
 void rg_daemon_scan(struct daemon *d)
 {
 	struct scan_list l = { .cfg = d->cfg };
-	size_t i;
+	struct rg_addr dsts[RG_MAX_E];
+	size_t i, n = rg_classify_dsts(d->cfg, dsts);
 
 	d->routes_checked = false;
-	if (rg_ct_dump(&d->ct, scan_cb, &l, NULL) < 0)
+	if (rg_ct_dump_dst(&d->ct, dsts, n, scan_cb, &l, NULL) < 0)
 		rg_log("start-up conntrack scan failed: %s", strerror(errno));
 	d->status.counters.scan_flows += l.seen;
 	for (i = 0; i < l.n; i++)

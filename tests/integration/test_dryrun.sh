@@ -84,6 +84,26 @@ check "scan --json: flows with the event fields" python3 -c '
 import json,sys; d=json.load(open(sys.argv[1]))
 assert d["flows"][0]["c"]=="10.0.30.2:27901" and d["flows"][0]["translated"] is True' "$RG_TMP/scan.json"
 
+# Many entries that are not candidates beside the one that is: 3000 to the
+# firewall's own address, 300 to E's public address on an unwatched port,
+# 300 IPv6 ones. The scan (the kernel filters IPv4 entries on their
+# original destination) still finds exactly the one translated flow.
+lab_exec out python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for p in range(3000): s.sendto(b"x", ("64.100.0.1", 20000 + p))
+for p in range(300):
+    t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); t.sendto(b"x", ("64.100.0.10", 9999)); t.close()
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+for p in range(300): s6.sendto(b"x", ("2001:db8:64::1", 20000 + p))'
+n=$(lab_exec fw conntrack -C 2>/dev/null)
+check "scan among many: the table holds 3000 entries or more ($n)" test "${n:-0}" -ge 3000
+lab_exec fw "$REFLGUARD" scan --expressway-e 64.100.0.10 --expressway-e 2001:db8:64::10 \
+	>"$RG_TMP/scan" 2>&1
+check "scan among many: exit 1" test $? -eq 1
+check "scan among many: exactly the one translated flow" \
+	test "$(grep -c '^tcp ' "$RG_TMP/scan")" = 1
+check "scan among many: it is C's" grep -q "^tcp  *10.0.30.2:27901 " "$RG_TMP/scan"
+
 # The start-up scan reports the flow that predates the daemon.
 start_daemon --expressway-e 64.100.0.10 || not_ok "start-up scan: daemon starts"
 check "start-up scan: the earlier translated flow is reported" wait_event c 10.0.30.2:27901
