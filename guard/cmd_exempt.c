@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * reflguard exempt list|add|del|flush: exemptions by hand, without a daemon.
- * The kernel is changed first and the state file after it, so the file
- * never claims what the kernel refused; a running daemon is told to reload.
+ * reflguard exempt list|add|del|flush: exemptions by hand. A running
+ * remediating daemon makes add, del and flush itself (one writer of the
+ * state file); without one they are made here: the kernel first and the
+ * state file after it, so the file never claims what the kernel refused.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,10 +18,12 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "control.h"
+#include "ctl_request.h"
 #include "event.h"
 #include "exempt.h"
 #include "exemption.h"
 #include "json.h"
+#include "json_read.h"
 #include "route.h"
 #include "state_file.h"
 #include "strbuf.h"
@@ -161,6 +164,52 @@ static int save_state(struct exempt_cmd *x)
 	return -1;
 }
 
+/* Long enough for a flush of a million exemptions. */
+#define DAEMON_TIMEOUT_MS 30000
+
+/*
+ * A running remediating daemon makes the change itself: the state file
+ * then has one writer, and a daemon's own write can never undo a change
+ * made here (a flush lost that way brought an exemption back into the
+ * daemon's state while the kernel no longer had it). Returns 1 when the
+ * daemon did it, 0 when there is no such daemon (the change is then made
+ * here), -1 with errno when the daemon could not.
+ */
+static int via_daemon(const struct exempt_cmd *x, const struct rg_ctl_exempt *r,
+		      size_t *removed)
+{
+	char line[RG_CTL_REQ_MAX + 1];
+	const struct rg_jdoc_field *f;
+	struct rg_strbuf reply;
+	struct rg_jdoc d;
+	bool ok = false;
+	int ret = 0;
+
+	if (rg_ctl_format_exempt(r, line, sizeof(line)) < 0)
+		return 0;
+	rg_strbuf_init(&reply);
+	if (rg_ctl_request(x->cfg.control, line, &reply, DAEMON_TIMEOUT_MS) < 0) {
+		/* Asked but not answered: it may have done it; never twice. */
+		ret = errno == ETIMEDOUT ? -1 : 0;
+		goto out;
+	}
+	/* No "ok": a dry-run daemon, or one from before this request. */
+	if (rg_jdoc_parse(&d, rg_strbuf_str(&reply), reply.len) < 0 ||
+	    rg_jdoc_bool(&d, "ok", &ok) < 0)
+		goto out;
+	ret = 1;
+	if (ok && (f = rg_jdoc_get(&d, "removed")) && f->type == RG_JDOC_NUMBER)
+		*removed = (size_t)strtoull(f->str, NULL, 10);
+	if (!ok) {
+		f = rg_jdoc_get(&d, "errno");
+		errno = f && f->type == RG_JDOC_NUMBER ? atoi(f->str) : EIO;
+		ret = -1;
+	}
+out:
+	rg_strbuf_free(&reply);
+	return ret;
+}
+
 static void now_ts(char *buf, size_t len)
 {
 	struct timespec ts;
@@ -213,8 +262,11 @@ static int do_add(struct exempt_cmd *x)
 {
 	char el[RG_EXEMPT_ELEMENT_LEN];
 	struct rg_state_entry entry;
+	struct rg_ctl_exempt r;
 	struct rg_exemption e;
 	const char *why;
+	size_t unused = 0;
+	int by;
 
 	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
@@ -224,6 +276,16 @@ static int do_add(struct exempt_cmd *x)
 			!strcmp(why, "same-segment") ?
 			": C and E are reached through the same interface; the translation keeps replies symmetric there" : "");
 		return RG_EXIT_FAIL;
+	}
+	r = (struct rg_ctl_exempt){ .op = RG_CTL_X_ADD, .x = e, .force = x->force };
+	by = via_daemon(x, &r, &unused);
+	if (by != 0) {
+		if (by < 0) {
+			fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
+			return RG_EXIT_FAIL;
+		}
+		printf("exempted %s\n", el);
+		return RG_EXIT_OK;
 	}
 	if (rg_exempt_change(&x->nl, &e, true) < 0) {
 		fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
@@ -246,12 +308,29 @@ static int do_add(struct exempt_cmd *x)
 static int do_del(struct exempt_cmd *x)
 {
 	char el[RG_EXEMPT_ELEMENT_LEN];
+	struct rg_ctl_exempt r = { .op = RG_CTL_X_DEL };
 	struct rg_exemption e;
 	bool in_state, in_kernel;
+	size_t unused = 0;
+	int by;
 
 	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
 	rg_exemption_element(&e, el, sizeof(el));
+	r.x = e;
+	by = via_daemon(x, &r, &unused);
+	if (by < 0 && errno == ENOENT) {
+		fprintf(stderr, "reflguard exempt del: no exemption %s\n", el);
+		return RG_EXIT_FAIL;
+	}
+	if (by != 0) {
+		if (by < 0) {
+			fprintf(stderr, "reflguard exempt del: %s: %s\n", el, strerror(errno));
+			return RG_EXIT_FAIL;
+		}
+		printf("removed %s\n", el);
+		return RG_EXIT_OK;
+	}
 	in_state = rg_state_find(&x->state, &e) != NULL;
 	in_kernel = rg_exempt_change(&x->nl, &e, false) == 0;
 	if (!in_kernel && errno != ENOENT) {
@@ -270,8 +349,21 @@ static int do_del(struct exempt_cmd *x)
 
 static int do_flush(struct exempt_cmd *x)
 {
+	struct rg_ctl_exempt r = { .op = RG_CTL_X_FLUSH };
+	size_t removed = 0;
+	int by;
+
 	if (want_words(x, 0) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
+	by = via_daemon(x, &r, &removed);
+	if (by != 0) {
+		if (by < 0) {
+			fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
+			return RG_EXIT_FAIL;
+		}
+		printf("removed %zu exemptions\n", removed);
+		return RG_EXIT_OK;
+	}
 	if (rg_exempt_sync(&x->nl, NULL, 0) < 0) {
 		fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
 		return RG_EXIT_FAIL;

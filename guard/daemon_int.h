@@ -14,6 +14,7 @@
 #include "classify.h"
 #include "cmdline.h"
 #include "config.h"
+#include "ctl_request.h"
 #include "event.h"
 #include "exemption.h"
 #include "flow.h"
@@ -32,7 +33,7 @@
 struct client {
 	int fd;
 	uid_t uid;			/* SO_PEERCRED of the connection */
-	char req[128];
+	char req[RG_CTL_REQ_MAX + 1];
 	size_t len;
 };
 
@@ -102,6 +103,13 @@ int rg_daemon_restore(struct daemon *d);
 bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		      const struct rg_class *cl, bool from_queue);
 int rg_daemon_reload_state(struct daemon *d);
+/*
+ * `reflguard exempt add|del|flush` made by the daemon itself, so that the
+ * kernel, its state and the state file have one writer; the answer, a
+ * JSON line, goes to out.
+ */
+void rg_daemon_exempt_request(struct daemon *d, const char *req, size_t len,
+			      struct rg_strbuf *out);
 /* Writes the state file; on failure reports once and retries later. */
 void rg_daemon_save_state(struct daemon *d);
 /* An {"event":"error"} line: what failed and why. */
