@@ -25,19 +25,52 @@ static void format_endpoints(const struct rg_event *ev, struct endpoints *ep)
 			   sizeof(ep->e_sees));
 }
 
+/* v's last n decimal digits, zero-padded, at p; returns the end. */
+static char *put_digits(char *p, long v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
+/* "2026-11-25T12:00:00.000000Z", on every event: digits by hand, not
+ * strftime and snprintf. The result is cut to len like snprintf's. */
 void rg_format_ts(const struct timespec *ts, char *buf, size_t len)
 {
-	char date[32];
+	char out[32], *p = out;
 	struct tm tm;
+	size_t n;
 
 	if (!len)
 		return;
-	if (!gmtime_r(&ts->tv_sec, &tm) ||
-	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+	if (!gmtime_r(&ts->tv_sec, &tm) || tm.tm_year + 1900 > 9999 ||
+	    tm.tm_year + 1900 < 0) {
 		buf[0] = '\0';
 		return;
 	}
-	snprintf(buf, len, "%s.%06ldZ", date, (long)(ts->tv_nsec / 1000));
+	p = put_digits(p, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = '.';
+	p = put_digits(p, ts->tv_nsec / 1000, 6);
+	*p++ = 'Z';
+	n = (size_t)(p - out);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, out, n);
+	buf[n] = '\0';
 }
 
 static void json_str_or_null(struct rg_json *j, const char *key,
