@@ -154,7 +154,14 @@ lab_exec fw ip route del 10.0.10.2/32 dev in0
 exchange c1 10.0.30.2:27913 64.100.0.10:7003 10.0.10.2:7003
 check "route change: route removed: would-exempt again" \
 	test "$(ev_for 10.0.30.2:27913)" = would-exempt/None
+# Events are buffered within a wake-up and written out at its end and on
+# SIGTERM: a SIGTERM right after a flow loses no event.
+exchange c1 10.0.30.2:27921 64.100.0.10:7003 10.0.10.2:7003
 stop_daemon
+rc=$?
+check "SIGTERM right after a flow: exit 0" test "$rc" -eq 0
+check "SIGTERM right after a flow: its event is in the file" \
+	test "$(ev_for 10.0.30.2:27921)" = would-exempt/None
 
 # Same segment: the translation keeps the return path symmetric: refused.
 lab_down; lab_up same-segment >/dev/null
