@@ -123,7 +123,8 @@ void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
 		return;
 	rg_strbuf_reset(line);
 	rg_event_human(ev, line);
-	fwrite(line->data ? line->data : "", 1, line->len, stderr);
+	if (!rg_strbuf_failed(line))
+		fwrite(line->data, 1, line->len, stderr);
 }
 
 void rg_daemon_flush(struct daemon *d)
