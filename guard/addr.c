@@ -121,16 +121,44 @@ void rg_addr_format(const struct rg_addr *a, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+/* Writes v's decimal digits at p; returns the end. */
+static char *put_uint(char *p, unsigned int v)
+{
+	char digits[10];
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = digits[--n];
+	return p;
+}
+
+/* Each queued flow formats four of these: no printf machinery. The
+ * result is cut to len like snprintf's. */
 void rg_endpoint_format(const struct rg_addr *a, uint16_t port, char *buf,
 			size_t len)
 {
-	char host[INET6_ADDRSTRLEN];
+	char out[RG_ENDPOINT_STRLEN], *p = out;
+	size_t n;
 
-	rg_addr_format(a, host, sizeof(host));
 	if (a->family == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", host, port);
-	else
-		snprintf(buf, len, "%s:%u", host, port);
+		*p++ = '[';
+	rg_addr_format(a, p, INET6_ADDRSTRLEN);
+	p += strlen(p);
+	if (a->family == AF_INET6)
+		*p++ = ']';
+	*p++ = ':';
+	p = put_uint(p, port);
+	n = (size_t)(p - out);
+	if (!len)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, out, n);
+	buf[n] = '\0';
 }
 
 static int parse_proto(const char *s, size_t n, uint8_t *out)

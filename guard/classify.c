@@ -25,6 +25,15 @@ static const struct rg_expressway_e *watched_e(const struct rg_config *cfg,
 	return NULL;
 }
 
+size_t rg_classify_dsts(const struct rg_config *cfg, struct rg_addr out[RG_MAX_E])
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_e && i < RG_MAX_E; i++)
+		out[i] = cfg->e[i].pub;
+	return i;
+}
+
 bool rg_classify_watched(const struct rg_config *cfg, const struct rg_flow *f,
 			 const struct rg_expressway_e **e)
 {

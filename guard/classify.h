@@ -50,4 +50,8 @@ const char *rg_action_name(enum rg_action a);
 /* "flow" or "refused": the event type an action is reported as. */
 const char *rg_action_event(enum rg_action a);
 
+/* The addresses a watched flow is sent to (every Expressway-E's public
+ * one), for a conntrack dump the kernel filters; returns how many. */
+size_t rg_classify_dsts(const struct rg_config *cfg, struct rg_addr out[RG_MAX_E]);
+
 #endif

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * reflguard exempt list|add|del|flush: exemptions by hand, without a daemon.
- * The kernel is changed first and the state file after it, so the file
- * never claims what the kernel refused; a running daemon is told to reload.
+ * reflguard exempt list|add|del|flush: exemptions by hand. A running
+ * remediating daemon makes add, del and flush itself (one writer of the
+ * state file); without one they are made here: the kernel first and the
+ * state file after it, so the file never claims what the kernel refused.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,11 +18,13 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "control.h"
+#include "ctl_request.h"
 #include "event.h"
 #include "exempt.h"
 #include "exemption.h"
 #include "json.h"
 #include "nft_text.h"
+#include "json_read.h"
 #include "route.h"
 #include "state_file.h"
 #include "statics.h"
@@ -186,6 +189,52 @@ static int save_state(struct exempt_cmd *x)
 	return -1;
 }
 
+/* Long enough for a flush of a million exemptions. */
+#define DAEMON_TIMEOUT_MS 30000
+
+/*
+ * A running remediating daemon makes the change itself: the state file
+ * then has one writer, and a daemon's own write can never undo a change
+ * made here (a flush lost that way brought an exemption back into the
+ * daemon's state while the kernel no longer had it). Returns 1 when the
+ * daemon did it, 0 when there is no such daemon (the change is then made
+ * here), -1 with errno when the daemon could not.
+ */
+static int via_daemon(const struct exempt_cmd *x, const struct rg_ctl_exempt *r,
+		      size_t *removed)
+{
+	char line[RG_CTL_REQ_MAX + 1];
+	const struct rg_jdoc_field *f;
+	struct rg_strbuf reply;
+	struct rg_jdoc d;
+	bool ok = false;
+	int ret = 0;
+
+	if (rg_ctl_format_exempt(r, line, sizeof(line)) < 0)
+		return 0;
+	rg_strbuf_init(&reply);
+	if (rg_ctl_request(x->cfg.control, line, &reply, DAEMON_TIMEOUT_MS) < 0) {
+		/* Asked but not answered: it may have done it; never twice. */
+		ret = errno == ETIMEDOUT ? -1 : 0;
+		goto out;
+	}
+	/* No "ok": a dry-run daemon, or one from before this request. */
+	if (rg_jdoc_parse(&d, rg_strbuf_str(&reply), reply.len) < 0 ||
+	    rg_jdoc_bool(&d, "ok", &ok) < 0)
+		goto out;
+	ret = 1;
+	if (ok && (f = rg_jdoc_get(&d, "removed")) && f->type == RG_JDOC_NUMBER)
+		*removed = (size_t)strtoull(f->str, NULL, 10);
+	if (!ok) {
+		f = rg_jdoc_get(&d, "errno");
+		errno = f && f->type == RG_JDOC_NUMBER ? atoi(f->str) : EIO;
+		ret = -1;
+	}
+out:
+	rg_strbuf_free(&reply);
+	return ret;
+}
+
 /* The daemon's refusals, by hand: returns the reason, or NULL. */
 static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption *e)
 {
@@ -247,8 +296,11 @@ static int do_add(struct exempt_cmd *x)
 {
 	char el[RG_EXEMPT_ELEMENT_LEN];
 	struct rg_state_entry entry;
+	struct rg_ctl_exempt r;
 	struct rg_exemption e;
 	const char *why;
+	size_t unused = 0;
+	int by;
 
 	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
@@ -260,6 +312,16 @@ static int do_add(struct exempt_cmd *x)
 			!strcmp(why, "same-segment") ?
 			": C and E are reached through the same interface; the translation keeps replies symmetric there" : "");
 		return RG_EXIT_FAIL;
+	}
+	r = (struct rg_ctl_exempt){ .op = RG_CTL_X_ADD, .x = e, .force = x->force };
+	by = via_daemon(x, &r, &unused);
+	if (by != 0) {
+		if (by < 0) {
+			fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
+			return RG_EXIT_FAIL;
+		}
+		printf("exempted %s\n", el);
+		return RG_EXIT_OK;
 	}
 	if (rg_exempt_change(&x->nl, &e, true) < 0) {
 		fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
@@ -282,8 +344,11 @@ static int do_add(struct exempt_cmd *x)
 static int do_del(struct exempt_cmd *x)
 {
 	char el[RG_EXEMPT_ELEMENT_LEN];
+	struct rg_ctl_exempt r = { .op = RG_CTL_X_DEL };
 	struct rg_exemption e;
 	bool in_state, in_kernel;
+	size_t unused = 0;
+	int by;
 
 	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
@@ -291,6 +356,20 @@ static int do_del(struct exempt_cmd *x)
 	if (static_line(x, &e, "del", "refused: static, from the exempt line") == 0)
 		return RG_EXIT_USAGE;
 	rg_exemption_element(&e, el, sizeof(el));
+	r.x = e;
+	by = via_daemon(x, &r, &unused);
+	if (by < 0 && errno == ENOENT) {
+		fprintf(stderr, "reflguard exempt del: no exemption %s\n", el);
+		return RG_EXIT_FAIL;
+	}
+	if (by != 0) {
+		if (by < 0) {
+			fprintf(stderr, "reflguard exempt del: %s: %s\n", el, strerror(errno));
+			return RG_EXIT_FAIL;
+		}
+		printf("removed %s\n", el);
+		return RG_EXIT_OK;
+	}
 	in_state = rg_state_find(&x->state, &e) != NULL;
 	in_kernel = rg_exempt_change(&x->nl, &e, false) == 0;
 	if (!in_kernel && errno != ENOENT) {
@@ -307,14 +386,34 @@ static int do_del(struct exempt_cmd *x)
 	return RG_EXIT_OK;
 }
 
+static void print_flushed(const struct exempt_cmd *x, size_t removed)
+{
+	if (x->cfg.n_static)
+		printf("removed %zu exemptions; kept %zu static (exempt lines in %s)\n",
+		       removed, x->cfg.n_static, x->cfg.static_file);
+	else
+		printf("removed %zu exemptions\n", removed);
+}
+
 /* The exempt lines stay: the kernel is left holding exactly them. */
 static int do_flush(struct exempt_cmd *x)
 {
+	struct rg_ctl_exempt r = { .op = RG_CTL_X_FLUSH };
 	struct rg_exemption xs[RG_MAX_STATIC];
-	size_t i, removed;
+	size_t i, removed = 0;
+	int by;
 
 	if (want_words(x, 0) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
+	by = via_daemon(x, &r, &removed);
+	if (by != 0) {
+		if (by < 0) {
+			fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
+			return RG_EXIT_FAIL;
+		}
+		print_flushed(x, removed);
+		return RG_EXIT_OK;
+	}
 	for (i = 0; i < x->cfg.n_static; i++)
 		xs[i] = x->cfg.statics[i].x;
 	if (rg_exempt_sync(&x->nl, xs, x->cfg.n_static) < 0) {
@@ -323,46 +422,28 @@ static int do_flush(struct exempt_cmd *x)
 	}
 	removed = rg_state_dynamic(&x->state);
 	rg_state_clear_dynamic(&x->state);
-	if (x->cfg.n_static)
-		printf("removed %zu exemptions; kept %zu static (exempt lines in %s)\n",
-		       removed, x->cfg.n_static, x->cfg.static_file);
-	else
-		printf("removed %zu exemptions\n", removed);
-	return save_state(x) < 0 ? RG_EXIT_FAIL : RG_EXIT_OK;
+	if (save_state(x) < 0)
+		return RG_EXIT_FAIL;
+	print_flushed(x, removed);
+	return RG_EXIT_OK;
 }
 
-/* What the kernel holds, to mark each listed exemption. */
+/* What the kernel holds, indexed, to mark each listed exemption. */
 struct kernel_list {
-	struct rg_exemption *v;
-	size_t n, cap;
+	struct rg_state s;
 	bool failed;
 };
 
 static void collect(const struct rg_exemption *e, void *data)
 {
 	struct kernel_list *k = data;
-	struct rg_exemption *v;
+	struct rg_state_entry en;
 
-	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 16;
-		v = realloc(k->v, k->cap * sizeof(*v));
-		if (!v) {
-			k->failed = true;
-			return;
-		}
-		k->v = v;
-	}
-	k->v[k->n++] = *e;
-}
-
-static bool in_list(const struct kernel_list *k, const struct rg_exemption *e)
-{
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		if (rg_exemption_equal(&k->v[i], e))
-			return true;
-	return false;
+	memset(&en, 0, sizeof(en));
+	en.x = *e;
+	/* One the state could not hold (EINVAL) is not reflguard's. */
+	if (rg_state_put(&k->s, &en) < 0 && errno != EINVAL)
+		k->failed = true;
 }
 
 static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
@@ -405,16 +486,16 @@ static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
 static int list_nft(const struct exempt_cmd *x, const struct kernel_list *k,
 		    struct rg_strbuf *out)
 {
-	struct rg_exemption *all = calloc(x->state.n + k->n + 1, sizeof(*all));
+	struct rg_exemption *all = calloc(x->state.n + k->s.n + 1, sizeof(*all));
 	size_t i, n = 0;
 
 	if (!all)
 		return -1;
 	for (i = 0; i < x->state.n; i++)
 		all[n++] = x->state.v[i].x;
-	for (i = 0; i < k->n; i++)
-		if (!rg_state_find(&x->state, &k->v[i]))
-			all[n++] = k->v[i];
+	for (i = 0; i < k->s.n; i++)
+		if (!rg_state_find(&x->state, &k->s.v[i].x))
+			all[n++] = k->s.v[i].x;
 	rg_nft_fragment(all, n, out);
 	free(all);
 	return 0;
@@ -422,7 +503,7 @@ static int list_nft(const struct exempt_cmd *x, const struct kernel_list *k,
 
 static int do_list(struct exempt_cmd *x)
 {
-	struct kernel_list k = { 0 };
+	struct kernel_list k = { .failed = false };
 	struct rg_strbuf out;
 	struct rg_json j;
 	size_t i;
@@ -430,6 +511,7 @@ static int do_list(struct exempt_cmd *x)
 
 	if (want_words(x, 0) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
+	rg_state_init(&k.s);
 	if (rg_exempt_dump(&x->nl, collect, &k) < 0 || k.failed) {
 		fprintf(stderr, "reflguard exempt list: %s\n", strerror(errno));
 		goto out_free;
@@ -450,10 +532,10 @@ static int do_list(struct exempt_cmd *x)
 	}
 	for (i = 0; i < x->state.n && !x->nft; i++)
 		list_one(&j, &out, x->json, &x->state.v[i].x, &x->state.v[i],
-			 in_list(&k, &x->state.v[i].x));
-	for (i = 0; i < k.n && !x->nft; i++)
-		if (!rg_state_find(&x->state, &k.v[i]))
-			list_one(&j, &out, x->json, &k.v[i], NULL, true);
+			 rg_state_find(&k.s, &x->state.v[i].x) != NULL);
+	for (i = 0; i < k.s.n && !x->nft; i++)
+		if (!rg_state_find(&x->state, &k.s.v[i].x))
+			list_one(&j, &out, x->json, &k.s.v[i].x, NULL, true);
 	if (x->json) {
 		rg_json_arr_end(&j);
 		rg_json_obj_end(&j);
@@ -463,7 +545,7 @@ static int do_list(struct exempt_cmd *x)
 	rg_strbuf_free(&out);
 	ret = RG_EXIT_OK;
 out_free:
-	free(k.v);
+	rg_state_free(&k.s);
 	return ret;
 }
 

@@ -94,6 +94,8 @@ static int flow_cb(const struct rg_flow *f, void *data)
 
 static int dump(struct scan *s)
 {
+	struct rg_addr dsts[RG_MAX_E];
+	size_t n = rg_classify_dsts(s->cfg, dsts);
 	struct rg_nl ct;
 	int ret;
 
@@ -103,7 +105,7 @@ static int dump(struct scan *s)
 		rg_nl_close(&ct);
 		return -1;
 	}
-	ret = rg_ct_dump(&ct, flow_cb, s, NULL);
+	ret = rg_ct_dump_dst(&ct, dsts, n, flow_cb, s, NULL);
 	rg_nl_close(&s->rt);
 	rg_nl_close(&ct);
 	return ret;

@@ -28,7 +28,9 @@
 #define RG_DEFAULT_QUEUE 7003
 #define RG_DEFAULT_MAX_EXEMPTIONS 64
 #define RG_DEFAULT_QUEUE_MAXLEN 1024
-#define RG_MAX_EXEMPTIONS_LIMIT 65536
+/* About 260 bytes each in the daemon (the state entry and its index) and
+ * 250 in the state file: a million is 260 MB and a 250 MB file. */
+#define RG_MAX_EXEMPTIONS_LIMIT 1000000
 #define RG_MAX_STATIC 128
 /* queue-rcvbuf bounds, in bytes: the kernel's floor is about 4.5 KiB. */
 #define RG_QUEUE_RCVBUF_MIN 4096

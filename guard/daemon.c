@@ -24,6 +24,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +53,9 @@ void rg_log(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	rg_log_line(LOG_WARNING, msg);
+	/* stderr is buffered for the human event lines; a log line is rare
+	 * and goes out at once, after the lines before it. */
+	fflush(stderr);
 }
 
 /* Someone asked the lock who holds it; they have their answer. */
@@ -160,7 +164,7 @@ static void on_signal(struct daemon *d)
 #define STATE_RETRY_MS 5000
 
 enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER,
-       TAG_METRICS, TAG_METRICS_TIMER };
+       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES };
 /* Control clients are tagged 100 + i, metrics clients 200 + i. */
 #define TAG_METRICS_CLIENT 200
 
@@ -226,26 +230,45 @@ static void loop(struct daemon *d)
 				rg_watch_event(d);
 			else if (tag == TAG_TIMER)
 				rg_watch_check(d);
+			else if (tag == TAG_ROUTES)
+				rg_daemon_routes_check(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 			else
 				on_metrics(d, tag);
 		}
+		rg_daemon_flush(d);
 	}
 }
 
+/* Nobody reads a stderr that is /dev/null or closed: no human lines. */
+static bool stderr_read(void)
+{
+	struct stat st;
+
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3));
+}
+
+#define EVENTS_BUF (64 * 1024)
+
 static int open_events(struct daemon *d)
 {
+	/* syslog(3) takes them whatever stderr is. */
+	d->human = d->cfg->log == RG_LOG_SYSLOG || stderr_read();
+	setvbuf(stderr, NULL, _IOFBF, EVENTS_BUF);
 	if (!strcmp(d->cfg->events, "-")) {
 		d->events = stdout;
-		return 0;
+	} else {
+		d->events = fopen(d->cfg->events, "ae");
+		if (!d->events) {
+			rg_log("cannot open events file %s: %s", d->cfg->events,
+			       strerror(errno));
+			return -1;
+		}
 	}
-	d->events = fopen(d->cfg->events, "ae");
-	if (!d->events) {
-		rg_log("cannot open events file %s: %s", d->cfg->events,
-			 strerror(errno));
-		return -1;
-	}
+	setvbuf(d->events, NULL, _IOFBF, EVENTS_BUF);
 	return 0;
 }
 
@@ -268,7 +291,8 @@ static int open_sockets(struct daemon *d)
 {
 	if (rg_nl_open(&d->nft, NETLINK_NETFILTER) < 0 ||
 	    rg_nl_open(&d->ct, NETLINK_NETFILTER) < 0 ||
-	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0) {
+	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0 ||
+	    rg_route_monitor_open(&d->rtmon) < 0) {
 		rg_log("netlink: %s", strerror(errno));
 		return -1;
 	}
@@ -404,6 +428,7 @@ static int setup(struct daemon *d, bool reset_state)
 	if (watch(d, d->lockfd, TAG_LOCK) < 0 ||
 	    watch(d, mnl_socket_get_fd(d->mon.sock), TAG_MON) < 0 ||
 	    watch(d, d->timerfd, TAG_TIMER) < 0 ||
+	    watch(d, mnl_socket_get_fd(d->rtmon.sock), TAG_ROUTES) < 0 ||
 	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
 	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0 ||
 	    watch_metrics(d) < 0)
@@ -434,6 +459,7 @@ static void teardown(struct daemon *d)
 	rg_nl_close(&d->nft);
 	rg_nl_close(&d->ct);
 	rg_nl_close(&d->rt);
+	rg_nl_close(&d->rtmon);
 	rg_nl_close(&d->mon);
 	if (d->timerfd >= 0)
 		close(d->timerfd);
@@ -447,10 +473,10 @@ static void teardown(struct daemon *d)
 		close(d->lockfd);
 	if (d->epfd >= 0)
 		close(d->epfd);
+	rg_daemon_flush(d);
 	if (d->events && d->events != stdout)
 		fclose(d->events);
-	else if (d->events)
-		fflush(stdout);
+	rg_strbuf_free(&d->line);
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
 }
@@ -478,10 +504,12 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 		d.status.state = &d.state;
 	rg_state_init(&d.state);
 	rg_log_open(cfg->log);
+	rg_route_cache_init(&d.routes);
 	clock_gettime(CLOCK_MONOTONIC, &d.status.started);
 	ret = setup(&d, cl->reset_state);
 	if (ret == 0) {
 		rg_daemon_scan(&d);
+		rg_daemon_flush(&d);
 		rg_notifyf("READY=1\nMAINPID=%ld\nSTATUS=%s, watching %zu Expressway-E",
 			   (long)getpid(), d.status.mode, cfg->n_e);
 		loop(&d);

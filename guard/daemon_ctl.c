@@ -84,6 +84,12 @@ static void answer(struct daemon *d, struct client *c)
 			rg_strbuf_add(&out, rg_daemon_reload_state(d) == 0 ?
 				      "{\"ok\":true}\n" : "{\"ok\":false}\n");
 		break;
+	case RG_CTL_EXEMPT:
+		if (c->uid != 0 && c->uid != geteuid())
+			rg_strbuf_add(&out, "{\"error\":\"permission denied\"}\n");
+		else
+			rg_daemon_exempt_request(d, c->req, c->len, &out);
+		break;
 	case RG_CTL_UNKNOWN:
 		rg_strbuf_add(&out, "{\"error\":\"unknown request\"}\n");
 		break;

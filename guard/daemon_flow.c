@@ -50,11 +50,37 @@ static bool seen_recently(struct daemon *d, const struct rg_flow *f,
 	return false;
 }
 
+/*
+ * Packets read from the queue after a route change were sent after it:
+ * the change is already waiting on rtmon (the kernel announces it before
+ * the changing call returns). So rtmon is read once per queue read,
+ * before the first lookup, and a cached answer is never older than the
+ * packet that asks.
+ */
+void rg_daemon_routes_check(struct daemon *d)
+{
+	d->routes_checked = true;
+	if (rg_route_monitor_drain(&d->rtmon) != 0)
+		rg_route_cache_flush(&d->routes);
+}
+
+static bool route_oif(struct daemon *d, const struct rg_addr *dst, int *oif)
+{
+	if (rg_route_cache_get(&d->routes, dst, oif))
+		return true;
+	if (rg_route_oif(&d->rt, dst, oif) < 0)
+		return false;
+	rg_route_cache_put(&d->routes, dst, *oif);
+	return true;
+}
+
 static void segments(struct daemon *d, const struct rg_flow *f,
 		     struct rg_segments *seg)
 {
-	seg->known = rg_route_oif(&d->rt, &f->orig.src, &seg->c_oif) == 0 &&
-		     rg_route_oif(&d->rt, &f->reply.src, &seg->e_oif) == 0;
+	if (!d->routes_checked)
+		rg_daemon_routes_check(d);
+	seg->known = route_oif(d, &f->orig.src, &seg->c_oif) &&
+		     route_oif(d, &f->reply.src, &seg->e_oif);
 }
 
 /* systemctl status shows the counters; once a second is plenty. */
@@ -74,24 +100,39 @@ static void notify_status(struct daemon *d)
 		   (unsigned long long)c->refused);
 }
 
+/*
+ * Both streams are fully buffered and written out by rg_daemon_flush at
+ * the end of each wake-up of the loop (and on the way out, SIGTERM
+ * included): one write() per batch of packets instead of two per flow,
+ * and a reader of the events file still sees each line within the
+ * wake-up that produced it.
+ */
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
 {
-	notify_status(d);
-	struct rg_strbuf line;
+	struct rg_strbuf *line = &d->line;
 
-	rg_strbuf_init(&line);
-	rg_event_json(ev, &line);
-	if (!rg_strbuf_failed(&line)) {
-		fputs(rg_strbuf_str(&line), d->events);
-		fflush(d->events);
+	notify_status(d);
+	rg_strbuf_reset(line);
+	rg_event_json(ev, line);
+	if (!rg_strbuf_failed(line)) {
+		fwrite(line->data, 1, line->len, d->events);
 		/* Status keeps the object without its newline. */
-		line.data[line.len - 1] = '\0';
-		rg_status_remember(&d->status, &ev->c, rg_strbuf_str(&line));
+		line->data[line->len - 1] = '\0';
+		rg_status_remember(&d->status, &ev->c, rg_strbuf_str(line));
 	}
-	rg_strbuf_reset(&line);
-	rg_event_human(ev, &line);
-	rg_log_line(rg_event_priority(ev), rg_strbuf_str(&line));
-	rg_strbuf_free(&line);
+	if (!d->human)
+		return;
+	rg_strbuf_reset(line);
+	rg_event_human(ev, line);
+	if (!rg_strbuf_failed(line))
+		rg_log_line(rg_event_priority(ev), rg_strbuf_str(line));
+}
+
+void rg_daemon_flush(struct daemon *d)
+{
+	if (d->events)
+		fflush(d->events);
+	fflush(stderr);
 }
 
 void rg_daemon_error_event(struct daemon *d, const char *what, int err)
@@ -113,7 +154,6 @@ void rg_daemon_error_event(struct daemon *d, const char *what, int err)
 	rg_json_obj_end(&j);
 	rg_strbuf_add(&line, "\n");
 	fputs(rg_strbuf_str(&line), d->events);
-	fflush(d->events);
 	rg_strbuf_free(&line);
 }
 
@@ -266,16 +306,19 @@ static int scan_cb(const struct rg_flow *f, void *data)
 }
 
 /*
- * Flows that predate the daemon: one conntrack dump, handled once it is
+ * Flows that predate the daemon: the entries sent to a watched address
+ * (a dump the kernel filters, see rg_ct_dump_dst), handled once it is
  * complete, since handling may itself talk ctnetlink (a reset) and the
  * dump's socket is busy until then.
  */
 void rg_daemon_scan(struct daemon *d)
 {
 	struct scan_list l = { .cfg = d->cfg };
-	size_t i;
+	struct rg_addr dsts[RG_MAX_E];
+	size_t i, n = rg_classify_dsts(d->cfg, dsts);
 
-	if (rg_ct_dump(&d->ct, scan_cb, &l, NULL) < 0)
+	d->routes_checked = false;
+	if (rg_ct_dump_dst(&d->ct, dsts, n, scan_cb, &l, NULL) < 0)
 		rg_log("start-up conntrack scan failed: %s", strerror(errno));
 	d->status.counters.scan_flows += l.seen;
 	for (i = 0; i < l.n; i++)
@@ -362,6 +405,7 @@ void rg_daemon_drain(struct daemon *d)
 	int n, total = 0;
 
 	do {
+		d->routes_checked = false;
 		n = rg_queue_read(&d->queue, d->pkts, RG_QUEUE_BATCH);
 		if (n < 0 && errno == ENOBUFS) {
 			on_enobufs(d);

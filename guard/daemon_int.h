@@ -14,6 +14,7 @@
 #include "classify.h"
 #include "cmdline.h"
 #include "config.h"
+#include "ctl_request.h"
 #include "event.h"
 #include "exemption.h"
 #include "flow.h"
@@ -22,8 +23,10 @@
 #include "nlsock.h"
 #include "packet_flow.h"
 #include "queue.h"
+#include "route_cache.h"
 #include "state.h"
 #include "stats.h"
+#include "strbuf.h"
 
 #define RECENT_IDS 256
 #define MAX_CLIENTS 8
@@ -36,7 +39,7 @@
 struct client {
 	int fd;
 	uid_t uid;			/* SO_PEERCRED of the connection */
-	char req[128];
+	char req[RG_CTL_REQ_MAX + 1];
 	size_t len;
 };
 
@@ -62,12 +65,17 @@ struct daemon {
 	enum rg_queue_path qpath;
 	enum rg_ct_path ctpath;
 	struct rg_nl nft, ct, rt, mon;
+	struct rg_nl rtmon;		/* routing changes: flush routes */
+	struct rg_route_cache routes;
+	bool routes_checked;		/* rtmon read since the last queue read */
 	struct rg_queue queue;
 	struct rg_packet pkts[RG_QUEUE_BATCH];	/* the batch read last */
 	struct queued queued[RG_QUEUE_BATCH];
 	bool observing;
 	int epfd, sigfd, ctlfd, lockfd, timerfd;
-	FILE *events;
+	FILE *events;			/* fully buffered: see rg_daemon_flush */
+	bool human;			/* stderr is read: write the human lines */
+	struct rg_strbuf line;		/* an event's text, reused */
 	struct rg_status status;
 	struct rg_state state;
 	struct pending pending[MAX_PENDING];
@@ -105,8 +113,12 @@ void rg_daemon_drain(struct daemon *d);
 int rg_daemon_resync_wait_ms(const struct daemon *d);
 void rg_daemon_resync_if_due(struct daemon *d);
 void rg_daemon_scan(struct daemon *d);
-/* Writes an event to the events file, stderr and status. */
+/* Flushes the route cache if the routing table changed since last asked. */
+void rg_daemon_routes_check(struct daemon *d);
+/* Writes an event to the events file, stderr and status (buffered). */
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev);
+/* Writes out the buffered events and human lines: once per wake-up. */
+void rg_daemon_flush(struct daemon *d);
 
 /* daemon_remedy.c: exemptions in the kernel and the state file. */
 int rg_daemon_load_state(struct daemon *d, bool reset_state);
@@ -123,6 +135,13 @@ int rg_daemon_reload_state(struct daemon *d);
  * kernel (one batch) and then the state file; nothing changes on error.
  */
 int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg);
+/*
+ * `reflguard exempt add|del|flush` made by the daemon itself, so that the
+ * kernel, its state and the state file have one writer; the answer, a
+ * JSON line, goes to out.
+ */
+void rg_daemon_exempt_request(struct daemon *d, const char *req, size_t len,
+			      struct rg_strbuf *out);
 /* Writes the state file; on failure reports once and retries later. */
 void rg_daemon_save_state(struct daemon *d);
 /* An {"event":"error"} line: what failed and why. */

@@ -472,3 +472,99 @@ bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 	}
 	return false;
 }
+
+static int manual_add(struct daemon *d, const struct rg_ctl_exempt *r)
+{
+	struct rg_state_entry e;
+	unsigned int i;
+
+	if (rg_exempt_change(&d->nft, &r->x, true) < 0)
+		return -1;
+	memset(&e, 0, sizeof(e));
+	e.x = r->x;
+	now_ts(e.added, sizeof(e.added));
+	snprintf(e.why, sizeof(e.why), "manual (reflguard exempt add%s)",
+		 r->force ? " --force" : "");
+	if (rg_state_put(&d->state, &e) < 0) {
+		rg_exempt_change(&d->nft, &r->x, false);
+		return -1;
+	}
+	/* The operator's word overrides an earlier refusal of the pair. */
+	for (i = 0; i < d->n_ineffective; i++)
+		if (rg_exemption_equal(&d->ineffective[i], &r->x))
+			d->ineffective[i] = d->ineffective[--d->n_ineffective];
+	save(d);
+	return 0;
+}
+
+static int manual_del(struct daemon *d, const struct rg_ctl_exempt *r)
+{
+	const struct rg_state_entry *st = rg_state_find(&d->state, &r->x);
+	bool in_state = st != NULL, in_kernel;
+
+	/* The configuration owns an exempt line; the client names it. */
+	if (st && st->is_static) {
+		errno = EPERM;
+		return -1;
+	}
+	in_kernel = rg_exempt_change(&d->nft, &r->x, false) == 0;
+	if (!in_kernel && errno != ENOENT)
+		return -1;
+	if (!in_state && !in_kernel) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (in_state) {
+		rg_state_del(&d->state, &r->x);
+		pending_take(d, &r->x);
+		save(d);
+	}
+	return 0;
+}
+
+/* The exempt lines stay: the kernel is left holding exactly them. */
+static int manual_flush(struct daemon *d, size_t *removed)
+{
+	struct rg_exemption xs[RG_MAX_STATIC];
+	size_t i, n = 0;
+
+	for (i = 0; i < d->state.n && n < RG_MAX_STATIC; i++)
+		if (d->state.v[i].is_static)
+			xs[n++] = d->state.v[i].x;
+	if (rg_exempt_sync(&d->nft, xs, n) < 0)
+		return -1;
+	*removed = rg_state_dynamic(&d->state);
+	rg_state_clear_dynamic(&d->state);
+	d->n_pending = 0;
+	save(d);
+	return 0;
+}
+
+void rg_daemon_exempt_request(struct daemon *d, const char *req, size_t len,
+			      struct rg_strbuf *out)
+{
+	char err[RG_ERR_LEN];
+	struct rg_ctl_exempt r;
+	size_t removed = 0;
+	int ret;
+
+	/* A dry-run daemon keeps no state: the client changes it itself. */
+	if (d->cfg->mode != RG_MODE_REMEDIATE) {
+		rg_strbuf_add(out, "{\"error\":\"not remediating\"}\n");
+		return;
+	}
+	if (rg_ctl_parse_exempt(req, len, &r, err, sizeof(err)) < 0) {
+		rg_strbuf_addf(out, "{\"error\":\"bad request\"}\n");
+		return;
+	}
+	if (r.op == RG_CTL_X_ADD)
+		ret = manual_add(d, &r);
+	else if (r.op == RG_CTL_X_DEL)
+		ret = manual_del(d, &r);
+	else
+		ret = manual_flush(d, &removed);
+	if (ret < 0)
+		rg_strbuf_addf(out, "{\"ok\":false,\"errno\":%d}\n", errno);
+	else
+		rg_strbuf_addf(out, "{\"ok\":true,\"removed\":%zu}\n", removed);
+}

@@ -26,19 +26,52 @@ static void format_endpoints(const struct rg_event *ev, struct endpoints *ep)
 			   sizeof(ep->e_sees));
 }
 
+/* v's last n decimal digits, zero-padded, at p; returns the end. */
+static char *put_digits(char *p, long v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
+/* "2026-11-25T12:00:00.000000Z", on every event: digits by hand, not
+ * strftime and snprintf. The result is cut to len like snprintf's. */
 void rg_format_ts(const struct timespec *ts, char *buf, size_t len)
 {
-	char date[32];
+	char out[32], *p = out;
 	struct tm tm;
+	size_t n;
 
 	if (!len)
 		return;
-	if (!gmtime_r(&ts->tv_sec, &tm) ||
-	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+	if (!gmtime_r(&ts->tv_sec, &tm) || tm.tm_year + 1900 > 9999 ||
+	    tm.tm_year + 1900 < 0) {
 		buf[0] = '\0';
 		return;
 	}
-	snprintf(buf, len, "%s.%06ldZ", date, (long)(ts->tv_nsec / 1000));
+	p = put_digits(p, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = '.';
+	p = put_digits(p, ts->tv_nsec / 1000, 6);
+	*p++ = 'Z';
+	n = (size_t)(p - out);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, out, n);
+	buf[n] = '\0';
 }
 
 static void json_str_or_null(struct rg_json *j, const char *key,
@@ -50,26 +83,17 @@ static void json_str_or_null(struct rg_json *j, const char *key,
 		rg_json_null(j, key);
 }
 
-/* The JSON "fix" array holds exactly the lines rg_event_fix() writes. */
+/* The JSON "fix" array holds exactly the lines rg_event_fix() writes,
+ * made one at a time on the stack: no allocation per event. */
 static void json_fix(const struct rg_event *ev, struct rg_json *j)
 {
-	struct rg_strbuf fix;
-	char *line, *nl;
+	char line[RG_FIX_LINE_LEN];
+	unsigned int i;
 
-	rg_strbuf_init(&fix);
-	rg_event_fix(ev, &fix);
-	if (rg_strbuf_failed(&fix))
-		j->out->failed = true;
 	rg_json_arr_begin(j, "fix");
-	for (line = fix.data; line && *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (!nl)
-			break;
-		*nl = '\0';
+	for (i = 0; rg_event_fix_line(ev, i, line, sizeof(line)); i++)
 		rg_json_str(j, NULL, line);
-	}
 	rg_json_arr_end(j);
-	rg_strbuf_free(&fix);
 }
 
 void rg_event_json(const struct rg_event *ev, struct rg_strbuf *out)
@@ -194,30 +218,55 @@ static const struct nft_family nft_ip6 = { "ip6", "exempt6", "ipv6_addr" };
  * first, and the kernel then skips every later NAT chain for it: the
  * user's own rules stay untouched (docs/design.md, Remediation).
  */
-void rg_event_fix(const struct rg_event *ev, struct rg_strbuf *out)
+bool rg_event_fix_line(const struct rg_event *ev, unsigned int i, char *buf,
+		       size_t len)
 {
 	char c[INET6_ADDRSTRLEN], e[INET6_ADDRSTRLEN];
 	const struct nft_family *f;
 
 	if (ev->c.family != ev->e_internal.family)
-		return;
+		return false;
 	if (ev->c.family == AF_INET)
 		f = &nft_ip;
 	else if (ev->c.family == AF_INET6)
 		f = &nft_ip6;
 	else
-		return;
-	rg_addr_format(&ev->c, c, sizeof(c));
-	rg_addr_format(&ev->e_internal, e, sizeof(e));
-	rg_strbuf_addf(out, "add table %s reflguard\n", f->table);
-	rg_strbuf_addf(out, "add set %s reflguard %s { type %s . %s . inet_proto . inet_service; }\n",
-		       f->table, f->set, f->addr_type, f->addr_type);
-	rg_strbuf_addf(out, "add chain %s reflguard exempt { type nat hook postrouting priority srcnat - 10; policy accept; }\n",
-		       f->table);
-	rg_strbuf_addf(out, "add rule %s reflguard exempt %s saddr . %s daddr . meta l4proto . th dport @%s snat %s to %s saddr\n",
-		       f->table, f->table, f->table, f->set, f->table,
-		       f->table);
-	rg_strbuf_addf(out, "add element %s reflguard %s { %s . %s . %s . %u }\n",
-		       f->table, f->set, c, e, rg_proto_name(ev->proto),
-		       ev->e_internal_port);
+		return false;
+	switch (i) {
+	case 0:
+		snprintf(buf, len, "add table %s reflguard", f->table);
+		return true;
+	case 1:
+		snprintf(buf, len, "add set %s reflguard %s { type %s . %s . inet_proto . inet_service; }",
+			 f->table, f->set, f->addr_type, f->addr_type);
+		return true;
+	case 2:
+		snprintf(buf, len, "add chain %s reflguard exempt { type nat hook postrouting priority srcnat - 10; policy accept; }",
+			 f->table);
+		return true;
+	case 3:
+		snprintf(buf, len, "add rule %s reflguard exempt %s saddr . %s daddr . meta l4proto . th dport @%s snat %s to %s saddr",
+			 f->table, f->table, f->table, f->set, f->table, f->table);
+		return true;
+	case 4:
+		rg_addr_format(&ev->c, c, sizeof(c));
+		rg_addr_format(&ev->e_internal, e, sizeof(e));
+		snprintf(buf, len, "add element %s reflguard %s { %s . %s . %s . %u }",
+			 f->table, f->set, c, e, rg_proto_name(ev->proto),
+			 ev->e_internal_port);
+		return true;
+	default:
+		return false;
+	}
+}
+
+void rg_event_fix(const struct rg_event *ev, struct rg_strbuf *out)
+{
+	char line[RG_FIX_LINE_LEN];
+	unsigned int i;
+
+	for (i = 0; rg_event_fix_line(ev, i, line, sizeof(line)); i++) {
+		rg_strbuf_add(out, line);
+		rg_strbuf_add(out, "\n");
+	}
 }

@@ -55,6 +55,11 @@ void rg_event_human(const struct rg_event *ev, struct rg_strbuf *out);
  * each a complete command for `nft -f`.
  */
 void rg_event_fix(const struct rg_event *ev, struct rg_strbuf *out);
+/* Longer than the longest line of a fix (the IPv6 element line). */
+#define RG_FIX_LINE_LEN 256
+/* Line i of the fix, without its newline; false past the last. */
+bool rg_event_fix_line(const struct rg_event *ev, unsigned int i, char *buf,
+		       size_t len);
 /* RFC 3339 UTC with microseconds: "2026-11-25T12:00:00.123456Z". */
 void rg_format_ts(const struct timespec *ts, char *buf, size_t len);
 

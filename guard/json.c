@@ -10,26 +10,45 @@ void rg_json_init(struct rg_json *j, struct rg_strbuf *out)
 	j->out = out;
 }
 
+/* What JSON needs escaped: the quote, the backslash, controls and DEL. */
+static bool must_escape(unsigned char c)
+{
+	return c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
+}
+
+static void escape(struct rg_strbuf *out, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+
+	switch (c) {
+	case '"':  rg_strbuf_addn(out, "\\\"", 2); break;
+	case '\\': rg_strbuf_addn(out, "\\\\", 2); break;
+	case '\n': rg_strbuf_addn(out, "\\n", 2); break;
+	case '\r': rg_strbuf_addn(out, "\\r", 2); break;
+	case '\t': rg_strbuf_addn(out, "\\t", 2); break;
+	default:    rg_strbuf_addn(out, u, sizeof(u)); break;
+	}
+}
+
+/*
+ * One pass: a run of bytes that need nothing is appended at once (an
+ * event is mostly such runs). Bytes from 0x80 pass through as they are.
+ */
 void rg_json_quote(struct rg_strbuf *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *run;
 
-	rg_strbuf_add(out, "\"");
-	for (; *p; p++) {
-		switch (*p) {
-		case '"':  rg_strbuf_add(out, "\\\""); break;
-		case '\\': rg_strbuf_add(out, "\\\\"); break;
-		case '\n': rg_strbuf_add(out, "\\n"); break;
-		case '\r': rg_strbuf_add(out, "\\r"); break;
-		case '\t': rg_strbuf_add(out, "\\t"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				rg_strbuf_addf(out, "\\u%04x", *p);
-			else
-				rg_strbuf_addn(out, (const char *)p, 1);
-		}
+	rg_strbuf_addn(out, "\"", 1);
+	while (*p) {
+		for (run = p; *p && !must_escape(*p); p++)
+			;
+		if (p > run)
+			rg_strbuf_addn(out, (const char *)run, (size_t)(p - run));
+		if (*p)
+			escape(out, *p++);
 	}
-	rg_strbuf_add(out, "\"");
+	rg_strbuf_addn(out, "\"", 1);
 }
 
 /* Writes the separator and the key that come before any value. */

@@ -24,23 +24,60 @@ void rg_state_init(struct rg_state *s)
 void rg_state_free(struct rg_state *s)
 {
 	free(s->v);
+	free(s->idx);
 	rg_state_init(s);
 }
 
 void rg_state_clear(struct rg_state *s)
 {
 	s->n = 0;
+	if (s->idx)
+		memset(s->idx, 0, s->idx_cap * sizeof(*s->idx));
+}
+
+/* FNV-1a over the fields rg_exemption_equal compares, no padding. */
+static uint32_t hash(const struct rg_exemption *x)
+{
+	size_t i, n = rg_addr_len(&x->c);
+	uint32_t h = 2166136261u ^ (uint32_t)x->c.family;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ x->c.u.bytes[i]) * 16777619u;
+	for (i = 0; i < n; i++)
+		h = (h ^ x->e_internal.u.bytes[i]) * 16777619u;
+	h = (h ^ x->proto) * 16777619u;
+	h = (h ^ (x->port >> 8)) * 16777619u;
+	return (h ^ (x->port & 0xff)) * 16777619u;
+}
+
+/* The index slot that holds x, or the empty one where it would go. */
+static uint32_t *slot_of(const struct rg_state *s, const struct rg_exemption *x)
+{
+	size_t mask = s->idx_cap - 1, i = hash(x) & mask;
+
+	while (s->idx[i] && !rg_exemption_equal(&s->v[s->idx[i] - 1].x, x))
+		i = (i + 1) & mask;
+	return &s->idx[i];
+}
+
+static void reindex(struct rg_state *s)
+{
+	size_t i;
+
+	memset(s->idx, 0, s->idx_cap * sizeof(*s->idx));
+	for (i = 0; i < s->n; i++)
+		*slot_of(s, &s->v[i].x) = (uint32_t)(i + 1);
 }
 
 /* s->n when x is not there. */
 static size_t index_of(const struct rg_state *s, const struct rg_exemption *x)
 {
-	size_t i;
+	uint32_t pos;
 
-	for (i = 0; i < s->n; i++)
-		if (rg_exemption_equal(&s->v[i].x, x))
-			break;
-	return i;
+	if (!s->idx)
+		return s->n;
+	pos = *slot_of(s, x);
+	return pos ? pos - 1 : s->n;
 }
 
 struct rg_state_entry *rg_state_find(const struct rg_state *s,
@@ -51,20 +88,37 @@ struct rg_state_entry *rg_state_find(const struct rg_state *s,
 	return i < s->n ? &s->v[i] : NULL;
 }
 
+/* Room for one more entry, in v and in the index. */
 static int grow(struct rg_state *s)
 {
-	size_t cap = s->cap ? s->cap * 2 : 8;
+	size_t cap = s->cap ? s->cap * 2 : 8, icap;
 	struct rg_state_entry *v;
+	uint32_t *idx;
 
-	if (cap > SIZE_MAX / sizeof(*v)) {
+	if (s->n < s->cap && (s->n + 1) * 2 <= s->idx_cap)
+		return 0;
+	if (cap > UINT32_MAX - 1 || cap > SIZE_MAX / 2 / sizeof(*v)) {
 		errno = ENOMEM;
 		return -1;
 	}
-	v = realloc(s->v, cap * sizeof(*v));
-	if (!v)
+	if (s->n == s->cap) {
+		v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	for (icap = 16; icap < s->cap * 2; icap *= 2)
+		;
+	if (icap == s->idx_cap)
+		return 0;
+	idx = malloc(icap * sizeof(*idx));
+	if (!idx)
 		return -1;
-	s->v = v;
-	s->cap = cap;
+	free(s->idx);
+	s->idx = idx;
+	s->idx_cap = icap;
+	reindex(s);
 	return 0;
 }
 
@@ -79,9 +133,10 @@ int rg_state_put(struct rg_state *s, const struct rg_state_entry *e)
 	}
 	slot = rg_state_find(s, &e->x);
 	if (!slot) {
-		if (s->n == s->cap && grow(s))
+		if (grow(s))
 			return -1;
 		slot = &s->v[s->n++];
+		*slot_of(s, &e->x) = (uint32_t)s->n;
 	}
 	*slot = *e;
 	/* The serializer reads these as C strings: never past the struct. */
@@ -99,14 +154,29 @@ size_t rg_state_dynamic(const struct rg_state *s)
 	return n;
 }
 
-void rg_state_clear_dynamic(struct rg_state *s)
+void rg_state_keep(struct rg_state *s,
+		   bool (*keep)(const struct rg_state_entry *, const void *),
+		   const void *data)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < s->n; i++)
-		if (s->v[i].is_static)
+		if (keep(&s->v[i], data))
 			s->v[k++] = s->v[i];
 	s->n = k;
+	if (s->idx)
+		reindex(s);
+}
+
+static bool is_static(const struct rg_state_entry *e, const void *unused)
+{
+	(void)unused;
+	return e->is_static;
+}
+
+void rg_state_clear_dynamic(struct rg_state *s)
+{
+	rg_state_keep(s, is_static, NULL);
 }
 
 int rg_state_del(struct rg_state *s, const struct rg_exemption *x)
@@ -120,9 +190,9 @@ int rg_state_del(struct rg_state *s, const struct rg_exemption *x)
 	/* Keeps the order, so the file changes only where an entry went. */
 	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
 	s->n--;
+	reindex(s);
 	return 0;
 }
-
 
 /*
  * Copies src with every byte of invalid UTF-8 turned into '?': a file

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "exemption.h"
 #include "strbuf.h"
@@ -35,6 +36,11 @@ struct rg_state_entry {
 struct rg_state {
 	struct rg_state_entry *v;
 	size_t n, cap;
+	/* An open-addressing index of v: position + 1, 0 for an empty slot;
+	 * idx_cap is a power of two at least twice n. A state of a million
+	 * exemptions loads in linear time. */
+	uint32_t *idx;
+	size_t idx_cap;
 };
 
 void rg_state_init(struct rg_state *s);
@@ -44,7 +50,8 @@ void rg_state_free(struct rg_state *s);
  * EINVAL for an invalid exemption, ENOMEM when it cannot grow.
  */
 int rg_state_put(struct rg_state *s, const struct rg_state_entry *e);
-/* 0 when removed, -1 (errno ENOENT) when not there. */
+/* 0 when removed, -1 (errno ENOENT) when not there. O(n): it keeps the
+ * order and rebuilds the index. */
 int rg_state_del(struct rg_state *s, const struct rg_exemption *x);
 struct rg_state_entry *rg_state_find(const struct rg_state *s,
 				     const struct rg_exemption *x);
@@ -53,6 +60,10 @@ void rg_state_clear(struct rg_state *s);
 size_t rg_state_dynamic(const struct rg_state *s);
 /* Drops every entry but the static ones (exempt flush). */
 void rg_state_clear_dynamic(struct rg_state *s);
+/* Keeps, in order, the entries keep() says yes to; the index follows. */
+void rg_state_keep(struct rg_state *s,
+		   bool (*keep)(const struct rg_state_entry *, const void *),
+		   const void *data);
 
 void rg_state_serialize(const struct rg_state *s, struct rg_strbuf *out);
 /*

@@ -11,14 +11,9 @@ void rg_statics_origin(const struct rg_config *c,
 }
 
 /* Static entries the configuration no longer names: theirs to withdraw. */
-static void withdraw(struct rg_state *s, const struct rg_config *c)
+static bool still_named(const struct rg_state_entry *e, const void *config)
 {
-	size_t i, k = 0;
-
-	for (i = 0; i < s->n; i++)
-		if (!s->v[i].is_static || rg_config_static(c, &s->v[i].x))
-			s->v[k++] = s->v[i];
-	s->n = k;
+	return !e->is_static || rg_config_static(config, &e->x);
 }
 
 int rg_statics_apply(struct rg_state *s, const struct rg_config *c,
@@ -28,7 +23,7 @@ int rg_statics_apply(struct rg_state *s, const struct rg_config *c,
 	struct rg_state_entry e, *have;
 	size_t i, n;
 
-	withdraw(s, c);
+	rg_state_keep(s, still_named, c);
 	for (i = 0; i < c->n_static; i++) {
 		rg_statics_origin(c, &c->statics[i], origin, sizeof(origin));
 		have = rg_state_find(s, &c->statics[i].x);

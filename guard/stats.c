@@ -40,22 +40,29 @@ void rg_status_free(struct rg_status *s)
 	s->n_findings = 0;
 }
 
-static void drop(struct rg_status *s, unsigned int i)
+/* Takes entry i out, keeping the order; its text is handed back. */
+static char *take(struct rg_status *s, unsigned int i)
 {
-	free(s->findings[i].event_json);
+	char *text = s->findings[i].event_json;
+
 	memmove(&s->findings[i], &s->findings[i + 1],
 		(s->n_findings - i - 1) * sizeof(s->findings[0]));
 	s->n_findings--;
+	return text;
 }
 
+/*
+ * Called for every event: the text of the entry that goes (the same C's
+ * older finding, or the oldest one) is reused, so a C that keeps
+ * reporting costs no allocation once its text is as long as it gets.
+ */
 int rg_status_remember(struct rg_status *s, const struct rg_addr *c,
 		       const char *json)
 {
-	char *copy = strdup(json);
+	size_t len = strlen(json);
+	char *text = NULL, *grown;
 	unsigned int i;
 
-	if (!copy)
-		return -1;
 	/* Kept in order of their latest finding, so the first is the C
 	 * heard from longest ago: a C that keeps reporting is never the one
 	 * evicted. */
@@ -63,11 +70,17 @@ int rg_status_remember(struct rg_status *s, const struct rg_addr *c,
 		if (rg_addr_equal(&s->findings[i].c, c))
 			break;
 	if (i < s->n_findings)
-		drop(s, i);
+		text = take(s, i);
 	else if (s->n_findings == RG_MAX_FINDINGS)
-		drop(s, 0);
+		text = take(s, 0);
+	grown = realloc(text, len + 1);
+	if (!grown) {
+		free(text);
+		return -1;
+	}
+	memcpy(grown, json, len + 1);
 	s->findings[s->n_findings].c = *c;
-	s->findings[s->n_findings].event_json = copy;
+	s->findings[s->n_findings].event_json = grown;
 	s->n_findings++;
 	return 0;
 }

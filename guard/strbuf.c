@@ -65,21 +65,35 @@ void rg_strbuf_add(struct rg_strbuf *sb, const char *s)
 	rg_strbuf_addn(sb, s, strlen(s));
 }
 
+/*
+ * Formats straight into the room already there, and formats a second
+ * time only when it did not fit: most appends fit, and printf is the
+ * dearest part of an event.
+ */
 void rg_strbuf_vaddf(struct rg_strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list copy;
+	size_t room;
 	int n;
 
+	if (!reserve(sb, 0))
+		return;
+	room = sb->cap - sb->len;
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = vsnprintf(sb->data + sb->len, room, fmt, copy);
 	va_end(copy);
 	if (n < 0) {
+		sb->data[sb->len] = '\0';
 		sb->failed = true;
 		return;
 	}
-	if (!reserve(sb, (size_t)n))
-		return;
-	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= room) {
+		/* Undo the cut copy: a failed reserve leaves the string as it was. */
+		sb->data[sb->len] = '\0';
+		if (!reserve(sb, (size_t)n))
+			return;
+		vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 

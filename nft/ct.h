@@ -5,17 +5,19 @@
 #include "flow.h"
 #include "nlsock.h"
 
-/* Conntrack over ctnetlink: one dump, one lookup. */
+/* Conntrack over ctnetlink: a filtered dump, a lookup, a delete. */
 
 /* Called for each TCP or UDP entry; returning -1 stops the dump. */
 typedef int (*rg_ct_flow_fn)(const struct rg_flow *f, void *data);
 
 /*
- * Dumps the whole table (IPv4 and IPv6). Entries that cannot be parsed are
- * counted in *skipped (may be NULL) and otherwise ignored.
+ * The entries whose original destination may be one of dsts[n]: IPv4
+ * ones filtered by the kernel, one dump per address (all IPv4 entries on
+ * a kernel without the filter), IPv6 ones by family. fn must still check
+ * the destination itself; it sees each entry once.
  */
-int rg_ct_dump(struct rg_nl *nl, rg_ct_flow_fn fn, void *data,
-	       unsigned long *skipped);
+int rg_ct_dump_dst(struct rg_nl *nl, const struct rg_addr *dsts, size_t n,
+		   rg_ct_flow_fn fn, void *data, unsigned long *skipped);
 /*
  * Looks an entry up by its reply tuple, which is what a packet seen after
  * source NAT gives: (E internal -> translated source). -1 with errno ENOENT

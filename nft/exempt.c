@@ -24,6 +24,15 @@ static int af_of(int nfproto)
 	return nfproto == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 }
 
+/*
+ * A NEWSETELEM message over 64 KiB is cut short by the kernel without an
+ * error (its element list's length is 16 bits), and one over the batch's
+ * 32 KiB of overrun room would not fit: an IPv6 element takes at most 64
+ * bytes of attributes.
+ */
+_Static_assert(RG_ELEMS_PER_MSG * 64 + 256 < 32 * 1024,
+	       "a NEWSETELEM message must stay under the batch's overrun room");
+
 static int add_set_msg(struct rg_batch *b, struct nftnl_set *s, uint16_t type,
 		       uint16_t flags)
 {

@@ -38,10 +38,15 @@ uint32_t rg_nl_next_seq(struct rg_nl *nl)
 	return nl->seq++;
 }
 
+/*
+ * The kernel sizes a dump's next skb after the largest read seen on the
+ * socket, up to 32 KiB: a 4 KiB buffer means 8 times the dump calls, and a
+ * hash set's dump walks the set from its start at each one.
+ */
 int rg_nl_talk(struct rg_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
 	       void *data)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[RG_NL_DUMP_SIZE];
 	ssize_t n;
 	int ret;
 

@@ -7,6 +7,9 @@
 
 #include <libmnl/libmnl.h>
 
+/* A read's size: what the kernel fills a dump's messages up to. */
+#define RG_NL_DUMP_SIZE 32768
+
 /* One netlink socket and the sequence numbers sent on it. */
 struct rg_nl {
 	struct mnl_socket *sock;

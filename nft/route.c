@@ -59,3 +59,60 @@ int rg_route_oif(struct rg_nl *nl, const struct rg_addr *dst, int *oif)
 	*oif = ctx.oif;
 	return 0;
 }
+
+/*
+ * Everything that can change the answer of rg_route_oif: routes, policy
+ * rules, links going up or down, addresses (and the local routes with
+ * them).
+ */
+static const unsigned int monitor_groups[] = {
+	RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV4_RULE,
+	RTNLGRP_IPV6_RULE, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
+	RTNLGRP_IPV6_IFADDR,
+};
+
+int rg_route_monitor_open(struct rg_nl *nl)
+{
+	int fd, group, size = RG_ROUTE_MONITOR_RCVBUF;
+	size_t i;
+
+	if (rg_nl_open(nl, NETLINK_ROUTE) < 0)
+		return -1;
+	fd = mnl_socket_get_fd(nl->sock);
+	for (i = 0; i < sizeof(monitor_groups) / sizeof(monitor_groups[0]); i++) {
+		group = (int)monitor_groups[i];
+		if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
+					  &group, sizeof(group)) < 0)
+			goto fail;
+	}
+	/* A burst (an interface with many routes going down) is one flush:
+	 * the size only spares a needless flush by ENOBUFS. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return 0;
+fail:
+	group = errno;
+	rg_nl_close(nl);
+	errno = group;
+	return -1;
+}
+
+int rg_route_monitor_drain(struct rg_nl *nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int fd = mnl_socket_get_fd(nl->sock), changed = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0) {
+			changed = 1;
+		} else if (n < 0 && errno == ENOBUFS) {
+			/* Some change was lost, so anything may have. */
+			changed = 1;
+		} else if (n < 0 && errno != EINTR) {
+			return errno == EAGAIN ? changed : -1;
+		} else if (n == 0) {
+			return changed;
+		}
+	}
+}

@@ -12,4 +12,17 @@
  */
 int rg_route_oif(struct rg_nl *nl, const struct rg_addr *dst, int *oif);
 
+#define RG_ROUTE_MONITOR_RCVBUF (256 * 1024)
+
+/*
+ * A NETLINK_ROUTE socket subscribed to every change that can alter
+ * rg_route_oif's answer (routes, rules, links, addresses).
+ */
+int rg_route_monitor_open(struct rg_nl *nl);
+/*
+ * Reads what is pending without blocking: 1 when something changed (or
+ * may have: ENOBUFS), 0 when nothing did, -1 on another error.
+ */
+int rg_route_monitor_drain(struct rg_nl *nl);
+
 #endif

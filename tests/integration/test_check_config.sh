@@ -59,7 +59,7 @@ refused no-e.conf "$RG_TMP/no-e.conf: no expressway-e given (use --expressway-e 
 printf 'expressway-e = 64.100.0.10\nmode dry-run\n' >"$RG_TMP/no-equals.conf"
 refused no-equals.conf "$RG_TMP/no-equals.conf:2: expected 'key = value', got 'mode dry-run'"
 printf 'expressway-e = 64.100.0.10\nmax-exemptions = 0\n' >"$RG_TMP/limit.conf"
-refused limit.conf "$RG_TMP/limit.conf:2: invalid number '0' for max-exemptions (1 to 65536)"
+refused limit.conf "$RG_TMP/limit.conf:2: invalid number '0' for max-exemptions (1 to 1000000)"
 printf 'expressway-e = 64.100.0.10\nstate =\n' >"$RG_TMP/empty-value.conf"
 refused empty-value.conf "$RG_TMP/empty-value.conf:2: empty value for state"
 printf 'expressway-e = 64.100.0.10\n\0queue = 5\n' >"$RG_TMP/nul.conf"

@@ -84,6 +84,26 @@ check "scan --json: flows with the event fields" python3 -c '
 import json,sys; d=json.load(open(sys.argv[1]))
 assert d["flows"][0]["c"]=="10.0.30.2:27901" and d["flows"][0]["translated"] is True' "$RG_TMP/scan.json"
 
+# Many entries that are not candidates beside the one that is: 3000 to the
+# firewall's own address, 300 to E's public address on an unwatched port,
+# 300 IPv6 ones. The scan (the kernel filters IPv4 entries on their
+# original destination) still finds exactly the one translated flow.
+lab_exec out python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for p in range(3000): s.sendto(b"x", ("64.100.0.1", 20000 + p))
+for p in range(300):
+    t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); t.sendto(b"x", ("64.100.0.10", 9999)); t.close()
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+for p in range(300): s6.sendto(b"x", ("2001:db8:64::1", 20000 + p))'
+n=$(lab_exec fw conntrack -C 2>/dev/null)
+check "scan among many: the table holds 3000 entries or more ($n)" test "${n:-0}" -ge 3000
+lab_exec fw "$REFLGUARD" scan --expressway-e 64.100.0.10 --expressway-e 2001:db8:64::10 \
+	>"$RG_TMP/scan" 2>&1
+check "scan among many: exit 1" test $? -eq 1
+check "scan among many: exactly the one translated flow" \
+	test "$(grep -c '^tcp ' "$RG_TMP/scan")" = 1
+check "scan among many: it is C's" grep -q "^tcp  *10.0.30.2:27901 " "$RG_TMP/scan"
+
 # The start-up scan reports the flow that predates the daemon.
 start_daemon --expressway-e 64.100.0.10 || not_ok "start-up scan: daemon starts"
 check "start-up scan: the earlier translated flow is reported" wait_event c 10.0.30.2:27901
@@ -95,6 +115,53 @@ exchange c1 "[fd00:30::2]:27901" "[2001:db8:64::10]:7003" "[fd00:10::2]:7003"
 check "dry-run (IPv6): event for [fd00:30::2]:27901" wait_event c "\\[fd00:30::2\\]:27901"
 check "dry-run (IPv6): e_sees is E's view" test "$(efield 1 e_sees)" = "$(jfield "$RG_TMP/e.json" peer)"
 stop_daemon
+
+# ev_for C: "action/reason" of the event for endpoint C, once there is one.
+ev_for() {
+	for _ in $(seq 100); do
+		python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    e=json.loads(l)
+    if e.get("c")==sys.argv[2]:
+        print("%s/%s" % (e.get("action"), e.get("reason"))); sys.exit(0)
+sys.exit(1)' "$EVENTS" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo none
+}
+
+# syn C_PORT: one connection attempt from C1 10.0.30.2, given up after 1 s.
+syn() {
+	lab_exec c1 python3 -c 'import socket,sys
+s=socket.socket(); s.bind(("10.0.30.2", int(sys.argv[1]))); s.settimeout(1)
+try: s.connect(("64.100.0.10", 7003))
+except OSError: pass' "$1"
+}
+
+# The daemon caches routes: a change of the routing table while it runs
+# must show in the next flow's verdict. E's internal address routed out of C's
+# interface makes the same pair same-segment; removing the route undoes it.
+lab_down; lab_up nft-snat >/dev/null
+start_daemon --expressway-e 64.100.0.10 || not_ok "route change: daemon starts"
+exchange c1 10.0.30.2:27911 64.100.0.10:7003 10.0.10.2:7003
+check "route change: before, the flow is would-exempt" \
+	test "$(ev_for 10.0.30.2:27911)" = would-exempt/None
+lab_exec fw ip route add 10.0.10.2/32 dev in0
+syn 27912
+check "route change: E's address routed out C's interface: refused same-segment" \
+	test "$(ev_for 10.0.30.2:27912)" = refused/same-segment
+lab_exec fw ip route del 10.0.10.2/32 dev in0
+exchange c1 10.0.30.2:27913 64.100.0.10:7003 10.0.10.2:7003
+check "route change: route removed: would-exempt again" \
+	test "$(ev_for 10.0.30.2:27913)" = would-exempt/None
+# Events are buffered within a wake-up and written out at its end and on
+# SIGTERM: a SIGTERM right after a flow loses no event.
+exchange c1 10.0.30.2:27921 64.100.0.10:7003 10.0.10.2:7003
+stop_daemon
+rc=$?
+check "SIGTERM right after a flow: exit 0" test "$rc" -eq 0
+check "SIGTERM right after a flow: its event is in the file" \
+	test "$(ev_for 10.0.30.2:27921)" = would-exempt/None
 
 # Same segment: the translation keeps the return path symmetric: refused.
 lab_down; lab_up same-segment >/dev/null

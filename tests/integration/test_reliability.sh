@@ -124,17 +124,20 @@ check "read-only state: the daemon keeps running" kill -0 "$DPID"
 stop_daemon
 
 # --- A large state: every exemption lands, whatever the batch's size (one
-# NEWSETELEM message carries 256 of them; the whole batch is one sendmsg).
+# NEWSETELEM message carries 256 of them; the whole batch is one sendmsg,
+# and its 391 acks must all fit the receive buffer). 100k, the issue's size.
 lab_down; lab_up nft-snat >/dev/null
 python3 - "$RG_TMP/big.json" <<'PY'
 import sys
 rows = ['{"c":"10.%d.%d.%d","e_internal":"10.0.10.2","proto":"tcp","port":7003,'
         '"added":"2026-11-25T12:00:00.000000Z","why":"test","verified":false}'
-        % (40 + i // 62500, (i // 250) % 250, i % 250 + 1) for i in range(3000)]
+        % (40 + i // 62500, (i // 250) % 250, i % 250 + 1) for i in range(100000)]
 open(sys.argv[1], "w").write('{"version":1,"exemptions":[\n' + ",\n".join(rows) + "\n]}\n")
 PY
 start_daemon --mode remediate --expressway-e 64.100.0.10 --state "$RG_TMP/big.json" ||
-	not_ok "3000 exemptions: daemon starts: $(head -c 300 "$RG_TMP/daemon.err")"
+	not_ok "100k exemptions: daemon starts: $(head -c 300 "$RG_TMP/daemon.err")"
+check "100k exemptions: the daemon says it restored them" \
+	wait_for grep -q 'restored 100000 exemptions' "$RG_TMP/daemon.err"
 n=$(lab_exec fw nft list set ip reflguard exempt4 2>/dev/null | grep -o '10\.[0-9.]* \. 10\.0\.10\.2' | wc -l)
-check "3000 exemptions restored: all $n of 3000 in the set" test "$n" -eq 3000
+check "100k exemptions restored: all $n of 100000 in the set" test "$n" -eq 100000
 stop_daemon

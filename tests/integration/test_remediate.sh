@@ -397,6 +397,35 @@ if remediate "$ST"; then
 	check "exempt add with a daemon: status --json lists it" status_lists 10.0.31.3
 	c2 1
 	check "exempt add with a daemon: C2 gets 200 at attempt 1" got200 1 10.0.31.3:27902
+	# The daemon makes the changes itself (one writer of the state file): a
+	# flush racing the daemon's own write of a verified exemption used to
+	# bring the exemption back into its state, and the pair's next flow was
+	# then refused as exemption-ineffective.
+	c1 2
+	check "flush with a daemon: C1 exempted and verified first" \
+		wait_ev event=verified c=10.0.30.2:27901
+	rgx exempt flush --state "$ST" --control "$CTL" >"$RG_TMP/out"
+	check "flush with a daemon: exit 0, both removed" grep -q 'removed 2 exemptions' "$RG_TMP/out"
+	check "flush with a daemon: the kernel set is empty" set_empty
+	check "flush with a daemon: the state file is empty" \
+		eval '! in_state 10.0.30.2 && ! in_state 10.0.31.3'
+	check "flush with a daemon: the daemon's state is empty at once" python3 -c '
+import json,subprocess,sys
+s=json.loads(subprocess.run(sys.argv[1:], capture_output=True).stdout)
+assert s["exemptions"]==[], s["exemptions"]' ip netns exec "$(lab_ns fw)" "$REFLGUARD" status --control "$CTL" --json
+	check "flush with a daemon: no reload needed (none logged)" \
+		eval '! grep -q "state not reloaded" "$RG_TMP/daemon.err"'
+	: >"$EVENTS"
+	c1 2
+	check "flush with a daemon: C1's next flow is exempted again" \
+		wait_ev event=exempted c=10.0.30.2:27901
+	check "flush with a daemon: not refused" ev_none event=refused
+	rgx exempt del 10.0.30.2 10.0.10.2 tcp/7003 --state "$ST" --control "$CTL" >/dev/null
+	check "del with a daemon: exit 0" test $? -eq 0
+	check "del with a daemon: gone from the set and the file" \
+		eval 'set_empty && ! in_state 10.0.30.2'
+	rgx exempt del 10.0.30.2 10.0.10.2 tcp/7003 --state "$ST" --control "$CTL" >/dev/null
+	check "del with a daemon of an absent exemption: exit 1" test $? -eq 1
 	stop_daemon
 else
 	not_ok "exempt add with a daemon: daemon starts: $(head -c 300 "$RG_TMP/daemon.err")"

@@ -47,6 +47,7 @@ static int (*const registrars[])(void) = {
 	register_log_format_tests,
 	register_metrics_tests,
 	register_http_request_tests,
+	register_route_cache_tests,
 };
 
 int main(int argc, char *argv[])

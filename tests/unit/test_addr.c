@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -96,6 +97,31 @@ static void test_endpoint_format(void)
 	a = addr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 	rg_endpoint_format(&a, 65535, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
+}
+
+/* Written by hand since it is on every event: as snprintf wrote it, cut
+ * the same way, for every port's digit count. */
+static void test_endpoint_format_as_snprintf(void)
+{
+	static const unsigned int ports[] = { 0, 7, 10, 99, 100, 5060, 10000, 65535 };
+	struct rg_addr a = addr("10.0.30.2");
+	char buf[RG_ENDPOINT_STRLEN], want[RG_ENDPOINT_STRLEN];
+	size_t i, len;
+
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		rg_endpoint_format(&a, (uint16_t)ports[i], buf, sizeof(buf));
+		snprintf(want, sizeof(want), "10.0.30.2:%u", ports[i]);
+		CU_ASSERT_STRING_EQUAL(buf, want);
+	}
+	for (len = 1; len < 20; len++) {
+		memset(buf, 'x', sizeof(buf));
+		rg_endpoint_format(&a, 27901, buf, len);
+		snprintf(want, len, "10.0.30.2:%u", 27901u);
+		CU_ASSERT_STRING_EQUAL(buf, want);
+	}
+	memset(buf, 'x', sizeof(buf));
+	rg_endpoint_format(&a, 27901, buf, 0);
+	CU_ASSERT_EQUAL(buf[0], 'x');
 }
 
 static void assert_prefix(const char *s, const char *want_addr,
@@ -225,6 +251,7 @@ static const struct unit_test tests[] = {
 	{ "compare addresses and tell their length", test_addr_equal_and_len },
 	{ "format addresses", test_addr_format },
 	{ "format endpoints, IPv6 in brackets", test_endpoint_format },
+	{ "endpoint format as snprintf wrote it, and cut", test_endpoint_format_as_snprintf },
 	{ "parse prefixes and clear host bits", test_prefix_parse },
 	{ "refuse malformed prefixes", test_prefix_parse_rejects },
 	{ "prefix membership", test_prefix_contains },

@@ -496,7 +496,23 @@ static void test_action_names(void)
 	CU_ASSERT_STRING_EQUAL(rg_action_event(RG_ACTION_REFUSED), "refused");
 }
 
+/* What the scan asks the kernel for: every public address, in order. */
+static void test_dump_destinations(void)
+{
+	struct rg_addr dsts[RG_MAX_E], want;
+	struct rg_config c;
+
+	note_config(&c);
+	set(&c, "expressway-e", "2001:db8:64::10=fd00:10::2");
+	CU_ASSERT_EQUAL_FATAL(rg_classify_dsts(&c, dsts), 2);
+	addr(E_PUB, &want);
+	CU_ASSERT_TRUE(rg_addr_equal(&dsts[0], &want));
+	addr("2001:db8:64::10", &want);
+	CU_ASSERT_TRUE(rg_addr_equal(&dsts[1], &want));
+}
+
 static const struct unit_test tests[] = {
+	{ "dump destinations: each public address", test_dump_destinations },
 	{ "not translated: hairpinned, no action", test_not_translated },
 	{ "not translated: no route needed", test_not_translated_needs_no_route },
 	{ "port-only translation", test_port_only_translation },

@@ -523,15 +523,17 @@ static void test_remediation_keys(void)
 	rg_config_defaults(&c);
 	CU_ASSERT_EQUAL(c.max_exemptions, 64);
 	CU_ASSERT_TRUE(c.reset);
+	set_ok(&c, "max-exemptions", "1000000");
+	CU_ASSERT_EQUAL(c.max_exemptions, 1000000);
 	set_ok(&c, "max-exemptions", "2");
 	CU_ASSERT_EQUAL(c.max_exemptions, 2);
 	set_ok(&c, "reset", "no");
 	CU_ASSERT_FALSE(c.reset);
 	set_ok(&c, "reset", "yes");
 	CU_ASSERT_TRUE(c.reset);
-	set_fails("max-exemptions", "0", "invalid number '0' for max-exemptions (1 to 65536)");
-	set_fails("max-exemptions", "65537", "invalid number '65537' for max-exemptions (1 to 65536)");
-	set_fails("max-exemptions", "-1", "invalid number '-1' for max-exemptions (1 to 65536)");
+	set_fails("max-exemptions", "0", "invalid number '0' for max-exemptions (1 to 1000000)");
+	set_fails("max-exemptions", "1000001", "invalid number '1000001' for max-exemptions (1 to 1000000)");
+	set_fails("max-exemptions", "-1", "invalid number '-1' for max-exemptions (1 to 1000000)");
 	set_fails("reset", "maybe", "invalid value 'maybe' for reset (yes or no)");
 }
 

@@ -120,7 +120,68 @@ static void test_full_buffer(void)
 	CU_ASSERT_EQUAL(rg_ctl_parse_request(NULL, 0), RG_CTL_UNKNOWN);
 }
 
+static int parse_x(const char *s, struct rg_ctl_exempt *r)
+{
+	char err[256] = "";
+	char *copy = malloc(strlen(s) + 1);
+	int ret;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+	memcpy(copy, s, strlen(s));
+	ret = rg_ctl_parse_exempt(copy, strlen(s), r, err, sizeof(err));
+	free(copy);
+	return ret;
+}
+
+/* exempt add/del/flush through the daemon: formatted, parsed back. */
+static void test_exempt_round_trip(void)
+{
+	struct rg_ctl_exempt r, back;
+	char line[RG_CTL_REQ_MAX + 1];
+
+	CU_ASSERT_EQUAL(parse("exempt-flush\n"), RG_CTL_EXEMPT);
+	CU_ASSERT_EQUAL(parse("exempt-add 10.0.30.2 10.0.10.2 tcp/7003\n"), RG_CTL_EXEMPT);
+	CU_ASSERT_EQUAL(parse_n("exempt-\0add\n", 12), RG_CTL_UNKNOWN);
+	CU_ASSERT_EQUAL(parse("exempt-\n"), RG_CTL_UNKNOWN);
+	CU_ASSERT_EQUAL(parse_x("exempt-flush\n", &r), 0);
+	CU_ASSERT_EQUAL(r.op, RG_CTL_X_FLUSH);
+	CU_ASSERT_EQUAL(parse_x("exempt-add 10.0.30.2 10.0.10.2 tcp/7003 force", &r), 0);
+	CU_ASSERT_EQUAL(r.op, RG_CTL_X_ADD);
+	CU_ASSERT_TRUE(r.force);
+	CU_ASSERT_EQUAL(r.x.port, 7003);
+	CU_ASSERT_EQUAL_FATAL(rg_ctl_format_exempt(&r, line, sizeof(line)), 0);
+	CU_ASSERT_STRING_EQUAL(line, "exempt-add 10.0.30.2 10.0.10.2 tcp/7003 force");
+	CU_ASSERT_EQUAL(parse_x(line, &back), 0);
+	CU_ASSERT_TRUE(rg_exemption_equal(&back.x, &r.x) && back.force);
+	r.op = RG_CTL_X_DEL;
+	r.force = false;
+	CU_ASSERT_EQUAL_FATAL(parse_x("exempt-del ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff1 "
+				      "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff2 udp/65535", &r), 0);
+	CU_ASSERT_EQUAL_FATAL(rg_ctl_format_exempt(&r, line, sizeof(line)), 0);
+	CU_ASSERT_EQUAL(parse_x(line, &back), 0);
+	CU_ASSERT_TRUE(rg_exemption_equal(&back.x, &r.x));
+	CU_ASSERT_EQUAL(back.op, RG_CTL_X_DEL);
+}
+
+static void test_exempt_bad(void)
+{
+	static const char *const bad[] = {
+		"exempt-flush now", "exempt-add 10.0.30.2 10.0.10.2",
+		"exempt-add 10.0.30.2 10.0.10.2 tcp/7003 forced",
+		"exempt-del 10.0.30.2 10.0.10.2 tcp/7003 force",
+		"exempt-add 10.0.30.2 fd00::2 tcp/7003", "exempt-add 1 2 3",
+		"exempt-nope", "exempt-add a b c d e f g",
+	};
+	struct rg_ctl_exempt r;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(parse_x(bad[i], &r), -1);
+}
+
 static const struct unit_test tests[] = {
+	{ "exempt requests: formatted and parsed back", test_exempt_round_trip },
+	{ "exempt requests: malformed ones refused", test_exempt_bad },
 	{ "what the clients send", test_client_requests },
 	{ "request without newline", test_whole_buffer },
 	{ "trailing carriage return", test_crlf },

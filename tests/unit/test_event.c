@@ -184,6 +184,22 @@ static void test_fix_ipv6_udp(void)
 	rg_strbuf_free(&sb);
 }
 
+/* The longest element line fits a fix line's buffer whole. */
+static void test_fix_longest_line(void)
+{
+	struct rg_event ev = note_flow6();
+	char line[RG_FIX_LINE_LEN];
+
+	rg_addr_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff1", &ev.c);
+	rg_addr_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff2", &ev.e_internal);
+	ev.e_internal_port = 65535;
+	CU_ASSERT_TRUE_FATAL(rg_event_fix_line(&ev, 4, line, sizeof(line)));
+	CU_ASSERT_STRING_EQUAL(line, "add element ip6 reflguard exempt6 { "
+		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff1 . "
+		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff2 . tcp . 65535 }");
+	CU_ASSERT_FALSE(rg_event_fix_line(&ev, 5, line, sizeof(line)));
+}
+
 static void test_fix_needs_known_addresses(void)
 {
 	struct rg_event ev = note_flow();
@@ -272,6 +288,7 @@ static void test_ts_format(void)
 
 static const struct unit_test tests[] = {
 	{ "JSON: every field, in order", test_json_every_field },
+	{ "fix: the longest line fits whole", test_fix_longest_line },
 	{ "JSON: IPv6 endpoints in brackets, udp, not translated", test_json_ipv6_brackets },
 	{ "JSON: community ID of an IPv6 flow", test_json_community_id_ipv6 },
 	{ "JSON: reason escaped", test_json_reason_and_escaping },

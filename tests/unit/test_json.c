@@ -65,6 +65,65 @@ static void test_utf8_passes_through(void)
 	rg_strbuf_free(&sb);
 }
 
+static void test_empty_and_edges(void)
+{
+	struct rg_strbuf sb;
+
+	rg_strbuf_init(&sb);
+	rg_json_quote(&sb, "");
+	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&sb), "\"\"");
+	rg_strbuf_reset(&sb);
+	rg_json_quote(&sb, "\"");
+	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&sb), "\"\\\"\"");
+	rg_strbuf_reset(&sb);
+	rg_json_quote(&sb, "\x1f run \\");
+	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&sb), "\"\\u001f run \\\\\"");
+	rg_strbuf_free(&sb);
+}
+
+/* The byte-at-a-time escaper the one-pass one replaced: the reference. */
+static void quote_ref(struct rg_strbuf *out, const unsigned char *p)
+{
+	rg_strbuf_add(out, "\"");
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':  rg_strbuf_add(out, "\\\""); break;
+		case '\\': rg_strbuf_add(out, "\\\\"); break;
+		case '\n': rg_strbuf_add(out, "\\n"); break;
+		case '\r': rg_strbuf_add(out, "\\r"); break;
+		case '\t': rg_strbuf_add(out, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				rg_strbuf_addf(out, "\\u%04x", *p);
+			else
+				rg_strbuf_addn(out, (const char *)p, 1);
+		}
+	}
+	rg_strbuf_add(out, "\"");
+}
+
+/* Every byte, alone and between runs, as the reference writes it. */
+static void test_every_byte_as_before(void)
+{
+	struct rg_strbuf got, want;
+	unsigned char s[8];
+	unsigned int c;
+
+	rg_strbuf_init(&got);
+	rg_strbuf_init(&want);
+	for (c = 1; c < 256; c++) {
+		memcpy(s, "ab?cd?", 7);
+		s[2] = s[5] = (unsigned char)c;
+		rg_strbuf_reset(&got);
+		rg_strbuf_reset(&want);
+		rg_json_quote(&got, (const char *)s);
+		quote_ref(&want, s);
+		CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&got), rg_strbuf_str(&want));
+	}
+	rg_strbuf_free(&got);
+	rg_strbuf_free(&want);
+}
+
 static void test_too_deep_fails(void)
 {
 	struct rg_strbuf sb;
@@ -84,6 +143,8 @@ static const struct unit_test tests[] = {
 	{ "nested objects and arrays", test_nested_and_arrays },
 	{ "control characters and quotes are escaped", test_escapes },
 	{ "UTF-8 passes through", test_utf8_passes_through },
+	{ "empty strings and escapes at the edges", test_empty_and_edges },
+	{ "every byte is quoted as byte by byte", test_every_byte_as_before },
 	{ "nesting past the limit fails", test_too_deep_fails },
 	{ NULL, NULL }
 };

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,7 +440,55 @@ static void test_put_unterminated(void)
 	rg_state_free(&s);
 }
 
+/* 200k entries: every one found at its place, a duplicate replaces, a
+ * delete keeps the order and the rest findable; and it takes linear time
+ * (the old linear find made this minutes). */
+static void test_many_entries_indexed(void)
+{
+	const size_t n = 200000;
+	struct rg_state_entry e = entry("10.0.0.0", "10.0.10.2", IPPROTO_TCP,
+					7003, "many", false);
+	struct rg_state_entry *got;
+	struct rg_state s;
+	size_t i, bad = 0;
+
+	rg_state_init(&s);
+	for (i = 0; i < n; i++) {
+		e.x.c.u.v4.s_addr = htonl(0x0a000000u + (uint32_t)i);
+		e.x.port = (uint16_t)(7000 + i % 3);
+		CU_ASSERT_EQUAL_FATAL(rg_state_put(&s, &e), 0);
+	}
+	CU_ASSERT_EQUAL(s.n, n);
+	for (i = 0; i < n; i++) {
+		e.x.c.u.v4.s_addr = htonl(0x0a000000u + (uint32_t)i);
+		e.x.port = (uint16_t)(7000 + i % 3);
+		got = rg_state_find(&s, &e.x);
+		bad += got != &s.v[i];
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	e.x.c.u.v4.s_addr = htonl(0x0a000000u + 5);
+	e.x.port = 7002;
+	e.verified = true;
+	CU_ASSERT_EQUAL(rg_state_put(&s, &e), 0);
+	CU_ASSERT_EQUAL(s.n, n);
+	CU_ASSERT_TRUE(s.v[5].verified);
+	e.x.port = 7001;		/* not there: another port */
+	CU_ASSERT_PTR_NULL(rg_state_find(&s, &e.x));
+	e.x.c.u.v4.s_addr = htonl(0x0a000000u + 1);
+	CU_ASSERT_EQUAL(rg_state_del(&s, &e.x), 0);
+	CU_ASSERT_PTR_NULL(rg_state_find(&s, &e.x));
+	e.x.c.u.v4.s_addr = htonl(0x0a000000u + 2);
+	e.x.port = 7002;
+	CU_ASSERT_PTR_EQUAL(rg_state_find(&s, &e.x), &s.v[1]);
+	rg_state_clear(&s);
+	CU_ASSERT_PTR_NULL(rg_state_find(&s, &e.x));
+	CU_ASSERT_EQUAL(rg_state_put(&s, &e), 0);
+	CU_ASSERT_PTR_EQUAL(rg_state_find(&s, &e.x), &s.v[0]);
+	rg_state_free(&s);
+}
+
 static const struct unit_test tests[] = {
+	{ "200k entries: indexed find, replace, delete, clear", test_many_entries_indexed },
 	{ "round trip: no exemption", test_round_trip_empty },
 	{ "round trip: one exemption, exact text", test_round_trip_one },
 	{ "round trip: three, IPv6, escapes, UTF-8", test_round_trip_three },

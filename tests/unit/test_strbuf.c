@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
 #include <string.h>
 
 #include "strbuf.h"
@@ -67,10 +68,35 @@ static void test_failure_is_sticky(void)
 	rg_strbuf_free(&sb);
 }
 
+/* A format that fits the room left, one that crosses it, one far past it:
+ * the same text as snprintf gives, the length right, NUL-terminated. */
+static void test_formats_across_the_room(void)
+{
+	static char want[64000], part[6000];
+	struct rg_strbuf sb;
+	size_t at = 0;
+	int i, w;
+
+	rg_strbuf_init(&sb);
+	for (i = 0; i < 200; i++) {
+		w = (i * 37) % 300;
+		if (i == 150)
+			w = 5000;
+		snprintf(part, sizeof(part), "[%*d]", w, i);
+		rg_strbuf_addf(&sb, "[%*d]", w, i);
+		memcpy(want + at, part, strlen(part) + 1);
+		at += strlen(part);
+	}
+	CU_ASSERT_EQUAL(sb.len, at);
+	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&sb), want);
+	rg_strbuf_free(&sb);
+}
+
 static const struct unit_test tests[] = {
 	{ "empty buffer reads as empty string", test_empty_reads_as_empty_string },
 	{ "appends and formats", test_appends_and_formats },
 	{ "grows past the first allocation", test_grows_past_first_allocation },
+	{ "formats across the room left", test_formats_across_the_room },
 	{ "reset keeps the buffer usable", test_reset_keeps_buffer_usable },
 	{ "allocation failure is sticky", test_failure_is_sticky },
 	{ NULL, NULL }
