@@ -196,7 +196,7 @@ static int watch_metrics(struct daemon *d)
 static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
-	int i, n, timeout, resync;
+	int i, n, timeout, resync, err;
 
 	while (!d->stop) {
 		/* A state file that could not be written is retried; an ENOBUFS
@@ -206,13 +206,15 @@ static void loop(struct daemon *d)
 		if (resync >= 0 && (timeout < 0 || resync < timeout))
 			timeout = resync;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
+		/* What runs before the check below may set errno itself. */
+		err = errno;
 		if (n == 0 && d->state_dirty)
 			rg_daemon_save_state(d);
 		rg_daemon_resync_if_due(d);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && err == EINTR)
 			continue;
 		if (n < 0) {
-			rg_log("epoll: %s", strerror(errno));
+			rg_log("epoll: %s", strerror(err));
 			return;
 		}
 		for (i = 0; i < n; i++) {
