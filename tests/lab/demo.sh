@@ -145,7 +145,7 @@ if [[ -n $rg_pid ]]; then
   for _ in $(seq 60); do [[ -s $run/events.json ]] && break; sleep 0.05; done
   sed 's/^/  /' "$run/events.json"
   echo "   and the line it logged:"
-  grep -v '^reflguard:' "$run/reflguard.log" | sed 's/^/  /'
+  grep 'translated hairpin' "$run/reflguard.log" | sed 's/^/  /'
   echo "== reflguard status"
   "$reflguard" status --control "$run/control.sock" | sed 's/^/  /'
   kill -TERM "$rg_pid"
