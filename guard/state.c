@@ -31,6 +31,7 @@ void rg_state_free(struct rg_state *s)
 void rg_state_clear(struct rg_state *s)
 {
 	s->n = 0;
+	s->n_static = 0;
 	if (s->idx)
 		memset(s->idx, 0, s->idx_cap * sizeof(*s->idx));
 }
@@ -137,8 +138,11 @@ int rg_state_put(struct rg_state *s, const struct rg_state_entry *e)
 			return -1;
 		slot = &s->v[s->n++];
 		*slot_of(s, &e->x) = (uint32_t)s->n;
+	} else {
+		s->n_static -= slot->is_static;
 	}
 	*slot = *e;
+	s->n_static += slot->is_static;
 	/* The serializer reads these as C strings: never past the struct. */
 	slot->added[sizeof(slot->added) - 1] = '\0';
 	slot->why[sizeof(slot->why) - 1] = '\0';
@@ -147,11 +151,7 @@ int rg_state_put(struct rg_state *s, const struct rg_state_entry *e)
 
 size_t rg_state_dynamic(const struct rg_state *s)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < s->n; i++)
-		n += !s->v[i].is_static;
-	return n;
+	return s->n - s->n_static;
 }
 
 void rg_state_keep(struct rg_state *s,
@@ -160,9 +160,12 @@ void rg_state_keep(struct rg_state *s,
 {
 	size_t i, k = 0;
 
+	s->n_static = 0;
 	for (i = 0; i < s->n; i++)
-		if (keep(&s->v[i], data))
+		if (keep(&s->v[i], data)) {
+			s->n_static += s->v[i].is_static;
 			s->v[k++] = s->v[i];
+		}
 	s->n = k;
 	if (s->idx)
 		reindex(s);
@@ -187,6 +190,7 @@ int rg_state_del(struct rg_state *s, const struct rg_exemption *x)
 		errno = ENOENT;
 		return -1;
 	}
+	s->n_static -= s->v[i].is_static;
 	/* Keeps the order, so the file changes only where an entry went. */
 	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
 	s->n--;

@@ -41,6 +41,7 @@ struct rg_state {
 	 * exemptions loads in linear time. */
 	uint32_t *idx;
 	size_t idx_cap;
+	size_t n_static;	/* of n: asked per flow, so kept, not counted */
 };
 
 void rg_state_init(struct rg_state *s);

@@ -401,6 +401,51 @@ static void test_put_find_del_clear(void)
 	CU_ASSERT_EQUAL(s.cap, 0);
 }
 
+static bool not_b(const struct rg_state_entry *e, const void *b)
+{
+	return !rg_exemption_equal(&e->x, b);
+}
+
+/* The count of dynamic entries follows every change, and keep() reindexes. */
+static void test_dynamic_count(void)
+{
+	struct rg_state_entry a = entry("10.0.30.2", "10.0.10.2", IPPROTO_TCP,
+					7003, "a", false);
+	struct rg_state_entry b = entry("10.0.31.3", "10.0.10.2", IPPROTO_TCP,
+					7003, "b", false);
+	struct rg_state_entry c = entry("10.0.32.4", "10.0.10.2", IPPROTO_TCP,
+					7003, "c", false);
+	struct rg_state s;
+
+	rg_state_init(&s);
+	b.is_static = true;
+	CU_ASSERT_EQUAL(rg_state_put(&s, &a), 0);
+	CU_ASSERT_EQUAL(rg_state_put(&s, &b), 0);
+	CU_ASSERT_EQUAL(rg_state_put(&s, &c), 0);
+	CU_ASSERT_EQUAL(rg_state_dynamic(&s), 2);
+	/* Replacing changes what the entry is. */
+	a.is_static = true;
+	CU_ASSERT_EQUAL(rg_state_put(&s, &a), 0);
+	CU_ASSERT_EQUAL(rg_state_dynamic(&s), 1);
+	a.is_static = false;
+	CU_ASSERT_EQUAL(rg_state_put(&s, &a), 0);
+	CU_ASSERT_EQUAL(rg_state_dynamic(&s), 2);
+	rg_state_keep(&s, not_b, &b.x);
+	CU_ASSERT_EQUAL(s.n, 2);
+	CU_ASSERT_EQUAL(rg_state_dynamic(&s), 2);
+	CU_ASSERT_PTR_NULL(rg_state_find(&s, &b.x));
+	CU_ASSERT_PTR_EQUAL(rg_state_find(&s, &c.x), &s.v[1]);
+	CU_ASSERT_EQUAL(rg_state_put(&s, &b), 0);
+	rg_state_clear_dynamic(&s);
+	CU_ASSERT_EQUAL_FATAL(s.n, 1);
+	CU_ASSERT_EQUAL(rg_state_dynamic(&s), 0);
+	CU_ASSERT_PTR_EQUAL(rg_state_find(&s, &b.x), &s.v[0]);
+	CU_ASSERT_PTR_NULL(rg_state_find(&s, &a.x));
+	CU_ASSERT_EQUAL(rg_state_del(&s, &b.x), 0);
+	CU_ASSERT_EQUAL(rg_state_dynamic(&s), 0);
+	rg_state_free(&s);
+}
+
 static void test_put_grows(void)
 {
 	struct rg_state_entry e = entry("10.0.30.2", "10.0.10.2", IPPROTO_TCP,
@@ -501,6 +546,7 @@ static const struct unit_test tests[] = {
 	{ "parse errors: why and added too long", test_parse_too_long },
 	{ "parse replaces what the state held", test_parse_into_used_state },
 	{ "put, replace, find, del, clear", test_put_find_del_clear },
+	{ "dynamic count and keep() follow every change", test_dynamic_count },
 	{ "put grows by doubling", test_put_grows },
 	{ "put terminates unterminated strings", test_put_unterminated },
 	{ NULL, NULL }
