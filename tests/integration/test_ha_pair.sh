@@ -66,6 +66,16 @@ conn() {
 clean() { conn "$@" && [ "$(cat "$RG_TMP/peer")" = "$3" ] && [ "$(jfield "$RG_TMP/c.json" answer)" = 200 ]; }
 translated() { conn "$@"; [ "$(cat "$RG_TMP/peer")" != "$3" ]; }
 learnt_nothing() { ! grep -q '"event":"exempted"' "$RG_TMP/events-$1.json"; }
+# A pair with no exempt line is learnt from its first connection. Without
+# NFQA_CT that connection stays translated; with it, its first SYN is
+# dropped as the pair is exempted and the retransmission goes out clean.
+if [ "${RG_PATH:-}" = native+nfqa-ct ]; then
+	first_learnt() { clean "$@"; }
+	FIRST="rescued by NFQA_CT, clean"
+else
+	first_learnt() { translated "$@"; }
+	FIRST="translated"
+fi
 
 on A lab_up nft-snat >/dev/null || { not_ok "lab A up"; exit 1; }
 on B lab_up nft-snat >/dev/null || { not_ok "lab B up"; exit 1; }
@@ -75,7 +85,7 @@ check "node A: reflguard starts" start_node A || cat "$RG_TMP/daemon-A.err"
 check "node A: the static exemption is in the set before any traffic" in_set A "$C1_ELEM"
 check "node A: C1's first connection is clean (E sees 10.0.30.2:27901)" clean A c1 10.0.30.2:27901
 check "node A: nothing learnt for it" learnt_nothing A
-check "node A: C2 (no exempt line) is translated at first" translated A c2 10.0.31.3:27902
+check "node A: C2's first connection (no exempt line): $FIRST" first_learnt A c2 10.0.31.3:27902
 check "node A: C2 learnt dynamically" wait_for in_set A "$C2_ELEM"
 check "node A: C2's next connection is clean" clean A c2 10.0.31.3:27903
 
@@ -89,7 +99,7 @@ check "node B: nothing learnt for it" learnt_nothing B
 check "node B: the state file marks it static" grep -q '"c":"10.0.30.2".*"static":true' "$RG_TMP/state-B.json"
 # Dynamic exemptions are per node: A's C2 exemption is not on B.
 check "node B: A's learnt C2 exemption is A's alone" eval "! in_set B '$C2_ELEM'"
-check "node B: C2's first connection is translated" translated B c2 10.0.31.3:27912
+check "node B: C2's first connection: $FIRST" first_learnt B c2 10.0.31.3:27912
 check "node B: C2 learnt after that one connection" wait_for in_set B "$C2_ELEM"
 check "node B: C2's next connection is clean" clean B c2 10.0.31.3:27913
 check "node B: the time to fix is reported" grep -q '"time_to_fix_ms"' "$RG_TMP/events-B.json"
