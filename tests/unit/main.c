@@ -25,6 +25,7 @@ static int (*const registrars[])(void) = {
 	register_exemption_tests,
 	register_state_tests,
 	register_strbuf_tests,
+	register_errmsg_tests,
 	register_json_tests,
 	register_cli_tests,
 	register_caps_tests,

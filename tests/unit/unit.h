@@ -6,6 +6,7 @@
 
 /* Each test_*.c registers its suite; main.c calls them all. */
 int register_strbuf_tests(void);
+int register_errmsg_tests(void);
 int register_json_tests(void);
 int register_cli_tests(void);
 int register_caps_tests(void);
