@@ -53,18 +53,37 @@ json_get() {
 	python3 -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("" if v is None else (json.dumps(v) if isinstance(v,(dict,list,bool)) else v))' "$1" "$2"
 }
 
+# wait_for CMD...: up to 5 s for a condition.
+wait_for() {
+	for _ in $(seq 100); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# ev_has KEY=VALUE...: some event in $EVENTS matches every pair. Values are
+# compared as text; true, false and null are written as in the JSON.
+ev_has() {
+	python3 -c 'import json,sys
+want=dict(a.split("=",1) for a in sys.argv[2:])
+show=lambda v: json.dumps(v) if isinstance(v,bool) or v is None else str(v)
+ev=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+sys.exit(0 if any(all(show(e.get(k))==v for k,v in want.items()) for e in ev) else 1)' "$EVENTS" "$@" 2>/dev/null
+}
+
+# wait_ev KEY=VALUE...: such an event shows up within 5 s.
+wait_ev() { wait_for ev_has "$@"; }
+
 # exchange C_ROLE BIND CONNECT LISTEN: one traversal connection through the lab.
 # E's JSON line lands in $RG_TMP/e.json, C's in $RG_TMP/c.json; returns C's exit.
 exchange() {
-	local c_role=$1 bind=$2 connect=$3 listen=$4 e_pid rc i
+	local c_role=$1 bind=$2 connect=$3 listen=$4 e_pid rc
 	rm -f "$RG_TMP/e.ready" "$RG_TMP/e.json" "$RG_TMP/c.json"
 	lab_exec e python3 "$RG_TOP/tests/lab/e_standin.py" --listen "$listen" \
 		--timeout 8 --ready-file "$RG_TMP/e.ready" >"$RG_TMP/e.json" 2>&1 &
 	e_pid=$!
-	for i in $(seq 100); do
-		[ -e "$RG_TMP/e.ready" ] && break
-		sleep 0.05
-	done
+	wait_for test -e "$RG_TMP/e.ready"
 	lab_exec "$c_role" python3 "$RG_TOP/tests/lab/c_standin.py" --bind "$bind" \
 		--connect "$connect" >"$RG_TMP/c.json" 2>&1
 	rc=$?

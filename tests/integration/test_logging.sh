@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 
 ERR=$RG_TMP/daemon.err
-wait_for() { for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done; return 1; }
 find_c1() { exchange c1 10.0.30.2:27901 64.100.0.10:7003 10.0.10.2:7003; }
 
 # run_with_stream JOURNAL_STREAM ARGS...: the daemon with that environment
