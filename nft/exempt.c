@@ -74,22 +74,10 @@ out:
 	return ret;
 }
 
-static struct nftnl_set *set_ref(int nfproto)
-{
-	struct nftnl_set *s = nftnl_set_alloc();
-
-	if (!s)
-		return NULL;
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, RG_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, rg_exempt_set_name(nfproto));
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)nfproto);
-	return s;
-}
-
 /* A DELSETELEM naming no element empties the set. */
 static int flush_set(struct rg_batch *b, int nfproto)
 {
-	struct nftnl_set *s = set_ref(nfproto);
+	struct nftnl_set *s = rg_exempt_set_ref(nfproto);
 	int ret;
 
 	if (!s)
@@ -134,7 +122,7 @@ static int elems(struct rg_batch *b, int nfproto, const struct rg_exemption *xs,
 		}
 		if (last)
 			break;
-		if (!s && !(s = set_ref(nfproto)))
+		if (!s && !(s = rg_exempt_set_ref(nfproto)))
 			return -1;
 		if (add_elem(s, &xs[i]) < 0)
 			goto fail;
@@ -246,7 +234,7 @@ static int dump_family(struct rg_nl *nl, int nfproto, rg_exempt_fn fn,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct dump_ctx ctx = { nfproto, fn, data };
-	struct nftnl_set *s = set_ref(nfproto);
+	struct nftnl_set *s = rg_exempt_set_ref(nfproto);
 	struct nlmsghdr *nlh;
 	int ret;
 
