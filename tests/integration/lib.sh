@@ -112,6 +112,12 @@ start_daemon() {
 	ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events "$EVENTS" \
 		--control "$CTL" "$@" 2>"$RG_TMP/daemon.err" &
 	DPID=$!
+	wait_observing
+}
+
+# wait_observing: up to 5 s for the daemon $DPID to install its observation
+# chain (both families come in one transaction); 1 if it dies first.
+wait_observing() {
 	for _ in $(seq 100); do
 		lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && return 0
 		lab_exec fw nft list chain ip6 reflguard observe >/dev/null 2>&1 && return 0
@@ -129,6 +135,30 @@ stop_daemon() {
 	rc=$?
 	DPID=
 	return $rc
+}
+
+# listen_notify: a systemd stand-in on $RG_TMP/notify.sock (NOTIFY_SOCKET),
+# its pid in NPID, logging one line per datagram, with the moment it came,
+# to $RG_TMP/notify.log until STOPPING=1 or 20 s of silence.
+listen_notify() {
+	rm -f "$RG_TMP/notify.sock" "$RG_TMP/notify.log"
+	python3 - "$RG_TMP/notify.sock" "$RG_TMP/notify.log" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+with open(sys.argv[2], "a", buffering=1) as log:
+    try:
+        while True:
+            msg = s.recv(4096).decode()
+            log.write("%.3f %s\n" % (time.monotonic(), msg.replace("\n", "|")))
+            if "STOPPING=1" in msg:
+                break
+    except socket.timeout:
+        pass
+PY
+	NPID=$!
+	wait_for test -S "$RG_TMP/notify.sock"
 }
 
 # user_ruleset RULESET: the firewall's own rules, reflguard's table left

@@ -133,26 +133,6 @@ unit_exec() {	# NS [setpriv options]: ExecStart's words, paths into DESTDIR
 		2>"$RG_TMP/unit.err" &
 	DPID=$!
 }
-listen_notify() {
-	rm -f "$RG_TMP/notify.sock" "$RG_TMP/notify.log"
-	python3 - "$RG_TMP/notify.sock" "$RG_TMP/notify.log" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(20)
-with open(sys.argv[2], "a", buffering=1) as log:
-    try:
-        while True:
-            msg = s.recv(4096).decode()
-            log.write(msg.replace("\n", "|") + "\n")
-            if "STOPPING=1" in msg:
-                break
-    except socket.timeout:
-        pass
-PY
-	NPID=$!
-	for _ in $(seq 50); do [ -S "$RG_TMP/notify.sock" ] && break; sleep 0.05; done
-}
 cap() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$DPID/status"; }
 
 if [ "$(id -u)" -ne 0 ]; then
