@@ -75,6 +75,20 @@ sys.exit(0 if any(all(show(e.get(k))==v for k,v in want.items()) for e in ev) el
 # wait_ev KEY=VALUE...: such an event shows up within 5 s.
 wait_ev() { wait_for ev_has "$@"; }
 
+# bad_usage WORD ARGS...: `reflguard ARGS` is refused: exit 2, nothing on
+# stdout, and stderr quotes 'WORD', the part at fault. One verdict line.
+bad_usage() {
+	local word=$1 rc
+	shift
+	"$REFLGUARD" "$@" >"$RG_TMP/out" 2>"$RG_TMP/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -qF -- "'$word'" "$RG_TMP/err" && [ ! -s "$RG_TMP/out" ]; then
+		ok "bad usage '$*': exit 2 naming '$word'"
+	else
+		not_ok "bad usage '$*': exit $rc, stderr: $(head -c 200 "$RG_TMP/err")"
+	fi
+}
+
 # exchange C_ROLE BIND CONNECT LISTEN: one traversal connection through the lab.
 # E's JSON line lands in $RG_TMP/e.json, C's in $RG_TMP/c.json; returns C's exit.
 exchange() {
