@@ -1,26 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "errmsg.h"
 
 /*
  * rg_port_range_parse() only says yes or no; this finds which part of a
@@ -36,27 +22,27 @@ static int explain_port_range(const char *item, char *err, size_t errlen)
 	int n;
 
 	if (!slash)
-		return fail(err, errlen, "missing protocol in '%s' for ports (tcp/PORT or udp/PORT)",
+		return rg_errf(err, errlen, "missing protocol in '%s' for ports (tcp/PORT or udp/PORT)",
 			    item);
 	n = (int)(slash - item);
 	snprintf(probe, sizeof(probe), "%.*s/1", n, item);
 	if (rg_port_range_parse(probe, &r))
-		return fail(err, errlen, "unknown protocol '%.*s' in '%s' for ports (tcp or udp)",
+		return rg_errf(err, errlen, "unknown protocol '%.*s' in '%s' for ports (tcp or udp)",
 			    n, item, item);
 	ports = slash + 1;
 	dash = strchr(ports, '-');
 	n = dash ? (int)(dash - ports) : (int)strlen(ports);
 	snprintf(probe, sizeof(probe), "tcp/%.*s", n, ports);
 	if (rg_port_range_parse(probe, &r))
-		return fail(err, errlen, "invalid port '%.*s' in '%s' for ports",
+		return rg_errf(err, errlen, "invalid port '%.*s' in '%s' for ports",
 			    n, ports, item);
 	if (dash) {
 		snprintf(probe, sizeof(probe), "tcp/%s", dash + 1);
 		if (strchr(dash + 1, '-') || rg_port_range_parse(probe, &r))
-			return fail(err, errlen, "invalid port '%s' in '%s' for ports",
+			return rg_errf(err, errlen, "invalid port '%s' in '%s' for ports",
 				    dash + 1, item);
 	}
-	return fail(err, errlen, "invalid port range '%s' in '%s' for ports (low port above high)",
+	return rg_errf(err, errlen, "invalid port range '%s' in '%s' for ports (low port above high)",
 		    ports, item);
 }
 
@@ -67,7 +53,7 @@ static int set_mode(struct rg_config *c, const char *v, char *err, size_t errlen
 	else if (!strcmp(v, "remediate"))
 		c->mode = RG_MODE_REMEDIATE;
 	else
-		return fail(err, errlen, "unknown mode '%s' (dry-run or remediate)", v);
+		return rg_errf(err, errlen, "unknown mode '%s' (dry-run or remediate)", v);
 	return 0;
 }
 
@@ -76,8 +62,8 @@ static int bad_addr(const char *part, size_t n, const char *value,
 		    const char *key, char *err, size_t errlen)
 {
 	if (n == strlen(value))
-		return fail(err, errlen, "invalid address '%s' for %s", value, key);
-	return fail(err, errlen, "invalid address '%.*s' in '%s' for %s",
+		return rg_errf(err, errlen, "invalid address '%s' for %s", value, key);
+	return rg_errf(err, errlen, "invalid address '%.*s' in '%s' for %s",
 		    (int)n, part, value, key);
 }
 
@@ -108,7 +94,7 @@ static int parse_e(const char *v, struct rg_expressway_e *e, char *err,
 		return bad_addr(eq + 1, strlen(eq + 1), v, "expressway-e", err,
 				errlen);
 	if (e->internal.family != e->pub.family)
-		return fail(err, errlen, "mixed address families in '%s' for expressway-e (PUBLIC=INTERNAL, both IPv4 or both IPv6)",
+		return rg_errf(err, errlen, "mixed address families in '%s' for expressway-e (PUBLIC=INTERNAL, both IPv4 or both IPv6)",
 			    v);
 	e->has_internal = true;
 	return 0;
@@ -125,11 +111,11 @@ static int set_e(struct rg_config *c, const char *v, char *err, size_t errlen)
 	for (i = 0; i < c->n_e; i++) {
 		if (rg_addr_equal(&c->e[i].pub, &e.pub)) {
 			rg_addr_format(&e.pub, buf, sizeof(buf));
-			return fail(err, errlen, "duplicate expressway-e '%s'", buf);
+			return rg_errf(err, errlen, "duplicate expressway-e '%s'", buf);
 		}
 	}
 	if (c->n_e == RG_MAX_E)
-		return fail(err, errlen, "too many expressway-e (at most %d)", RG_MAX_E);
+		return rg_errf(err, errlen, "too many expressway-e (at most %d)", RG_MAX_E);
 	c->e[c->n_e++] = e;
 	return 0;
 }
@@ -143,10 +129,10 @@ static int set_c(struct rg_config *c, const char *v, char *err, size_t errlen)
 	if (parse_addr_n(v, n, &a))
 		return bad_addr(v, n, v, "expressway-c", err, errlen);
 	if (c->n_c == RG_MAX_C)
-		return fail(err, errlen, "too many expressway-c (at most %d)", RG_MAX_C);
+		return rg_errf(err, errlen, "too many expressway-c (at most %d)", RG_MAX_C);
 	/* The address is good, so only the length can be at fault. */
 	if (rg_prefix_parse(v, &c->c[c->n_c]))
-		return fail(err, errlen, "invalid prefix length '%s' in '%s' for expressway-c",
+		return rg_errf(err, errlen, "invalid prefix length '%s' in '%s' for expressway-c",
 			    slash ? slash : "", v);
 	c->n_c++;
 	return 0;
@@ -165,9 +151,9 @@ static int parse_ports(char *list, const char *value,
 			*next++ = '\0';
 		item += strspn(item, " \t");
 		if (!*item)
-			return fail(err, errlen, "empty entry in '%s' for ports", value);
+			return rg_errf(err, errlen, "empty entry in '%s' for ports", value);
 		if (*n == RG_MAX_PORTS)
-			return fail(err, errlen, "too many port ranges in '%s' for ports (at most %d)",
+			return rg_errf(err, errlen, "too many port ranges in '%s' for ports (at most %d)",
 				    value, RG_MAX_PORTS);
 		if (rg_port_range_parse(item, &out[*n]))
 			return explain_port_range(item, err, errlen);
@@ -187,7 +173,7 @@ static int set_ports(struct rg_config *c, const char *v, char *err,
 	/* Padding too: a configuration compares byte for byte (memcmp in tests). */
 	memset(ports, 0, sizeof(ports));
 	if (!list) {
-		fail(err, errlen, "out of memory");
+		rg_errf(err, errlen, "out of memory");
 		goto out;
 	}
 	if (parse_ports(list, v, ports, &n, err, errlen))
@@ -210,7 +196,7 @@ static int set_queue(struct rg_config *c, const char *v, char *err,
 	for (p = v; *p >= '0' && *p <= '9' && q <= 65535; p++)
 		q = q * 10 + (unsigned long)(*p - '0');
 	if (*p || q > 65535)
-		return fail(err, errlen, "invalid queue number '%s' for queue (0 to 65535)", v);
+		return rg_errf(err, errlen, "invalid queue number '%s' for queue (0 to 65535)", v);
 	c->queue = (uint16_t)q;
 	return 0;
 }
@@ -224,7 +210,7 @@ static int set_max_exemptions(struct rg_config *c, const char *v, char *err,
 	for (p = v; *p >= '0' && *p <= '9' && n <= RG_MAX_EXEMPTIONS_LIMIT; p++)
 		n = n * 10 + (unsigned long)(*p - '0');
 	if (*p || n < 1 || n > RG_MAX_EXEMPTIONS_LIMIT)
-		return fail(err, errlen, "invalid number '%s' for max-exemptions (1 to %d)",
+		return rg_errf(err, errlen, "invalid number '%s' for max-exemptions (1 to %d)",
 			    v, RG_MAX_EXEMPTIONS_LIMIT);
 	c->max_exemptions = (unsigned int)n;
 	return 0;
@@ -239,7 +225,7 @@ static int set_queue_maxlen(struct rg_config *c, const char *v, char *err,
 	for (p = v; *p >= '0' && *p <= '9' && n <= 65536; p++)
 		n = n * 10 + (unsigned long)(*p - '0');
 	if (*p || n < 1 || n > 65536)
-		return fail(err, errlen, "invalid length '%s' for queue-maxlen (1 to 65536)", v);
+		return rg_errf(err, errlen, "invalid length '%s' for queue-maxlen (1 to 65536)", v);
 	c->queue_maxlen = (unsigned int)n;
 	return 0;
 }
@@ -253,7 +239,7 @@ static int set_queue_rcvbuf(struct rg_config *c, const char *v, char *err,
 	for (p = v; *p >= '0' && *p <= '9' && n <= RG_QUEUE_RCVBUF_MAX; p++)
 		n = n * 10 + (unsigned long)(*p - '0');
 	if (*p || p == v || n < RG_QUEUE_RCVBUF_MIN || n > RG_QUEUE_RCVBUF_MAX)
-		return fail(err, errlen, "invalid size '%s' for queue-rcvbuf (%d to %u bytes)",
+		return rg_errf(err, errlen, "invalid size '%s' for queue-rcvbuf (%d to %u bytes)",
 			    v, RG_QUEUE_RCVBUF_MIN, RG_QUEUE_RCVBUF_MAX);
 	c->queue_rcvbuf = (unsigned int)n;
 	return 0;
@@ -266,11 +252,11 @@ static int set_control_group(struct rg_config *c, const char *v, char *err,
 	const char *p;
 
 	if (strlen(v) >= sizeof(c->control_group))
-		return fail(err, errlen, "group name too long for control-group '%s'", v);
+		return rg_errf(err, errlen, "group name too long for control-group '%s'", v);
 	for (p = v; *p; p++)
 		if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
 		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-			return fail(err, errlen, "invalid group name '%s' for control-group", v);
+			return rg_errf(err, errlen, "invalid group name '%s' for control-group", v);
 	strcpy(c->control_group, v);
 	return 0;
 }
@@ -308,11 +294,11 @@ static int set_metrics(struct rg_config *c, const char *v, char *err,
 		}
 		if (parse_addr_n(a, n, &l.addr) ||
 		    (a != v) != (l.addr.family == AF_INET6))
-			return fail(err, errlen, "invalid address '%.*s' in '%s' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)",
+			return rg_errf(err, errlen, "invalid address '%.*s' in '%s' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)",
 				    (int)(colon - v), v, v);
 	}
 	if (parse_port(port, &l.port))
-		return fail(err, errlen, "invalid port '%s' in '%s' for metrics (1 to 65535)",
+		return rg_errf(err, errlen, "invalid port '%s' in '%s' for metrics (1 to 65535)",
 			    port, v);
 	c->metrics = l;
 	return 0;
@@ -326,7 +312,7 @@ static int set_reset(struct rg_config *c, const char *v, char *err,
 	else if (!strcmp(v, "no") || !strcmp(v, "false"))
 		c->reset = false;
 	else
-		return fail(err, errlen, "invalid value '%s' for reset (yes or no)", v);
+		return rg_errf(err, errlen, "invalid value '%s' for reset (yes or no)", v);
 	return 0;
 }
 
@@ -358,25 +344,25 @@ static int set_exempt(struct rg_config *c, const char *v, char *err,
 	int ret = -1;
 
 	if (!copy) {
-		fail(err, errlen, "out of memory");
+		rg_errf(err, errlen, "out of memory");
 		goto out;
 	}
 	if (!three_words(copy, w)) {
-		fail(err, errlen, "expected 'C_ADDR E_INTERNAL PROTO/PORT' for exempt, got '%s'", v);
+		rg_errf(err, errlen, "expected 'C_ADDR E_INTERNAL PROTO/PORT' for exempt, got '%s'", v);
 		goto out;
 	}
 	if (rg_exemption_parse(w[0], w[1], w[2], &x, msg, sizeof(msg))) {
-		fail(err, errlen, "%s for exempt%s", msg,
+		rg_errf(err, errlen, "%s for exempt%s", msg,
 		     strchr(w[2], '-') ? " (one exempt line per port)" : "");
 		goto out;
 	}
 	dup = rg_config_static(c, &x);
 	if (dup) {
-		fail(err, errlen, "duplicate exempt '%s' (also on line %u)", v, dup->line);
+		rg_errf(err, errlen, "duplicate exempt '%s' (also on line %u)", v, dup->line);
 		goto out;
 	}
 	if (c->n_static == RG_MAX_STATIC) {
-		fail(err, errlen, "too many exempt lines (at most %d)", RG_MAX_STATIC);
+		rg_errf(err, errlen, "too many exempt lines (at most %d)", RG_MAX_STATIC);
 		goto out;
 	}
 	c->statics[c->n_static].x = x;
@@ -397,7 +383,7 @@ static int set_log(struct rg_config *c, const char *v, char *err,
 	else if (!strcmp(v, "syslog"))
 		c->log = RG_LOG_SYSLOG;
 	else
-		return fail(err, errlen, "unknown log target '%s' (auto, stderr or syslog)", v);
+		return rg_errf(err, errlen, "unknown log target '%s' (auto, stderr or syslog)", v);
 	return 0;
 }
 
@@ -405,7 +391,7 @@ static int set_path(char *dst, const char *key, const char *v, char *err,
 		    size_t errlen)
 {
 	if (strlen(v) >= PATH_MAX)
-		return fail(err, errlen, "path too long for %s (at most %d bytes)",
+		return rg_errf(err, errlen, "path too long for %s (at most %d bytes)",
 			    key, PATH_MAX - 1);
 	strcpy(dst, v);
 	return 0;
@@ -480,14 +466,14 @@ int rg_config_set(struct rg_config *c, const char *key, const char *value,
 		if (strcmp(key, keys[i].name))
 			continue;
 		if (!*value)
-			return fail(err, errlen, "empty value for %s", key);
+			return rg_errf(err, errlen, "empty value for %s", key);
 		/* Each setter writes only once the whole value is good. */
 		if (keys[i].set(c, value, err, errlen))
 			return -1;
 		c->given |= keys[i].bit;
 		return 0;
 	}
-	return fail(err, errlen, "unknown key '%s'", key);
+	return rg_errf(err, errlen, "unknown key '%s'", key);
 }
 
 static char *trim(char *s)
@@ -529,7 +515,7 @@ static int parse_line(struct rg_config *c, char *line, char *err,
 		return 0;
 	eq = strchr(line, '=');
 	if (!eq || eq == line)
-		return fail(err, errlen, "expected 'key = value', got '%s'", line);
+		return rg_errf(err, errlen, "expected 'key = value', got '%s'", line);
 	*eq = '\0';
 	key = trim(line);
 	return rg_config_set(c, key, trim(eq + 1), err, errlen);
@@ -546,7 +532,7 @@ int rg_config_parse_text(struct rg_config *c, const char *text,
 	copy = strdup(text);
 	tmp = malloc(sizeof(*tmp));
 	if (!copy || !tmp) {
-		fail(err, errlen, "%s: out of memory", filename);
+		rg_errf(err, errlen, "%s: out of memory", filename);
 		goto out;
 	}
 	/* Work on a copy, so a file with an error changes nothing. */
@@ -558,7 +544,7 @@ int rg_config_parse_text(struct rg_config *c, const char *text,
 			*next++ = '\0';
 		tmp->lineno = ++lineno;
 		if (parse_line(tmp, line, msg, sizeof(msg))) {
-			fail(err, errlen, "%s:%u: %s", filename, lineno, msg);
+			rg_errf(err, errlen, "%s:%u: %s", filename, lineno, msg);
 			goto out;
 		}
 	}
@@ -623,7 +609,7 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 int rg_config_validate(const struct rg_config *c, char *err, size_t errlen)
 {
 	if (!c->n_e)
-		return fail(err, errlen, "no expressway-e given (use --expressway-e or 'expressway-e =' in the config file)");
+		return rg_errf(err, errlen, "no expressway-e given (use --expressway-e or 'expressway-e =' in the config file)");
 	return 0;
 }
 

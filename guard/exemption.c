@@ -3,28 +3,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "errmsg.h"
+
 /* Each field of a concatenated set key fills whole 32-bit registers. */
 #define REG 4
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 bool rg_exemption_valid(const struct rg_exemption *x)
 {
@@ -136,18 +122,18 @@ int rg_exemption_parse(const char *c, const char *e, const char *proto_port,
 
 	memset(&t, 0, sizeof(t));
 	if (rg_addr_parse(c, &t.c))
-		return fail(err, errlen, "invalid address '%s' for C_ADDR", c);
+		return rg_errf(err, errlen, "invalid address '%s' for C_ADDR", c);
 	if (rg_addr_parse(e, &t.e_internal))
-		return fail(err, errlen, "invalid address '%s' for E_INTERNAL",
+		return rg_errf(err, errlen, "invalid address '%s' for E_INTERNAL",
 			    e);
 	if (t.c.family != t.e_internal.family)
-		return fail(err, errlen,
+		return rg_errf(err, errlen,
 			    "C_ADDR and E_INTERNAL are of different families");
 	if (rg_port_range_parse(proto_port, &r))
-		return fail(err, errlen, "invalid PROTO/PORT '%s'", proto_port);
+		return rg_errf(err, errlen, "invalid PROTO/PORT '%s'", proto_port);
 	/* One element per port: a range would exempt ports nobody saw fail. */
 	if (r.lo != r.hi)
-		return fail(err, errlen,
+		return rg_errf(err, errlen,
 			    "a single port is needed, not the range '%s'",
 			    proto_port);
 	t.proto = r.proto;

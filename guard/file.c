@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -86,7 +87,7 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Unique per process; O_EXCL in the caller refuses a leftover. */
+/* Unique per process, so two writers of one path never share it. */
 static int tmp_name(const char *path, char *tmp, size_t len)
 {
 	int n = snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
@@ -98,15 +99,22 @@ static int tmp_name(const char *path, char *tmp, size_t len)
 	return 0;
 }
 
-int rg_write_file_atomic(const char *path, const char *data, size_t len)
+int rg_write_file_atomic(const char *path, const char *data, size_t len,
+			 mode_t mode)
 {
-	char tmp[4096];
+	char tmp[PATH_MAX];
 	int fd = -1, ret = -1, saved;
 	bool made = false;
 
 	if (tmp_name(path, tmp, sizeof(tmp)))
 		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	/*
+	 * Only a crashed process with our pid can have left this one; O_EXCL
+	 * below then makes sure nothing else put a file (or a link) there.
+	 */
+	if (unlink(tmp) && errno != ENOENT)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -1;
 	made = true;

@@ -3,6 +3,7 @@
 #define RG_FILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Files reflguard reads (its configuration, its state) are small. */
 #define RG_FILE_MAX (16u << 20)
@@ -13,11 +14,14 @@
  */
 int rg_read_file(const char *path, char **out, size_t *len);
 /*
- * Replaces path with data[0..len): a temporary file beside it (mode 0644
- * less the umask) is written, fsync'd and renamed over path, so readers
- * see the old file or the whole new one. On failure path is untouched and
- * the temporary file is gone. -1 with errno.
+ * Replaces path with data[0..len): a temporary file beside it (PATH.tmp.PID,
+ * created with mode less the umask) is written, fsync'd and renamed over
+ * path, so readers see the old file or the whole new one. On failure path
+ * is untouched and the temporary file is gone. -1 with errno. The
+ * directory is not fsync'd: a caller that needs the rename itself to
+ * survive a crash does that (rg_state_save).
  */
-int rg_write_file_atomic(const char *path, const char *data, size_t len);
+int rg_write_file_atomic(const char *path, const char *data, size_t len,
+			 mode_t mode);
 
 #endif

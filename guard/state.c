@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "errmsg.h"
 #include "json.h"
 #include "json_read.h"
 
@@ -272,21 +273,6 @@ struct parser {
 	bool comma;		/* that line ended in ',' */
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 static int fail_at(const struct parser *p, unsigned int line,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -299,7 +285,7 @@ static int fail_at(const struct parser *p, unsigned int line,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return fail(p->err, p->errlen, "%s:%u: %s", p->file, line, msg);
+	return rg_errf(p->err, p->errlen, "%s:%u: %s", p->file, line, msg);
 }
 
 /* How much of a long bad token a message quotes. */
@@ -314,9 +300,9 @@ static int get_str(const struct rg_jdoc *d, const char *key, const char **out,
 	const struct rg_jdoc_field *f = rg_jdoc_get(d, key);
 
 	if (!f)
-		return fail(msg, len, "missing field '%s'", key);
+		return rg_errf(msg, len, "missing field '%s'", key);
 	if (f->type != RG_JDOC_STRING)
-		return fail(msg, len, "field '%s' is not a string", key);
+		return rg_errf(msg, len, "field '%s' is not a string", key);
 	*out = f->str;
 	return 0;
 }
@@ -329,7 +315,7 @@ static int get_addr(const struct rg_jdoc *d, const char *key,
 	if (get_str(d, key, &v, msg, len))
 		return -1;
 	if (rg_addr_parse(v, a))
-		return fail(msg, len, "invalid address '%s' for %s", v, key);
+		return rg_errf(msg, len, "invalid address '%s' for %s", v, key);
 	return 0;
 }
 
@@ -344,7 +330,7 @@ static int get_text(const struct rg_jdoc *d, const char *key, char *dst,
 		return -1;
 	n = strlen(v);
 	if (n >= size)
-		return fail(msg, len, "field '%s' is too long (at most %zu bytes)",
+		return rg_errf(msg, len, "field '%s' is too long (at most %zu bytes)",
 			    key, size - 1);
 	memcpy(dst, v, n + 1);
 	return 0;
@@ -362,7 +348,7 @@ static int get_proto(const struct rg_jdoc *d, uint8_t *proto, char *msg,
 	else if (!strcmp(v, rg_proto_name(IPPROTO_UDP)))
 		*proto = IPPROTO_UDP;
 	else
-		return fail(msg, len, "invalid proto '%s' (tcp or udp)", v);
+		return rg_errf(msg, len, "invalid proto '%s' (tcp or udp)", v);
 	return 0;
 }
 
@@ -375,14 +361,14 @@ static int get_port(const struct rg_jdoc *d, uint16_t *port, char *msg,
 	size_t n;
 
 	if (!f)
-		return fail(msg, len, "missing field 'port'");
+		return rg_errf(msg, len, "missing field 'port'");
 	if (f->type != RG_JDOC_NUMBER)
-		return fail(msg, len, "field 'port' is not a number");
+		return rg_errf(msg, len, "field 'port' is not a number");
 	n = strlen(f->str);
 	if (n && n <= 5 && strspn(f->str, "0123456789") == n)
 		v = strtoul(f->str, NULL, 10);
 	if (!v || v > 65535)
-		return fail(msg, len, "invalid port '%s' (1 to 65535)", f->str);
+		return rg_errf(msg, len, "invalid port '%s' (1 to 65535)", f->str);
 	*port = (uint16_t)v;
 	return 0;
 }
@@ -391,9 +377,9 @@ static int get_verified(const struct rg_jdoc *d, bool *out, char *msg,
 			size_t len)
 {
 	if (!rg_jdoc_get(d, "verified"))
-		return fail(msg, len, "missing field 'verified'");
+		return rg_errf(msg, len, "missing field 'verified'");
 	if (rg_jdoc_bool(d, "verified", out))
-		return fail(msg, len, "field 'verified' is not true or false");
+		return rg_errf(msg, len, "field 'verified' is not true or false");
 	return 0;
 }
 
@@ -401,7 +387,7 @@ static int get_static(const struct rg_jdoc *d, bool *out, char *msg,
 		      size_t len)
 {
 	if (rg_jdoc_get(d, "static") && rg_jdoc_bool(d, "static", out))
-		return fail(msg, len, "field 'static' is not true or false");
+		return rg_errf(msg, len, "field 'static' is not true or false");
 	return 0;
 }
 
@@ -417,7 +403,7 @@ static int no_unknown(const struct rg_jdoc *d, char *msg, size_t len)
 			if (!strcmp(d->f[i].key, known[k]))
 				break;
 		if (k == sizeof(known) / sizeof(known[0]))
-			return fail(msg, len, "unknown field '%s'", d->f[i].key);
+			return rg_errf(msg, len, "unknown field '%s'", d->f[i].key);
 	}
 	return 0;
 }
@@ -430,7 +416,7 @@ static int entry_from(const struct rg_jdoc *d, struct rg_state_entry *e,
 	    get_addr(d, "e_internal", &e->x.e_internal, msg, len))
 		return -1;
 	if (e->x.c.family != e->x.e_internal.family)
-		return fail(msg, len, "c and e_internal are of different families");
+		return rg_errf(msg, len, "c and e_internal are of different families");
 	if (get_proto(d, &e->x.proto, msg, len) ||
 	    get_port(d, &e->x.port, msg, len) ||
 	    get_text(d, "added", e->added, sizeof(e->added), msg, len) ||

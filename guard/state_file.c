@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "file.h"
 
 /* The parser stops at a NUL, so what follows one would go unchecked. */
@@ -41,15 +41,13 @@ int rg_state_load(const char *path, struct rg_state *s, char *err,
 	if (rg_read_file(path, &text, &len)) {
 		if (errno == ENOENT)
 			ret = 0;
-		else if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		else
+			rg_errf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	line = nul_line(text, len);
 	if (line) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s:%u: NUL byte in the file",
-				 path, line);
+		rg_errf(err, errlen, "%s:%u: NUL byte in the file", path, line);
 		goto out;
 	}
 	ret = rg_state_parse(text, path, s, err, errlen);
@@ -86,22 +84,6 @@ static int make_dir(const char *dir)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Without it the rename itself may not survive a crash. */
 static int sync_dir(const char *dir)
 {
@@ -117,46 +99,10 @@ static int sync_dir(const char *dir)
 	return ret;
 }
 
-static int tmp_name(const char *path, char *tmp, size_t len)
-{
-	int n = snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-
-	if (n < 0 || (size_t)n >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
-/* Writes and syncs a new file tmp; on failure it is gone again. */
-static int write_tmp(const char *tmp, const struct rg_strbuf *text)
-{
-	int fd, ret = -1, saved;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	if (write_all(fd, rg_strbuf_str(text), text->len) || fsync(fd))
-		goto out;
-	ret = 0;
-out:
-	saved = errno;
-	/* close() reports a failed delayed write on some filesystems (NFS). */
-	if (close(fd) && !ret) {
-		saved = errno;
-		ret = -1;
-	}
-	if (ret)
-		unlink(tmp);
-	errno = saved;
-	return ret;
-}
-
 int rg_state_save(const char *path, const struct rg_state *s)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX];
+	char dir[PATH_MAX];
 	struct rg_strbuf text;
-	bool made = false;
 	int ret = -1, saved;
 
 	rg_strbuf_init(&text);
@@ -165,25 +111,14 @@ int rg_state_save(const char *path, const struct rg_state *s)
 		errno = ENOMEM;
 		goto out;
 	}
+	/* 0600, as it always was: only reflguard itself reads its state. */
 	if (parent_dir(path, dir, sizeof(dir)) || make_dir(dir) ||
-	    tmp_name(path, tmp, sizeof(tmp)))
-		goto out;
-	/* Only a crashed process with our pid can have left this one. */
-	if (unlink(tmp) && errno != ENOENT)
-		goto out;
-	if (write_tmp(tmp, &text))
-		goto out;
-	made = true;
-	if (rename(tmp, path))
-		goto out;
-	made = false;
-	if (sync_dir(dir))
+	    rg_write_file_atomic(path, rg_strbuf_str(&text), text.len, 0600) ||
+	    sync_dir(dir))
 		goto out;
 	ret = 0;
 out:
 	saved = errno;
-	if (made)
-		unlink(tmp);
 	rg_strbuf_free(&text);
 	errno = saved;
 	return ret;

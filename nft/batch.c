@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 
 #include <libnftnl/common.h>
+#include <linux/netfilter.h>
 #include <linux/netlink.h>
 
 /*
@@ -187,4 +188,24 @@ void rg_batch_free(struct rg_batch *batch)
 	if (batch->b)
 		nftnl_batch_free(batch->b);
 	batch->b = NULL;
+}
+
+int rg_batch_families(struct rg_nl *nl, rg_batch_family_fn fn, void *arg)
+{
+	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	struct rg_batch b;
+	unsigned int before;
+	size_t i;
+	int ret = -1;
+
+	if (rg_batch_begin(&b, nl) < 0)
+		goto out;
+	before = b.msgs;
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (fn(nl, &b, families[i], arg) < 0)
+			goto out;
+	ret = b.msgs == before ? 0 : rg_batch_commit(&b);
+out:
+	rg_batch_free(&b);
+	return ret;
 }

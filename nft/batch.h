@@ -34,4 +34,14 @@ int rg_batch_next(struct rg_batch *batch);
 int rg_batch_commit(struct rg_batch *batch);
 void rg_batch_free(struct rg_batch *batch);
 
+/*
+ * One transaction over reflguard's families (IPv4, then IPv6): fn adds to
+ * b what the family nfproto needs, perhaps nothing. The batch is sent only
+ * if some call added a message, so a change that finds nothing to do
+ * costs no commit. 0, or -1 with errno (fn's, or the kernel's).
+ */
+typedef int (*rg_batch_family_fn)(struct rg_nl *nl, struct rg_batch *b,
+				  int nfproto, void *arg);
+int rg_batch_families(struct rg_nl *nl, rg_batch_family_fn fn, void *arg);
+
 #endif

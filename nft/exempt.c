@@ -74,22 +74,10 @@ out:
 	return ret;
 }
 
-static struct nftnl_set *set_ref(int nfproto)
-{
-	struct nftnl_set *s = nftnl_set_alloc();
-
-	if (!s)
-		return NULL;
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, RG_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, rg_exempt_set_name(nfproto));
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)nfproto);
-	return s;
-}
-
 /* A DELSETELEM naming no element empties the set. */
 static int flush_set(struct rg_batch *b, int nfproto)
 {
-	struct nftnl_set *s = set_ref(nfproto);
+	struct nftnl_set *s = rg_exempt_set_ref(nfproto);
 	int ret;
 
 	if (!s)
@@ -134,7 +122,7 @@ static int elems(struct rg_batch *b, int nfproto, const struct rg_exemption *xs,
 		}
 		if (last)
 			break;
-		if (!s && !(s = set_ref(nfproto)))
+		if (!s && !(s = rg_exempt_set_ref(nfproto)))
 			return -1;
 		if (add_elem(s, &xs[i]) < 0)
 			goto fail;
@@ -156,11 +144,19 @@ static size_t count_family(const struct rg_exemption *xs, size_t n, int nfproto)
 	return k;
 }
 
+/* What rg_exempt_sync() hands each family. */
+struct sync_arg {
+	const struct rg_exemption *xs;
+	size_t n;
+};
+
 static int sync_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
-		       const struct rg_exemption *xs, size_t n)
+		       void *arg)
 {
+	const struct sync_arg *a = arg;
+	const struct rg_exemption *xs = a->xs;
+	size_t n = a->n, k = count_family(xs, n, nfproto);
 	struct rg_table_contents tc;
-	size_t k = count_family(xs, n, nfproto);
 
 	if (rg_table_contents(nl, nfproto, RG_TABLE, RG_EXEMPT_CHAIN, &tc) < 0)
 		return -1;
@@ -173,21 +169,9 @@ static int sync_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
 
 int rg_exempt_sync(struct rg_nl *nl, const struct rg_exemption *xs, size_t n)
 {
-	struct rg_batch b;
-	unsigned int before;
-	size_t i;
-	int ret = -1;
+	struct sync_arg a = { xs, n };
 
-	if (rg_batch_begin(&b, nl) < 0)
-		goto out;
-	before = b.msgs;
-	for (i = 0; i < NFAMILIES; i++)
-		if (sync_family(nl, &b, families[i], xs, n) < 0)
-			goto out;
-	ret = b.msgs == before ? 0 : rg_batch_commit(&b);
-out:
-	rg_batch_free(&b);
-	return ret;
+	return rg_batch_families(nl, sync_family, &a);
 }
 
 int rg_exempt_change(struct rg_nl *nl, const struct rg_exemption *x, bool add)
@@ -246,7 +230,7 @@ static int dump_family(struct rg_nl *nl, int nfproto, rg_exempt_fn fn,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct dump_ctx ctx = { nfproto, fn, data };
-	struct nftnl_set *s = set_ref(nfproto);
+	struct nftnl_set *s = rg_exempt_set_ref(nfproto);
 	struct nlmsghdr *nlh;
 	int ret;
 
@@ -274,27 +258,25 @@ int rg_exempt_dump(struct rg_nl *nl, rg_exempt_fn fn, void *data)
 	return 0;
 }
 
+/* One family's part of the teardown: its table, if it has one. */
+static int teardown_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
+			   void *arg)
+{
+	unsigned int *tables = arg;
+	struct rg_table_contents tc;
+
+	if (rg_table_contents(nl, nfproto, RG_TABLE, NULL, &tc) < 0)
+		return -1;
+	if (!tc.exists)
+		return 0;
+	if (rg_batch_del_table(b, nfproto, RG_TABLE) < 0)
+		return -1;
+	(*tables)++;
+	return 0;
+}
+
 int rg_teardown(struct rg_nl *nl, unsigned int *tables)
 {
-	struct rg_table_contents tc;
-	struct rg_batch b;
-	size_t i;
-	int ret = -1;
-
 	*tables = 0;
-	if (rg_batch_begin(&b, nl) < 0)
-		goto out;
-	for (i = 0; i < NFAMILIES; i++) {
-		if (rg_table_contents(nl, families[i], RG_TABLE, NULL, &tc) < 0)
-			goto out;
-		if (!tc.exists)
-			continue;
-		if (rg_batch_del_table(&b, families[i], RG_TABLE) < 0)
-			goto out;
-		(*tables)++;
-	}
-	ret = *tables ? rg_batch_commit(&b) : 0;
-out:
-	rg_batch_free(&b);
-	return ret;
+	return rg_batch_families(nl, teardown_family, tables);
 }

@@ -27,9 +27,8 @@ static uint32_t key_type(bool v6)
 	       << TYPE_BITS | TYPE_INET_SERVICE;
 }
 
-struct nftnl_set *rg_exempt_set(int nfproto)
+struct nftnl_set *rg_exempt_set_ref(int nfproto)
 {
-	bool v6 = nfproto == NFPROTO_IPV6;
 	struct nftnl_set *s = nftnl_set_alloc();
 
 	if (!s)
@@ -37,6 +36,16 @@ struct nftnl_set *rg_exempt_set(int nfproto)
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, RG_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, rg_exempt_set_name(nfproto));
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)nfproto);
+	return s;
+}
+
+struct nftnl_set *rg_exempt_set(int nfproto)
+{
+	bool v6 = nfproto == NFPROTO_IPV6;
+	struct nftnl_set *s = rg_exempt_set_ref(nfproto);
+
+	if (!s)
+		return NULL;
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, key_type(v6));
 	/* Each field takes whole 32-bit registers: 4+4+4+4 or 16+16+4+4. */
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, v6 ? 40 : 16);

@@ -23,6 +23,8 @@
 
 const char *rg_exempt_set_name(int nfproto);
 struct nftnl_set *rg_exempt_set(int nfproto);
+/* The set by table, name and family alone: what element messages name. */
+struct nftnl_set *rg_exempt_set_ref(int nfproto);
 struct nftnl_rule *rg_exempt_rule(int nfproto);
 
 #endif

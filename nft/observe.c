@@ -91,10 +91,12 @@ out:
 }
 
 /* One family's part of the removal transaction. */
-static int remove_family(struct rg_nl *nl, struct rg_batch *b, int nfproto)
+static int remove_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
+			 void *unused)
 {
 	struct rg_table_contents tc;
 
+	(void)unused;
 	if (rg_table_contents(nl, nfproto, RG_TABLE, RG_OBSERVE_CHAIN, &tc) < 0)
 		return -1;
 	if (!tc.exists || !tc.has_chain)
@@ -108,19 +110,5 @@ static int remove_family(struct rg_nl *nl, struct rg_batch *b, int nfproto)
 
 int rg_observe_remove(struct rg_nl *nl)
 {
-	struct rg_batch b;
-	unsigned int before;
-	size_t i;
-	int ret = -1;
-
-	if (rg_batch_begin(&b, nl) < 0)
-		goto out;
-	before = b.msgs;
-	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		if (remove_family(nl, &b, families[i]) < 0)
-			goto out;
-	ret = b.msgs == before ? 0 : rg_batch_commit(&b);
-out:
-	rg_batch_free(&b);
-	return ret;
+	return rg_batch_families(nl, remove_family, NULL);
 }

@@ -53,18 +53,51 @@ json_get() {
 	python3 -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("" if v is None else (json.dumps(v) if isinstance(v,(dict,list,bool)) else v))' "$1" "$2"
 }
 
+# wait_for CMD...: up to 5 s for a condition.
+wait_for() {
+	for _ in $(seq 100); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# ev_has KEY=VALUE...: some event in $EVENTS matches every pair. Values are
+# compared as text; true, false and null are written as in the JSON.
+ev_has() {
+	python3 -c 'import json,sys
+want=dict(a.split("=",1) for a in sys.argv[2:])
+show=lambda v: json.dumps(v) if isinstance(v,bool) or v is None else str(v)
+ev=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+sys.exit(0 if any(all(show(e.get(k))==v for k,v in want.items()) for e in ev) else 1)' "$EVENTS" "$@" 2>/dev/null
+}
+
+# wait_ev KEY=VALUE...: such an event shows up within 5 s.
+wait_ev() { wait_for ev_has "$@"; }
+
+# bad_usage WORD ARGS...: `reflguard ARGS` is refused: exit 2, nothing on
+# stdout, and stderr quotes 'WORD', the part at fault. One verdict line.
+bad_usage() {
+	local word=$1 rc
+	shift
+	"$REFLGUARD" "$@" >"$RG_TMP/out" 2>"$RG_TMP/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -qF -- "'$word'" "$RG_TMP/err" && [ ! -s "$RG_TMP/out" ]; then
+		ok "bad usage '$*': exit 2 naming '$word'"
+	else
+		not_ok "bad usage '$*': exit $rc, stderr: $(head -c 200 "$RG_TMP/err")"
+	fi
+}
+
 # exchange C_ROLE BIND CONNECT LISTEN: one traversal connection through the lab.
 # E's JSON line lands in $RG_TMP/e.json, C's in $RG_TMP/c.json; returns C's exit.
 exchange() {
-	local c_role=$1 bind=$2 connect=$3 listen=$4 e_pid rc i
+	local c_role=$1 bind=$2 connect=$3 listen=$4 e_pid rc
 	rm -f "$RG_TMP/e.ready" "$RG_TMP/e.json" "$RG_TMP/c.json"
 	lab_exec e python3 "$RG_TOP/tests/lab/e_standin.py" --listen "$listen" \
 		--timeout 8 --ready-file "$RG_TMP/e.ready" >"$RG_TMP/e.json" 2>&1 &
 	e_pid=$!
-	for i in $(seq 100); do
-		[ -e "$RG_TMP/e.ready" ] && break
-		sleep 0.05
-	done
+	wait_for test -e "$RG_TMP/e.ready"
 	lab_exec "$c_role" python3 "$RG_TOP/tests/lab/c_standin.py" --bind "$bind" \
 		--connect "$connect" >"$RG_TMP/c.json" 2>&1
 	rc=$?
@@ -93,6 +126,12 @@ start_daemon() {
 	ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events "$EVENTS" \
 		--control "$CTL" "$@" 2>"$RG_TMP/daemon.err" &
 	DPID=$!
+	wait_observing
+}
+
+# wait_observing: up to 5 s for the daemon $DPID to install its observation
+# chain (both families come in one transaction); 1 if it dies first.
+wait_observing() {
 	for _ in $(seq 100); do
 		lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && return 0
 		lab_exec fw nft list chain ip6 reflguard observe >/dev/null 2>&1 && return 0
@@ -110,6 +149,30 @@ stop_daemon() {
 	rc=$?
 	DPID=
 	return $rc
+}
+
+# listen_notify: a systemd stand-in on $RG_TMP/notify.sock (NOTIFY_SOCKET),
+# its pid in NPID, logging one line per datagram, with the moment it came,
+# to $RG_TMP/notify.log until STOPPING=1 or 20 s of silence.
+listen_notify() {
+	rm -f "$RG_TMP/notify.sock" "$RG_TMP/notify.log"
+	python3 - "$RG_TMP/notify.sock" "$RG_TMP/notify.log" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+with open(sys.argv[2], "a", buffering=1) as log:
+    try:
+        while True:
+            msg = s.recv(4096).decode()
+            log.write("%.3f %s\n" % (time.monotonic(), msg.replace("\n", "|")))
+            if "STOPPING=1" in msg:
+                break
+    except socket.timeout:
+        pass
+PY
+	NPID=$!
+	wait_for test -S "$RG_TMP/notify.sock"
 }
 
 # user_ruleset RULESET: the firewall's own rules, reflguard's table left

@@ -70,24 +70,13 @@ check "doctor without CAP_NET_ADMIN: names the privilege" \
 	grep -q 'cannot run here: CAP_NET_ADMIN is missing' "$RG_TMP/unpriv"
 
 # Every bad command line: exit 2 and a message naming the word at fault.
-bad() {	# EXPECTED-WORD ARGS...
-	local word=$1 rc
-	shift
-	"$REFLGUARD" "$@" >"$RG_TMP/out" 2>"$RG_TMP/err"
-	rc=$?
-	if [ "$rc" -eq 2 ] && grep -qF -- "'$word'" "$RG_TMP/err" && [ ! -s "$RG_TMP/out" ]; then
-		ok "bad usage '$*': exit 2 naming '$word'"
-	else
-		not_ok "bad usage '$*': exit $rc, stderr: $(head -c 200 "$RG_TMP/err")"
-	fi
-}
-bad frobnicate frobnicate
-bad doctr doctr
-bad --frob --frob
-bad --bogus doctor --bogus
-bad -q doctor -q
-bad extra doctor extra
-bad nope help nope
+bad_usage frobnicate frobnicate
+bad_usage doctr doctr
+bad_usage --frob --frob
+bad_usage --bogus doctor --bogus
+bad_usage -q doctor -q
+bad_usage extra doctor extra
+bad_usage nope help nope
 "$REFLGUARD" >/dev/null 2>"$RG_TMP/err"
 check "no command: exit 2 with usage" test $? -eq 2 -a -s "$RG_TMP/err"
 check "unknown command suggests the near one" grep -q "did you mean 'doctor'" <(

@@ -5,16 +5,6 @@
 # input too.
 . "$(dirname "$0")/lib.sh"
 
-
-# wait_event KEY VALUE: an event with that field shows up in the file.
-wait_event() {
-	for _ in $(seq 100); do
-		[ -s "$EVENTS" ] && grep -q "\"$1\":\"$2\"" "$EVENTS" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # efield N KEY: field of the Nth event line (1-based).
 efield() {
 	python3 -c 'import json,sys
@@ -37,7 +27,7 @@ dryrun_case() {	# RULESET E_SEES_REGEX
 	peer=$(jfield "$RG_TMP/e.json" peer)
 	check "dry-run ($rs): C still gets 408 (nothing changed)" \
 		test "$(jfield "$RG_TMP/c.json" answer)" = 408
-	if ! wait_event c 10.0.30.2:27901; then
+	if ! wait_ev c=10.0.30.2:27901; then
 		not_ok "dry-run ($rs): an event for C 10.0.30.2:27901"
 	else
 		check "dry-run ($rs): event is a flow" test "$(efield 1 event)" = flow
@@ -106,13 +96,13 @@ check "scan among many: it is C's" grep -q "^tcp  *10.0.30.2:27901 " "$RG_TMP/sc
 
 # The start-up scan reports the flow that predates the daemon.
 start_daemon --expressway-e 64.100.0.10 || not_ok "start-up scan: daemon starts"
-check "start-up scan: the earlier translated flow is reported" wait_event c 10.0.30.2:27901
+check "start-up scan: the earlier translated flow is reported" wait_ev c=10.0.30.2:27901
 stop_daemon
 
 # IPv6: NAT66 hairpin.
 start_daemon --expressway-e 2001:db8:64::10 || not_ok "dry-run (IPv6): daemon starts"
 exchange c1 "[fd00:30::2]:27901" "[2001:db8:64::10]:7003" "[fd00:10::2]:7003"
-check "dry-run (IPv6): event for [fd00:30::2]:27901" wait_event c "\\[fd00:30::2\\]:27901"
+check "dry-run (IPv6): event for [fd00:30::2]:27901" wait_ev "c=[fd00:30::2]:27901"
 check "dry-run (IPv6): e_sees is E's view" test "$(efield 1 e_sees)" = "$(jfield "$RG_TMP/e.json" peer)"
 stop_daemon
 
@@ -167,7 +157,7 @@ check "SIGTERM right after a flow: its event is in the file" \
 lab_down; lab_up same-segment >/dev/null
 start_daemon --expressway-e 64.100.0.10 || not_ok "same-segment: daemon starts"
 exchange c1 10.0.10.3:27901 64.100.0.10:7003 10.0.10.2:7003
-check "same-segment: refused" wait_event event refused
+check "same-segment: refused" wait_ev event=refused
 check "same-segment: reason same-segment" test "$(efield 1 reason)" = same-segment
 check "same-segment: no fix offered" test "$(efield 1 fix)" = null
 stop_daemon
@@ -176,7 +166,7 @@ stop_daemon
 lab_down; lab_up nft-snat >/dev/null
 start_daemon --expressway-e 64.100.0.10 --expressway-c 10.0.31.0/24 || not_ok "not-expressway-c: daemon starts"
 exchange c1 10.0.30.2:27901 64.100.0.10:7003 10.0.10.2:7003
-check "source outside --expressway-c: refused (not-expressway-c)" wait_event reason not-expressway-c
+check "source outside --expressway-c: refused (not-expressway-c)" wait_ev reason=not-expressway-c
 stop_daemon
 
 # Bad input: exit 2, the flag or FILE:LINE named, nothing installed.

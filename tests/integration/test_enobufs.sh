@@ -12,15 +12,6 @@ status_field() {	# PYTHON-EXPR over s
 		python3 -c 'import json,sys; s=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
 
-# wait_for CMD...: up to 5 s for a condition.
-wait_for() {
-	for _ in $(seq 100); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # Packets waiting in reflguard's queue (7003), from the kernel's own table.
 queued() {
 	lab_exec fw awk '$1 == 7003 { print $3 }' /proc/net/netfilter/nfnetlink_queue

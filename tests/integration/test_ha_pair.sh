@@ -56,7 +56,6 @@ start_node() {	# NODE
 }
 
 in_set() { on "$1" lab_exec fw nft list set ip reflguard exempt4 2>/dev/null | grep -qF "$2"; }
-wait_for() { for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done; return 1; }
 
 # conn NODE C_ROLE BIND: one connection through NODE; E's peer in $RG_TMP/peer.
 conn() {

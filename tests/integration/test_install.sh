@@ -133,30 +133,6 @@ unit_exec() {	# NS [setpriv options]: ExecStart's words, paths into DESTDIR
 		2>"$RG_TMP/unit.err" &
 	DPID=$!
 }
-listen_notify() {
-	rm -f "$RG_TMP/notify.sock" "$RG_TMP/notify.log"
-	python3 - "$RG_TMP/notify.sock" "$RG_TMP/notify.log" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(20)
-with open(sys.argv[2], "a", buffering=1) as log:
-    try:
-        while True:
-            msg = s.recv(4096).decode()
-            log.write(msg.replace("\n", "|") + "\n")
-            if "STOPPING=1" in msg:
-                break
-    except socket.timeout:
-        pass
-PY
-	NPID=$!
-	for _ in $(seq 50); do [ -S "$RG_TMP/notify.sock" ] && break; sleep 0.05; done
-}
-wait_for() {	# FILE PATTERN
-	for _ in $(seq 100); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-	return 1
-}
 cap() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$DPID/status"; }
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -166,7 +142,7 @@ else
 	listen_notify
 	unit_exec "$ns"
 	check "unit's ExecStart, root with CAP_NET_ADMIN alone: READY=1" \
-		wait_for "$RG_TMP/notify.log" 'READY=1'
+		wait_for grep -qs 'READY=1' "$RG_TMP/notify.log"
 	check "unit's ExecStart: the observation chain is in place" \
 		quiet ip netns exec "$ns" nft list chain ip reflguard observe
 	check "unit's ExecStart: bounding, effective, permitted sets CAP_NET_ADMIN only" \
@@ -176,7 +152,7 @@ else
 		quiet "$REFLGUARD" status --control "$RG_TMP/control.sock"
 	kill -HUP "$DPID"	# ExecReload
 	check "unit's ExecReload (SIGHUP): the configuration is read again" \
-		wait_for "$RG_TMP/unit.err" 'configuration reloaded'
+		wait_for grep -qs 'configuration reloaded' "$RG_TMP/unit.err"
 	stop_daemon
 	check "unit's stop (SIGTERM): exit 0, STOPPING=1, the chain removed" \
 		bash -c 'test "$0" -eq 0 && grep -q STOPPING=1 "$1" && ! ip netns exec "$2" nft list chain ip reflguard observe >/dev/null 2>&1' \
@@ -191,7 +167,7 @@ else
 		grep -q 'Operation not permitted' "$RG_TMP/unit.err"
 	listen_notify
 	unit_exec "$ns" --groups=nogroup
-	wait_for "$RG_TMP/notify.log" 'READY=1'
+	wait_for grep -qs 'READY=1' "$RG_TMP/notify.log"
 	check "unit's ExecStart with control-group and SupplementaryGroups=nogroup: socket 0660 nogroup" \
 		test "$(stat -c '%a %G' "$RG_TMP/control.sock" 2>/dev/null)" = "660 nogroup"
 	stop_daemon >/dev/null

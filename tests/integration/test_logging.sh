@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 
 ERR=$RG_TMP/daemon.err
-wait_for() { for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done; return 1; }
 find_c1() { exchange c1 10.0.30.2:27901 64.100.0.10:7003 10.0.10.2:7003; }
 
 # run_with_stream JOURNAL_STREAM ARGS...: the daemon with that environment
@@ -21,12 +20,7 @@ run_with_stream() {
 	JOURNAL_STREAM=$js ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events "$EVENTS" \
 		--control "$CTL" --expressway-e 64.100.0.10 "$@" 2>"$ERR" &
 	DPID=$!
-	for _ in $(seq 100); do
-		lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+	wait_observing
 }
 
 lab_up nft-snat >/dev/null || { not_ok "lab up"; exit 1; }

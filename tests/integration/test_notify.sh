@@ -9,24 +9,7 @@ SOCK=$RG_TMP/notify.sock
 LOG=$RG_TMP/notify.log
 lab_up nft-snat >/dev/null || { not_ok "notify: lab up"; exit 1; }
 
-python3 - "$SOCK" "$LOG" <<'PY' &
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(20)
-with open(sys.argv[2], "a", buffering=1) as log:
-    try:
-        while True:
-            msg = s.recv(4096).decode()
-            # One line per datagram, with the moment it came.
-            log.write("%.3f %s\n" % (time.monotonic(), msg.replace("\n", "|")))
-            if "STOPPING=1" in msg:
-                break
-    except socket.timeout:
-        pass
-PY
-listener=$!
-for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.05; done
+listen_notify
 
 printf 'expressway-e = 64.100.0.10\n' >"$RG_TMP/rg.conf"
 NOTIFY_SOCKET=$SOCK ip netns exec "$(lab_ns fw)" "$REFLGUARD" run -c "$RG_TMP/rg.conf" \
@@ -47,5 +30,5 @@ check "SIGHUP: RELOADING=1 then READY=1" \
 kill -TERM "$dpid"
 wait "$dpid"
 check "SIGTERM: exit 0" test $? -eq 0
-wait "$listener"
+wait "$NPID"
 check "SIGTERM: STOPPING=1" grep -q 'STOPPING=1' "$LOG"

@@ -10,25 +10,9 @@
 
 ODD=$RG_TOP/tests/lab/odd_peer.py
 
-# start_daemon, stop_daemon, EVENTS, CTL: lib.sh's. The observation chains
-# of both families come in one transaction, so one present means both.
-
-# ev_has KEY=VALUE...: some event matches every pair (values compared as text).
-ev_has() {
-	python3 -c 'import json,sys
-want=dict(a.split("=",1) for a in sys.argv[2:])
-ev=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-sys.exit(0 if any(all(str(e.get(k))==v for k,v in want.items()) for e in ev) else 1)' "$EVENTS" "$@" 2>/dev/null
-}
-
-# wait_ev KEY=VALUE...: such an event shows up within 5 s.
-wait_ev() {
-	for _ in $(seq 50); do
-		ev_has "$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# start_daemon, stop_daemon, EVENTS, CTL, ev_has, wait_ev: lib.sh's. The
+# observation chains of both families come in one transaction, so one
+# present means both.
 
 # counter NAME -> STATUS_COUNTER: one of the daemon's counters (empty if no answer).
 counter() {
@@ -52,10 +36,7 @@ odd() {
 	ip netns exec "$(lab_ns e)" python3 "$ODD" serve --proto "$proto" --listen "$listen" \
 		--timeout 8 --ready-file "$RG_TMP/s.ready" >"$RG_TMP/server.json" 2>&1 &
 	s_pid=$!
-	for _ in $(seq 100); do
-		[ -e "$RG_TMP/s.ready" ] && break
-		sleep 0.05
-	done
+	wait_for test -e "$RG_TMP/s.ready"
 	lab_exec c1 python3 "$ODD" connect --proto "$proto" --connect "$connect" \
 		--timeout 5 "$@" >"$RG_TMP/client.json" 2>&1
 	rc=$?

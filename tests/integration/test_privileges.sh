@@ -25,20 +25,7 @@ start_daemon() {	# [setpriv args --] ARGS...
 		--events "$PUB/events.json" --control "$CTL" --state "$PUB/state.json" "$@" \
 		2>"$RG_TMP/daemon.err" &
 	DPID=$!
-	for _ in $(seq 100); do
-		lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1 && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_daemon() {
-	kill -TERM "$DPID" 2>/dev/null
-	wait "$DPID"
-	local rc=$?
-	DPID=
-	return $rc
+	wait_observing
 }
 
 cap() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$DPID/status"; }

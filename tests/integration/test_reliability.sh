@@ -11,14 +11,6 @@ status_field() {	# PYTHON-EXPR over s
 		python3 -c 'import json,sys; s=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
 
-# wait_for CMD...: up to 3 s for a condition.
-wait_for() {
-	for _ in $(seq 60); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 has_chain() { lab_exec fw nft list chain ip reflguard "$1" >/dev/null 2>&1; }
 has_element() {

@@ -44,10 +44,7 @@ xchg() {
 	ip netns exec "$(lab_ns e)" python3 "$RG_TOP/tests/lab/e_standin.py" --listen "$listen" \
 		--count "$n" --timeout 8 --ready-file "$RG_TMP/e.ready" >"$RG_TMP/e.json" 2>&1 &
 	e_pid=$!
-	for _ in $(seq 100); do
-		[ -e "$RG_TMP/e.ready" ] && break
-		sleep 0.05
-	done
+	wait_for test -e "$RG_TMP/e.ready"
 	lab_exec "$c_role" python3 "$RG_TOP/tests/lab/c_standin.py" --bind "$bind" \
 		--connect "$connect" --attempts "$n" >"$RG_TMP/c.json" 2>&1
 	rc=$?
@@ -82,24 +79,8 @@ first_answer() { python3 -c 'import json,sys
 c=[json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 print(c[0].get("answer","") if c else "")' "$RG_TMP/c.json"; }
 
-# ev_has KEY=VALUE...: some event matches every pair (values compared as text).
-ev_has() {
-	python3 -c 'import json,sys
-want=dict(a.split("=",1) for a in sys.argv[2:])
-show=lambda v: json.dumps(v) if isinstance(v,bool) or v is None else str(v)
-ev=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-sys.exit(0 if any(all(show(e.get(k))==v for k,v in want.items()) for e in ev) else 1)' "$EVENTS" "$@" 2>/dev/null
-}
+# ev_has, wait_ev: lib.sh's.
 ev_none() { ! ev_has "$@"; }
-
-# wait_ev KEY=VALUE...: such an event shows up within 5 s.
-wait_ev() {
-	for _ in $(seq 50); do
-		ev_has "$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # ev_get KEY=VALUE... FIELD: FIELD of the first event matching the pairs.
 ev_get() {

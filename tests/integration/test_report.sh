@@ -66,22 +66,11 @@ check "report: an empty file exits 0" test $? -eq 0
 check "report: an empty file says so" grep -qx 'No flows in the events file.' "$RG_TMP/out"
 
 # Bad command lines and unreadable files: exit 2, naming what is wrong.
-bad() {	# EXPECTED-WORD ARGS...
-	local word=$1 rc
-	shift
-	"$REFLGUARD" "$@" >"$RG_TMP/out" 2>"$RG_TMP/err"
-	rc=$?
-	if [ "$rc" -eq 2 ] && grep -qF -- "'$word'" "$RG_TMP/err" && [ ! -s "$RG_TMP/out" ]; then
-		ok "report bad usage '$*': exit 2 naming '$word'"
-	else
-		not_ok "report bad usage '$*': exit $rc, stderr: $(head -c 200 "$RG_TMP/err")"
-	fi
-}
-bad "$RG_TMP/missing.jsonl" report "$RG_TMP/missing.jsonl"
-bad "$RG_TMP" report "$RG_TMP"
-bad --bogus report --bogus "$ev"
-bad -q report -q "$ev"
-bad extra report "$ev" extra
+bad_usage "$RG_TMP/missing.jsonl" report "$RG_TMP/missing.jsonl"
+bad_usage "$RG_TMP" report "$RG_TMP"
+bad_usage --bogus report --bogus "$ev"
+bad_usage -q report -q "$ev"
+bad_usage extra report "$ev" extra
 "$REFLGUARD" report >/dev/null 2>"$RG_TMP/err"
 check "report without a file: exit 2" test $? -eq 2
 check "report without a file: says what is missing" grep -q 'missing EVENTS_FILE' "$RG_TMP/err"

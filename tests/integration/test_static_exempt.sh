@@ -26,7 +26,6 @@ conf() {	# EXEMPT_LINES...
 rgx() { lab_exec fw "$REFLGUARD" "$@"; }
 in_set() { lab_exec fw nft list set ip reflguard exempt4 2>/dev/null | grep -qF "$1"; }
 no_rg_table() { ! lab_exec fw nft list tables 2>/dev/null | grep -q reflguard; }
-wait_for() { for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done; return 1; }
 
 # clean_first C_ROLE BIND: the first connection is answered 200 and E saw
 # C's own address and port (not 64.100.0.10 or a translated port).

@@ -15,7 +15,6 @@ Exit 0 if an attempt answered 200, 1 if all answered 408, 3 if the exchange with
 """
 import argparse
 import ipaddress
-import json
 import re
 import secrets
 import socket
@@ -23,56 +22,21 @@ import struct
 import sys
 import time
 
+from peerlib import emit, family_of, fmt, parse_hostport, read_message
+
 ROUTE_RE = re.compile(r"<sip:(\[[^\]]+\]|[^:;>]+)(?::(\d+))?")
-
-
-def parse_hostport(text, default_port=None):
-    """'1.2.3.4:5', '[v6]:5', or with default_port also '1.2.3.4' / '[v6]' / 'v6'."""
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else None
-    elif text.count(":") == 1:
-        host, _, port = text.partition(":")
-    else:
-        host, port = text, None
-    if port is None:
-        if default_port is None:
-            raise ValueError(f"{text}: port missing")
-        port = default_port
-    return host, int(port)
-
-
-def family_of(host):
-    return socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
-
-
-def fmt(host, port):
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def same_endpoint(a, b):
     return ipaddress.ip_address(a[0]) == ipaddress.ip_address(b[0]) and int(a[1]) == int(b[1])
 
 
-def read_message(conn):
-    """Read one SIP message (headers and Content-Length body) from a stream socket."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(4096)
-        if not chunk:
-            raise ConnectionError("connection closed before a complete SIP message")
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
+def read_headers(conn):
+    """One SIP message's start line and headers, as (name, value, line)."""
     headers = []
-    for line in head.decode("utf-8", "replace").split("\r\n"):
+    for line in read_message(conn).split("\r\n"):
         name, _, value = line.partition(":")
         headers.append((name.strip(), value.strip(), line))
-    length = next((int(v) for n, v, _ in headers[1:] if n.lower() in ("content-length", "l")), 0)
-    while len(body) < length:
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        body += chunk
     return headers
 
 
@@ -118,7 +82,7 @@ def close_now(s):
 
 
 def attempt(n, remote, bind, timeout):
-    record = {"role": "expressway-c", "attempt": n, "local": None, "remote": fmt(*remote)}
+    record = {"role": "expressway-c", "attempt": n, "local": None, "remote": fmt(remote)}
     s = socket.socket(family_of(remote[0]), socket.SOCK_STREAM)
     try:
         s.settimeout(timeout)
@@ -128,8 +92,8 @@ def attempt(n, remote, bind, timeout):
             s.bind(bind)
         s.connect(remote)
         local = s.getsockname()[:2]
-        record["local"] = fmt(*local)
-        headers = read_message(s)
+        record["local"] = fmt(local)
+        headers = read_headers(s)
         if not headers[0][2].startswith("SERVICE "):
             raise ValueError(f"unexpected request: {headers[0][2]!r}")
         route = next((v for n_, v, _ in headers[1:] if n_.lower() == "route"), None)
@@ -137,7 +101,7 @@ def attempt(n, remote, bind, timeout):
         if not m:
             raise ValueError(f"no usable Route header: {route!r}")
         r_host, r_port = m.group(1).strip("[]"), int(m.group(2) or 5061)
-        record["route"] = fmt(r_host, r_port)
+        record["route"] = fmt((r_host, r_port))
         if same_endpoint((r_host, r_port), local):
             record["dial"], code, reason = "not-needed", 200, "OK"
         else:
@@ -156,7 +120,7 @@ def attempt(n, remote, bind, timeout):
         record["error"] = f"{type(exc).__name__}: {exc}"
     finally:
         close_now(s)
-    print(json.dumps(record, separators=(",", ":")), flush=True)
+    emit(record)
     return record
 
 

@@ -13,51 +13,14 @@ corrupts. Prints one JSON line per connection:
 Exit 0 after --count connections (all answered), 1 on a timeout or a missing answer.
 """
 import argparse
-import ipaddress
-import json
 import secrets
 import socket
 import sys
 
+from peerlib import emit, family_of, fmt, parse_hostport, read_message
+
 # E's public static-NAT address goes in its Via header, as in the vendor note.
 PUBLIC = {socket.AF_INET: "64.100.0.10", socket.AF_INET6: "[2001:db8:64::10]"}
-
-
-def parse_hostport(text):
-    """'1.2.3.4:5' or '[v6]:5' -> (host, port, family)."""
-    if text.startswith("["):
-        host, _, port = text[1:].partition("]:")
-    else:
-        host, _, port = text.rpartition(":")
-    family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
-    return host, int(port), family
-
-
-def fmt(sockaddr):
-    host, port = sockaddr[0], sockaddr[1]
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
-def read_message(conn):
-    """Read one SIP message (headers and Content-Length body) from a stream socket."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(4096)
-        if not chunk:
-            raise ConnectionError("connection closed before a complete SIP message")
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.decode("utf-8", "replace").split("\r\n")[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() in ("content-length", "l"):
-            length = int(value.strip())
-    while len(body) < length:
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        body += chunk
-    return head.decode("utf-8", "replace")
 
 
 def service_request(family, listen_port, peer):
@@ -84,10 +47,6 @@ def service_request(family, listen_port, peer):
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def emit(record):
-    print(json.dumps(record, separators=(",", ":")), flush=True)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--listen", default="10.0.10.2:7003", help="ADDR:PORT or [ADDR]:PORT")
@@ -97,7 +56,8 @@ def main():
     ap.add_argument("--ready-file", help="touched once listening")
     args = ap.parse_args()
 
-    host, port, family = parse_hostport(args.listen)
+    host, port = parse_hostport(args.listen)
+    family = family_of(host)
     listen = fmt((host, port))
     srv = socket.socket(family, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

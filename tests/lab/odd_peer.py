@@ -25,43 +25,16 @@ when the kernel refused the option setsockopt (the line then has
 "setsockopt": "<error>"). Traffic goes only to the address it is given.
 """
 import argparse
-import ipaddress
-import json
 import os
 import socket
 import sys
+
+from peerlib import emit, family_of, fmt, parse_hostport
 
 # Not exported by every Python's socket module.
 IPV6_HOPOPTS = getattr(socket, "IPV6_HOPOPTS", 54)
 IPV6_DSTOPTS = getattr(socket, "IPV6_DSTOPTS", 59)
 IP_OPTIONS = getattr(socket, "IP_OPTIONS", 4)
-
-
-def hostport(text, default_port=None):
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else None
-    elif text.count(":") == 1:
-        host, _, port = text.partition(":")
-    else:
-        host, port = text, None
-    if port is None:
-        if default_port is None:
-            raise ValueError(f"{text}: port missing")
-        port = default_port
-    return host, int(port)
-
-
-def family(host):
-    return socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
-
-
-def fmt(addr):
-    return f"[{addr[0]}]:{addr[1]}" if ":" in addr[0] else f"{addr[0]}:{addr[1]}"
-
-
-def emit(rec):
-    print(json.dumps(rec, separators=(",", ":")), flush=True)
 
 
 def recv_all(s):
@@ -74,9 +47,9 @@ def recv_all(s):
 
 
 def serve(args):
-    host, port = hostport(args.listen)
+    host, port = parse_hostport(args.listen)
     kind = socket.SOCK_STREAM if args.proto == "tcp" else socket.SOCK_DGRAM
-    srv = socket.socket(family(host), kind)
+    srv = socket.socket(family_of(host), kind)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((host, port))
     if args.proto == "tcp":
@@ -107,8 +80,8 @@ def serve(args):
 
 
 def connect(args):
-    host, port = hostport(args.connect)
-    fam = family(host)
+    host, port = parse_hostport(args.connect)
+    fam = family_of(host)
     kind = socket.SOCK_STREAM if args.proto == "tcp" else socket.SOCK_DGRAM
     rec = {"role": "client", "proto": args.proto, "local": None, "remote": fmt((host, port))}
     s = socket.socket(fam, kind)
@@ -129,7 +102,7 @@ def connect(args):
     payload = os.urandom(args.size)
     try:
         if args.bind:
-            b = hostport(args.bind, default_port=0)
+            b = parse_hostport(args.bind, default_port=0)
             if b[1]:
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(b)

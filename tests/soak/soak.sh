@@ -142,10 +142,7 @@ xchg() {
 		--listen 10.0.10.2:7003 --count 2 --timeout 8 --ready-file "$W/e.ready" \
 		>"$W/e.json" 2>&1 &
 	e_pid=$!
-	for _ in $(seq 100); do
-		[ -e "$W/e.ready" ] && break
-		sleep 0.02
-	done
+	wait_for test -e "$W/e.ready"
 	lab_exec "$role" python3 "$RG_TOP/tests/lab/c_standin.py" --bind "$bind" \
 		--connect 64.100.0.10:7003 --attempts 2 >"$W/c.json" 2>&1
 	rc=$?

@@ -21,10 +21,12 @@ int unit_add_suite(const char *name, const struct unit_test *tests)
 static int (*const registrars[])(void) = {
 	register_remedy_tests,
 	register_observe_rule_tests,
+	register_exempt_rule_tests,
 	register_packet_flow_tests,
 	register_exemption_tests,
 	register_state_tests,
 	register_strbuf_tests,
+	register_errmsg_tests,
 	register_json_tests,
 	register_cli_tests,
 	register_caps_tests,

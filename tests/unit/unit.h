@@ -6,6 +6,7 @@
 
 /* Each test_*.c registers its suite; main.c calls them all. */
 int register_strbuf_tests(void);
+int register_errmsg_tests(void);
 int register_json_tests(void);
 int register_cli_tests(void);
 int register_caps_tests(void);
@@ -24,6 +25,7 @@ int register_queue_msg_tests(void);
 int register_stats_tests(void);
 int register_finding_tests(void);
 int register_observe_rule_tests(void);
+int register_exempt_rule_tests(void);
 int register_packet_flow_tests(void);
 int register_exemption_tests(void);
 int register_state_tests(void);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RG_ERRMSG_H
+#define RG_ERRMSG_H
+
+#include <stddef.h>
+
+/*
+ * Formats a message into the caller's err buffer, if it gave one, and
+ * returns -1, so a parser can say `return rg_errf(err, errlen, ...)`
+ * at the point it refuses something. err may be NULL or errlen 0: then
+ * nothing is written. A long message is cut to fit, NUL-terminated.
+ */
+int rg_errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <string.h>
+
+#include "errmsg.h"
+#include "unit.h"
+
+static void test_formats_and_fails(void)
+{
+	char err[64];
+
+	CU_ASSERT_EQUAL(rg_errf(err, sizeof(err), "%s:%u: bad '%s'", "f.conf", 7u, "x"), -1);
+	CU_ASSERT_STRING_EQUAL(err, "f.conf:7: bad 'x'");
+}
+
+static void test_cuts_a_long_message(void)
+{
+	char err[6];
+
+	CU_ASSERT_EQUAL(rg_errf(err, sizeof(err), "%s", "0123456789"), -1);
+	CU_ASSERT_STRING_EQUAL(err, "01234");
+}
+
+/* Callers that only want yes or no pass no buffer. */
+static void test_no_buffer(void)
+{
+	char err[4] = "abc";
+
+	CU_ASSERT_EQUAL(rg_errf(NULL, 16, "%s", "x"), -1);
+	CU_ASSERT_EQUAL(rg_errf(err, 0, "%s", "x"), -1);
+	CU_ASSERT_STRING_EQUAL(err, "abc");
+}
+
+static const struct unit_test tests[] = {
+	{ "formats the message and returns -1", test_formats_and_fails },
+	{ "cuts a long message to the buffer", test_cuts_a_long_message },
+	{ "writes nothing without a buffer", test_no_buffer },
+	{ NULL, NULL }
+};
+
+int register_errmsg_tests(void)
+{
+	return unit_add_suite("errmsg", tests);
+}
