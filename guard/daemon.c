@@ -291,6 +291,7 @@ static int open_sockets(struct daemon *d)
 {
 	if (rg_nl_open(&d->nft, NETLINK_NETFILTER) < 0 ||
 	    rg_nl_open(&d->ct, NETLINK_NETFILTER) < 0 ||
+	    rg_ct_many_open(&d->ct_many, &d->ct) < 0 ||
 	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0 ||
 	    rg_route_monitor_open(&d->rtmon) < 0) {
 		rg_log("netlink: %s", strerror(errno));
@@ -458,6 +459,7 @@ static void teardown(struct daemon *d)
 		rg_queue_close(&d->queue);
 	rg_nl_close(&d->nft);
 	rg_nl_close(&d->ct);
+	rg_ct_many_close(&d->ct_many);
 	rg_nl_close(&d->rt);
 	rg_nl_close(&d->rtmon);
 	rg_nl_close(&d->mon);
