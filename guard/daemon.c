@@ -196,7 +196,7 @@ static int watch_metrics(struct daemon *d)
 static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
-	int i, n, timeout, resync;
+	int i, n, err, timeout, resync;
 
 	while (!d->stop) {
 		/* A state file that could not be written is retried; an ENOBUFS
@@ -206,13 +206,17 @@ static void loop(struct daemon *d)
 		if (resync >= 0 && (timeout < 0 || resync < timeout))
 			timeout = resync;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
+		/* The resync below sets errno too (its route lookups read
+		 * rtmon to EAGAIN): an EINTR (SIGSTOP, SIGCONT) would pass
+		 * for a failed epoll_wait. */
+		err = errno;
 		if (n == 0 && d->state_dirty)
 			rg_daemon_save_state(d);
 		rg_daemon_resync_if_due(d);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && err == EINTR)
 			continue;
 		if (n < 0) {
-			rg_log("epoll: %s", strerror(errno));
+			rg_log("epoll: %s", strerror(err));
 			return;
 		}
 		for (i = 0; i < n; i++) {
