@@ -57,26 +57,35 @@ lab_up nft-snat >/dev/null || { not_ok "enobufs: lab up"; exit 1; }
 # --- A burst of translated flows queued while the daemon is stopped: read
 # back 64 at a time, and without NFQA_CT each batch's conntrack lookups
 # are asked in one ctnetlink round trip. Every flow is reported once: none
-# missing, none twice (a retransmitted SYN is queued too). First, on a
-# fresh lab: after the 600 connections below, two SYNs from one source
-# port with different initial sequence numbers were seen in one wave now
-# and then, which the daemon rightly takes for two connections.
-one_event_each() {	# N: N translated flow events, each C endpoint once
-	python3 - "$EVENTS" "$1" <<'PY'
+# missing, none twice (a retransmitted SYN is queued too), on a fresh lab.
+# Save for a NAT clash, which only the kernel's counters show: the lab's
+# `snat fully-random` checks a port against confirmed entries only, so two
+# SYNs held in the queue together can get the same translated port (about
+# one run in four with 200); the second is dropped at confirmation, and
+# its lookup by that port finds the first's entry, reported again with the
+# other SYN's sequence number; the dropped one's retransmission is then
+# reported as its own flow. So at most one extra event per failed insert.
+insert_failed() {	# the firewall's conntrack insert failures, all CPUs
+	lab_exec fw conntrack -S 2>/dev/null |
+		sed -n 's/.*insert_failed=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'
+}
+one_event_each() {	# N CLASHES: N flows reported, at most CLASHES twice
+	python3 - "$EVENTS" "$1" "$2" <<'PY'
 import collections, json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 c = collections.Counter(e["c"] for e in ev if e.get("event") == "flow"
                         and e.get("translated") and e["c"].startswith("10.0.30.2:"))
-n = int(sys.argv[2])
-dup = [k for k, v in c.items() if v > 1]
-if len(c) != n or dup:
-    print(f"# {len(c)} flows reported, {len(dup)} more than once: {dup[:5]}",
-          file=open(sys.argv[1] + ".why", "w"))
-sys.exit(0 if len(c) == n and not dup else 1)
+n, clashes = int(sys.argv[2]), int(sys.argv[3])
+extra = sum(v - 1 for v in c.values())
+ok = len(c) == n and extra <= clashes
+print(f"# {len(c)} flows reported, {extra} extra events, {clashes} NAT clashes",
+      file=open(sys.argv[1] + ".why", "w"))
+sys.exit(0 if ok else 1)
 PY
 }
 reported_once() {	# N: waits for one_event_each, says why not
-	wait_for one_event_each "$1" && return 0
+	local clashes=$(($(insert_failed) - FAILED0))
+	wait_for one_event_each "$1" "$clashes" && return 0
 	cat "$EVENTS.why" 2>/dev/null
 	return 1
 }
@@ -84,6 +93,7 @@ counter_is() { [ "$(status_field "s[\"counters\"][\"$1\"]")" = "$2" ]; }
 start_daemon --expressway-e 64.100.0.10 --queue-maxlen 1024 ||
 	not_ok "burst of 200: daemon starts"
 sink 200
+FAILED0=$(insert_failed)
 kill -STOP "$DPID"
 flood 200 "$RG_TMP/flows.json" &
 fpid=$!
@@ -104,7 +114,13 @@ check "burst of 200: no lookup failed ($(status_field 's["counters"]["lookup_fai
 	counter_is lookup_failures 0
 check "burst of 200: no lookup answer lost ($(status_field 's["counters"]["lookup_overruns"]') overruns)" \
 	counter_is lookup_overruns 0
-check "burst of 200: 200 flows classified" counter_is flows_classified 200
+classified_ok() {	# 200 flows, and one more for each NAT clash at most
+	local n
+	n=$(status_field 's["counters"]["flows_classified"]')
+	[ "$n" -ge 200 ] && [ "$n" -le $((200 + $(insert_failed) - FAILED0)) ]
+}
+check "burst of 200: 200 flows classified ($(status_field 's["counters"]["flows_classified"]'), NAT clashes $(($(insert_failed) - FAILED0)))" \
+	classified_ok
 stop_daemon
 
 # --- The default buffer holds queue-maxlen packets, not the kernel's 256.
