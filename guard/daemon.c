@@ -196,7 +196,7 @@ static int watch_metrics(struct daemon *d)
 static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
-	int i, n, timeout, resync, err;
+	int i, n, err, timeout, resync;
 
 	while (!d->stop) {
 		/* A state file that could not be written is retried; an ENOBUFS
@@ -206,7 +206,9 @@ static void loop(struct daemon *d)
 		if (resync >= 0 && (timeout < 0 || resync < timeout))
 			timeout = resync;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
-		/* What runs before the check below may set errno itself. */
+		/* The resync below sets errno too (its route lookups read
+		 * rtmon to EAGAIN): an EINTR (SIGSTOP, SIGCONT) would pass
+		 * for a failed epoll_wait. */
 		err = errno;
 		if (n == 0 && d->state_dirty)
 			rg_daemon_save_state(d);
@@ -293,6 +295,7 @@ static int open_sockets(struct daemon *d)
 {
 	if (rg_nl_open(&d->nft, NETLINK_NETFILTER) < 0 ||
 	    rg_nl_open(&d->ct, NETLINK_NETFILTER) < 0 ||
+	    rg_ct_many_open(&d->ct_many, &d->ct) < 0 ||
 	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0 ||
 	    rg_route_monitor_open(&d->rtmon) < 0) {
 		rg_log("netlink: %s", strerror(errno));
@@ -460,6 +463,7 @@ static void teardown(struct daemon *d)
 		rg_queue_close(&d->queue);
 	rg_nl_close(&d->nft);
 	rg_nl_close(&d->ct);
+	rg_ct_many_close(&d->ct_many);
 	rg_nl_close(&d->rt);
 	rg_nl_close(&d->rtmon);
 	rg_nl_close(&d->mon);

@@ -245,6 +245,32 @@ static uint64_t since(const struct timespec *t0)
 }
 
 /*
+ * The lookups of a batch, all in one ctnetlink round trip: ct_a[k]
+ * answers the batch's k-th packet to look up.
+ */
+static void lookup_all(struct daemon *d, int n)
+{
+	struct rg_ct_query *q;
+	struct queued *qd;
+	size_t k = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		qd = &d->queued[i];
+		if (qd->pf != RG_PF_LOOKUP)
+			continue;
+		q = &d->ct_q[k++];
+		q->family = qd->reply.src.family;
+		q->proto = qd->proto;
+		q->reply = qd->reply;
+	}
+	if (k == 0)
+		return;		/* NFQA_CT: every entry came with its packet */
+	rg_ct_get_many(&d->ct, &d->ct_many, d->ct_q, k, d->ct_a);
+	d->status.counters.lookup_overruns = d->ct_many.overruns;
+}
+
+/*
  * A batch of queued packets: the verdicts first, all in one batch verdict
  * (a dropped packet has had its own before it), then the lookups. Without
  * NFQA_CT the entry is only confirmed, and so only found, once the packet
@@ -253,9 +279,9 @@ static uint64_t since(const struct timespec *t0)
  */
 static void handle_batch(struct daemon *d, int n)
 {
+	const struct rg_ct_answer *a = d->ct_a;
 	uint32_t accept = 0;
 	bool any = false;
-	struct queued *qd;
 	struct timespec t0;
 	int i;
 
@@ -264,14 +290,14 @@ static void handle_batch(struct daemon *d, int n)
 		first_look(d, &d->pkts[i], &d->queued[i], &accept, &any);
 	if (any)
 		rg_queue_accept_through(&d->queue, accept);
+	lookup_all(d, n);
 	for (i = 0; i < n; i++) {
-		qd = &d->queued[i];
-		if (qd->pf == RG_PF_LOOKUP) {
-			if (rg_ct_get_by_reply(&d->ct, qd->reply.src.family,
-					       qd->proto, &qd->reply, &qd->f) < 0)
+		if (d->queued[i].pf == RG_PF_LOOKUP) {
+			if (a->err != 0)
 				d->status.counters.lookup_failures++;
 			else
-				handle_flow(d, &qd->f, &d->pkts[i]);
+				handle_flow(d, &a->f, &d->pkts[i]);
+			a++;
 		}
 		rg_hist_observe(&d->handling, since(&t0));
 	}

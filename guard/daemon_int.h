@@ -14,6 +14,7 @@
 #include "classify.h"
 #include "cmdline.h"
 #include "config.h"
+#include "ct.h"
 #include "ctl_request.h"
 #include "event.h"
 #include "exemption.h"
@@ -57,6 +58,9 @@ struct queued {
 	uint8_t proto;
 };
 
+_Static_assert(RG_QUEUE_BATCH <= RG_CT_MANY_MAX,
+	       "a queue batch's lookups fit one rg_ct_get_many");
+
 struct daemon {
 	const struct rg_config *cfg;		/* &cfg_store */
 	struct rg_config cfg_store;
@@ -71,6 +75,10 @@ struct daemon {
 	struct rg_queue queue;
 	struct rg_packet pkts[RG_QUEUE_BATCH];	/* the batch read last */
 	struct queued queued[RG_QUEUE_BATCH];
+	/* The batch's conntrack lookups, asked in one round trip. */
+	struct rg_ct_many ct_many;
+	struct rg_ct_query ct_q[RG_QUEUE_BATCH];
+	struct rg_ct_answer ct_a[RG_QUEUE_BATCH];
 	bool observing;
 	int epfd, sigfd, ctlfd, lockfd, timerfd;
 	FILE *events;			/* fully buffered: see rg_daemon_flush */

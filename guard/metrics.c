@@ -73,6 +73,8 @@ static const struct {
 	  "Classified flows whose source the firewall translated." },
 	{ "reflguard_lookup_failures_total", offsetof(struct rg_counters, lookup_failures),
 	  "Queued packets whose conntrack entry could not be found." },
+	{ "reflguard_lookup_overruns_total", offsetof(struct rg_counters, lookup_overruns),
+	  "Batched conntrack lookups whose answers overran the socket (ENOBUFS), then asked one at a time." },
 	{ "reflguard_queue_drops_total", offsetof(struct rg_counters, queue_drops),
 	  "Packets the kernel dropped from the queue (procfs)." },
 	{ "reflguard_queue_user_drops_total", offsetof(struct rg_counters, queue_user_drops),

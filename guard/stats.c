@@ -94,6 +94,7 @@ static void counters_json(struct rg_json *j, const struct rg_counters *c)
 	rg_json_int(j, "translated_found", (int64_t)c->translated_found);
 	rg_json_int(j, "refused", (int64_t)c->refused);
 	rg_json_int(j, "lookup_failures", (int64_t)c->lookup_failures);
+	rg_json_int(j, "lookup_overruns", (int64_t)c->lookup_overruns);
 	rg_json_int(j, "queue_drops", (int64_t)c->queue_drops);
 	rg_json_int(j, "queue_user_drops", (int64_t)c->queue_user_drops);
 	rg_json_int(j, "queue_overflow", (int64_t)c->queue_overflow);

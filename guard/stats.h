@@ -31,6 +31,7 @@ struct rg_counters {
 	uint64_t translated_found;
 	uint64_t refused;
 	uint64_t lookup_failures;
+	uint64_t lookup_overruns;	/* lookup answers lost to ENOBUFS */
 	uint64_t queue_drops;		/* dropped by the kernel, from /proc */
 	uint64_t queue_user_drops;	/* could not be delivered to us */
 	uint64_t queue_overflow;	/* matched but let through unqueued */

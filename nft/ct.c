@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -10,23 +11,14 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netlink.h>
 
+#include "ct_many.h"
 #include "ct_parse.h"
 
 static struct nlmsghdr *ct_msg(char *buf, struct rg_nl *nl, uint16_t type,
 			       int family, uint16_t flags)
 {
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfg;
-
 	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (uint16_t)((NFNL_SUBSYS_CTNETLINK << 8) | type);
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = rg_nl_next_seq(nl);
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = (uint8_t)family;
-	nfg->version = NFNETLINK_V0;
-	return nlh;
+	return rg_ct_put_header(buf, type, family, flags, rg_nl_next_seq(nl));
 }
 
 static struct nlmsghdr *ct_request(char *buf, struct rg_nl *nl, int family,
@@ -164,27 +156,6 @@ int rg_ct_dump_dst(struct rg_nl *nl, const struct rg_addr *dsts, size_t n,
 	return 0;
 }
 
-static void put_tuple(struct nlmsghdr *nlh, uint16_t which, int family,
-		      uint8_t proto, const struct rg_tuple *t)
-{
-	struct nlattr *tuple, *ip, *pr;
-	size_t alen = family == AF_INET ? 4 : 16;
-
-	tuple = mnl_attr_nest_start(nlh, which);
-	ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
-	mnl_attr_put(nlh, family == AF_INET ? CTA_IP_V4_SRC : CTA_IP_V6_SRC,
-		     alen, t->src.u.bytes);
-	mnl_attr_put(nlh, family == AF_INET ? CTA_IP_V4_DST : CTA_IP_V6_DST,
-		     alen, t->dst.u.bytes);
-	mnl_attr_nest_end(nlh, ip);
-	pr = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
-	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, proto);
-	mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(t->sport));
-	mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(t->dport));
-	mnl_attr_nest_end(nlh, pr);
-	mnl_attr_nest_end(nlh, tuple);
-}
-
 struct get_ctx {
 	struct rg_flow *out;
 	bool found;
@@ -206,7 +177,7 @@ int rg_ct_get_by_reply(struct rg_nl *nl, int family, uint8_t proto,
 	struct get_ctx ctx = { out, false };
 	struct nlmsghdr *nlh = ct_request(buf, nl, family, NLM_F_ACK);
 
-	put_tuple(nlh, CTA_TUPLE_REPLY, family, proto, reply);
+	rg_ct_put_tuple(nlh, CTA_TUPLE_REPLY, family, proto, reply);
 	if (rg_nl_talk(nl, nlh, get_cb, &ctx) < 0)
 		return -1;
 	if (!ctx.found) {
@@ -216,12 +187,130 @@ int rg_ct_get_by_reply(struct rg_nl *nl, int family, uint8_t proto,
 	return 0;
 }
 
+/*
+ * An answer is a datagram of its own (netlink_unicast, one per reply),
+ * whose truesize may be that of the page the kernel sized it for: room
+ * for RG_CT_MANY_MAX of those. The kernel doubles what it is given.
+ */
+#define RG_CT_MANY_RCVBUF (RG_CT_MANY_MAX * 8192)
+
+/*
+ * A buffer that cannot grow (no CAP_NET_ADMIN, rmem_max) is no failure:
+ * the answers it cannot hold are asked again, one at a time.
+ */
+static void fit_rcvbuf(struct rg_nl *nl)
+{
+	int fd = mnl_socket_get_fd(nl->sock), have = 0, half;
+	socklen_t sl = sizeof(have);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &have, &sl) == 0 &&
+	    have >= RG_CT_MANY_RCVBUF)
+		return;
+	half = RG_CT_MANY_RCVBUF / 2;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &half, sizeof(half)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &half, sizeof(half));
+}
+
+int rg_ct_many_open(struct rg_ct_many *m, struct rg_nl *nl)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->req = malloc(RG_CT_MANY_REQ_SIZE);
+	m->resp = malloc((size_t)RG_CT_MANY_MAX * RG_CT_REPLY_SLOT);
+	if (!m->req || !m->resp) {
+		rg_ct_many_close(m);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < RG_CT_MANY_MAX; i++) {
+		m->iov[i].iov_base = m->resp + i * RG_CT_REPLY_SLOT;
+		m->iov[i].iov_len = RG_CT_REPLY_SLOT;
+		m->msgs[i].msg_hdr.msg_iov = &m->iov[i];
+		m->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	fit_rcvbuf(nl);
+	return 0;
+}
+
+void rg_ct_many_close(struct rg_ct_many *m)
+{
+	free(m->req);
+	free(m->resp);
+	m->req = m->resp = NULL;
+}
+
+/*
+ * The kernel handles the requests inside sendto(), one after the other
+ * (netlink_rcv_skb): by its return every answer is queued, one datagram
+ * each, and one recvmmsg() reads them all. ENOBUFS says some did not fit
+ * and are lost; those that did are still read, until none is left.
+ */
+static void read_answers(struct rg_nl *nl, struct rg_ct_many *m, uint32_t seq,
+			 struct rg_ct_answer *a, size_t n)
+{
+	int fd = mnl_socket_get_fd(nl->sock), got, k;
+	size_t left = n;
+
+	while (left > 0) {
+		got = recvmmsg(fd, m->msgs, (unsigned int)left, MSG_DONTWAIT,
+			       NULL);
+		if (got < 0 && errno == ENOBUFS)
+			m->overruns++;
+		if (got < 0 && (errno == ENOBUFS || errno == EINTR))
+			continue;
+		if (got <= 0)
+			break;		/* EAGAIN: the rest was lost */
+		for (k = 0; k < got; k++)
+			left -= rg_ct_parse_answers(m->iov[k].iov_base,
+						    m->msgs[k].msg_len, seq,
+						    nl->portid, a, n);
+	}
+}
+
+/* Whatever went unanswered, asked again the slow way. */
+static void ask_alone(struct rg_nl *nl, const struct rg_ct_query *q,
+		      struct rg_ct_answer *a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (a[i].err != RG_CT_UNANSWERED)
+			continue;
+		a[i].err = 0;
+		if (rg_ct_get_by_reply(nl, q[i].family, q[i].proto,
+				       &q[i].reply, &a[i].f) < 0)
+			a[i].err = errno ? errno : EIO;
+	}
+}
+
+int rg_ct_get_many(struct rg_nl *nl, struct rg_ct_many *m,
+		   const struct rg_ct_query *q, size_t n,
+		   struct rg_ct_answer *a)
+{
+	uint32_t seq;
+	size_t i, len;
+
+	if (n > RG_CT_MANY_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		a[i].err = RG_CT_UNANSWERED;
+	seq = rg_nl_next_seqs(nl, (uint32_t)n);
+	len = rg_ct_build_gets(m->req, RG_CT_MANY_REQ_SIZE, seq, q, n);
+	if (len > 0 && mnl_socket_sendto(nl->sock, m->req, len) == (ssize_t)len)
+		read_answers(nl, m, seq, a, n);
+	ask_alone(nl, q, a, n);
+	return 0;
+}
+
 int rg_ct_delete(struct rg_nl *nl, const struct rg_flow *f)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = ct_msg(buf, nl, IPCTNL_MSG_CT_DELETE, f->family,
 				      NLM_F_ACK);
 
-	put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
+	rg_ct_put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
 	return rg_nl_talk(nl, nlh, NULL, NULL);
 }

@@ -2,6 +2,10 @@
 #ifndef RG_CT_H
 #define RG_CT_H
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "ct_many.h"
 #include "flow.h"
 #include "nlsock.h"
 
@@ -25,6 +29,43 @@ int rg_ct_dump_dst(struct rg_nl *nl, const struct rg_addr *dsts, size_t n,
  */
 int rg_ct_get_by_reply(struct rg_nl *nl, int family, uint8_t proto,
 		       const struct rg_tuple *reply, struct rg_flow *out);
+
+/*
+ * An answer's room: a GET reply is 300 to 400 bytes. A longer one is cut,
+ * goes unanswered, and is asked again alone, with room for anything.
+ */
+#define RG_CT_REPLY_SLOT 1024
+
+/*
+ * What rg_ct_get_many works in, allocated once by rg_ct_many_open: no
+ * allocation per lookup.
+ */
+struct rg_ct_many {
+	char *req;			/* RG_CT_MANY_REQ_SIZE bytes */
+	char *resp;			/* RG_CT_MANY_MAX answers' slots */
+	struct mmsghdr msgs[RG_CT_MANY_MAX];
+	struct iovec iov[RG_CT_MANY_MAX];
+	uint64_t overruns;		/* ENOBUFS while reading answers */
+};
+
+/*
+ * Allocates m's buffers and grows nl's receive buffer to hold
+ * RG_CT_MANY_MAX answers. -1 with errno ENOMEM.
+ */
+int rg_ct_many_open(struct rg_ct_many *m, struct rg_nl *nl);
+void rg_ct_many_close(struct rg_ct_many *m);
+/*
+ * The n (at most RG_CT_MANY_MAX) lookups by reply tuple in one round
+ * trip: one sendto() of every request, the answers read by recvmmsg()
+ * and matched to their requests by sequence number, so a[i] answers q[i]
+ * (see struct rg_ct_answer; ENOENT as for rg_ct_get_by_reply). A lookup
+ * whose answer was lost (ENOBUFS, counted in m->overruns) or never came
+ * is asked again alone, so none is left unanswered. Returns 0, or -1 with
+ * errno EINVAL when n is too many.
+ */
+int rg_ct_get_many(struct rg_nl *nl, struct rg_ct_many *m,
+		   const struct rg_ct_query *q, size_t n,
+		   struct rg_ct_answer *a);
 
 /*
  * Deletes an entry by its original tuple, so the endpoints' next packet

@@ -38,6 +38,14 @@ uint32_t rg_nl_next_seq(struct rg_nl *nl)
 	return nl->seq++;
 }
 
+uint32_t rg_nl_next_seqs(struct rg_nl *nl, uint32_t n)
+{
+	uint32_t first = nl->seq;
+
+	nl->seq += n;
+	return first;
+}
+
 /*
  * The kernel sizes a dump's next skb after the largest read seen on the
  * socket, up to 32 KiB: a 4 KiB buffer means 8 times the dump calls, and a

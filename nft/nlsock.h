@@ -21,6 +21,8 @@ struct rg_nl {
 int rg_nl_open(struct rg_nl *nl, int bus);
 void rg_nl_close(struct rg_nl *nl);
 uint32_t rg_nl_next_seq(struct rg_nl *nl);
+/* n sequence numbers in a row, for n requests sent at once: the first. */
+uint32_t rg_nl_next_seqs(struct rg_nl *nl, uint32_t n);
 
 /*
  * Sends one request (or a dump) that asked for NLM_F_ACK and runs cb on every

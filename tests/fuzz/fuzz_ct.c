@@ -5,13 +5,16 @@
  * only sees messages libmnl's mnl_cb_run() accepted (mnl_nlmsg_ok()), so
  * nlmsg_len is clamped to what the input holds, and the message is copied
  * into a block of exactly nlmsg_len bytes. The same attributes are then
- * parsed as NFQA_CT's payload, through rg_packet_flow().
+ * parsed as NFQA_CT's payload, through rg_packet_flow(). And the whole
+ * input is read as a datagram of answers to four batched lookups
+ * (rg_ct_parse_answers()).
  */
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "ct_many.h"
 #include "ct_parse.h"
 #include "fuzz.h"
 #include "packet_flow.h"
@@ -68,11 +71,35 @@ static void parse_nfqa_ct(const uint8_t *attrs, size_t len)
 	free(ct);
 }
 
+#define ANSWERS 4
+
+static void parse_answers(const uint8_t *data, size_t size)
+{
+	uint8_t *buf = fuzz_copy(data, size);
+	struct rg_ct_answer a[ANSWERS];
+	size_t i, got, answered = 0;
+
+	for (i = 0; i < ANSWERS; i++)
+		a[i].err = RG_CT_UNANSWERED;
+	got = rg_ct_parse_answers(buf, size, 0, 0, a, ANSWERS);
+	for (i = 0; i < ANSWERS; i++) {
+		if (a[i].err == RG_CT_UNANSWERED)
+			continue;
+		answered++;
+		FUZZ_CHECK(a[i].err >= 0);
+		if (a[i].err == 0)
+			check_flow(&a[i].f);
+	}
+	FUZZ_CHECK(got == answered);
+	free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < sizeof(struct nlmsghdr))
 		return 0;
 	parse_msg(data, size);
+	parse_answers(data, size);
 	if (size >= CT_HDR)
 		parse_nfqa_ct(data + CT_HDR, size - CT_HDR);
 	return 0;

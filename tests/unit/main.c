@@ -40,6 +40,7 @@ static int (*const registrars[])(void) = {
 	register_report_html_tests,
 	register_classify_tests,
 	register_ct_parse_tests,
+	register_ct_many_tests,
 	register_pkt_parse_tests,
 	register_queue_msg_tests,
 	register_stats_tests,

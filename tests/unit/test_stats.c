@@ -176,6 +176,7 @@ static void sample_status(struct rg_status *s)
 	s->counters.translated_found = 14;
 	s->counters.refused = 15;
 	s->counters.lookup_failures = 16;
+	s->counters.lookup_overruns = 21;
 	s->counters.queue_drops = 17;
 	s->counters.queue_user_drops = 18;
 	s->counters.enobufs = 19;
@@ -359,7 +360,7 @@ static void test_json_exact(void)
 		"\"queue\":7003,\"counters\":{\"packets_queued\":11,"
 		"\"packets_unparsed\":12,\"flows_classified\":13,"
 		"\"translated_found\":14,\"refused\":15,\"lookup_failures\":16,"
-		"\"queue_drops\":17,\"queue_user_drops\":18,\"queue_overflow\":0,"
+		"\"lookup_overruns\":21,\"queue_drops\":17,\"queue_user_drops\":18,\"queue_overflow\":0,"
 		"\"enobufs\":19,\"scan_flows\":20,\"exempted\":0,\"verified\":0,"
 		"\"resets\":0,\"reinstated\":0},"
 		"\"last_findings\":[" F1 "," F2 "]}\n");

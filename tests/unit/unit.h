@@ -20,6 +20,7 @@ int register_report_tests(void);
 int register_report_html_tests(void);
 int register_classify_tests(void);
 int register_ct_parse_tests(void);
+int register_ct_many_tests(void);
 int register_pkt_parse_tests(void);
 int register_queue_msg_tests(void);
 int register_stats_tests(void);
