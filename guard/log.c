@@ -75,4 +75,7 @@ void rg_logp(int prio, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	rg_log_line(prio, msg);
+	/* stderr is buffered for the findings' lines (written once per
+	 * wake-up); a log line is rare and goes out now, after them. */
+	fflush(stderr);
 }

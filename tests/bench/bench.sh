@@ -290,7 +290,8 @@ fig_drain() {
 # ---- figure 4: conntrack scan ----
 
 fig_scan() {
-	local sizes="$SCAN_N" n have=0 next=100.64.0.0
+	# Three sizes at least, to show how the cost grows with the table.
+	local sizes="$((SCAN_N / 10)) $SCAN_N" n have=0 next=100.64.0.0
 	[ "${BENCH_CT_1M:-0}" = 1 ] && [ "$QUICK" != 1 ] && sizes="$sizes 1000000"
 	log "figure 4: conntrack scan on tables of: $sizes entries"
 	rg_clean
@@ -310,7 +311,9 @@ fig_scan() {
 			--dst 64.100.0.1:9 --count "$add" --timeout 300 >"$BT/gen.$n.json" 2>&1
 		gen=$(since "$t0")
 		have=$n
-		next=100.$((64 + n / 1000000 + 1)).0.0
+		# Each size's new sources from a /16 of their own.
+		next=${next#100.}
+		next=100.$((${next%%.*} + 1)).0.0
 		local count
 		count=$(fw cat /proc/sys/net/netfilter/nf_conntrack_count)
 		log "  $count entries in the firewall's table (generated in ${gen}s)"
@@ -352,9 +355,9 @@ fig_scan() {
 
 fig_restore() {
 	local n
-	log "figure 5: exemption restore, 10k and 100k elements"
+	log "figure 5: exemption restore, 1k, 10k and 100k elements"
 	bl state 1 "$BT/st.1.json"
-	for n in 10000 100000; do
+	for n in 1000 10000 100000; do
 		local label=$((n / 1000))k t0 tn rate_nft landed_nft
 		bl state "$n" "$BT/st.$n.json"
 		bl nft "$n" "$BT/el.$n.nft"
