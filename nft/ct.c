@@ -298,6 +298,9 @@ int rg_ct_get_many(struct rg_nl *nl, struct rg_ct_many *m,
 	for (i = 0; i < n; i++)
 		a[i].err = RG_CT_UNANSWERED;
 	seq = rg_nl_next_seqs(nl, (uint32_t)n);
+	/* What the builders leave unwritten (alignment padding) must not
+	 * carry an earlier batch's bytes, or malloc's, to the kernel. */
+	memset(m->req, 0, RG_CT_MANY_REQ_SIZE);
 	len = rg_ct_build_gets(m->req, RG_CT_MANY_REQ_SIZE, seq, q, n);
 	if (len > 0 && mnl_socket_sendto(nl->sock, m->req, len) == (ssize_t)len)
 		read_answers(nl, m, seq, a, n);
