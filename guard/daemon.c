@@ -46,16 +46,11 @@
 
 void rg_log(const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rg_vlogp(LOG_WARNING, fmt, ap);
 	va_end(ap);
-	rg_log_line(LOG_WARNING, msg);
-	/* stderr is buffered for the human event lines; a log line is rare
-	 * and goes out at once, after the lines before it. */
-	fflush(stderr);
 }
 
 /* Someone asked the lock who holds it; they have their answer. */

@@ -66,16 +66,22 @@ void rg_log_line(int prio, const char *line)
 	fputs(buf, stderr);
 }
 
-void rg_logp(int prio, const char *fmt, ...)
+void rg_vlogp(int prio, const char *fmt, va_list ap)
 {
 	char msg[LINE_MAX_LEN];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	rg_log_line(prio, msg);
 	/* stderr is buffered for the findings' lines (written once per
 	 * wake-up); a log line is rare and goes out now, after them. */
 	fflush(stderr);
+}
+
+void rg_logp(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rg_vlogp(prio, fmt, ap);
+	va_end(ap);
 }

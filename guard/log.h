@@ -2,6 +2,7 @@
 #ifndef RG_LOG_H
 #define RG_LOG_H
 
+#include <stdarg.h>
 #include <syslog.h>
 
 #include "config.h"
@@ -15,6 +16,8 @@
 void rg_log_open(enum rg_log_target t);
 void rg_log_close(void);
 void rg_logp(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rg_vlogp(int prio, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* A line already formatted (with or without its newline). */
 void rg_log_line(int prio, const char *line);
 
