@@ -29,6 +29,7 @@
 #include "state_file.h"
 #include "statics.h"
 #include "strbuf.h"
+#include "usage.h"
 
 const char exempt_usage[] =
 	"Usage: reflguard exempt list [--json | --nft]\n"
@@ -66,14 +67,6 @@ struct exempt_cmd {
 	struct rg_state state;
 };
 
-static int usage_error(const char *fmt, const char *word)
-{
-	fputs("reflguard exempt: ", stderr);
-	fprintf(stderr, fmt, word);
-	fputs(" (see 'reflguard help exempt')\n", stderr);
-	return -1;
-}
-
 static int set_opt(struct rg_config *over, const char *key, const char *v)
 {
 	char err[RG_ERR_LEN];
@@ -98,7 +91,6 @@ static int parse(struct exempt_cmd *x, int argc, char *argv[])
 	};
 	const char *config = NULL;
 	struct rg_config over;
-	char word[8];
 	int c;
 
 	rg_config_defaults(&over);
@@ -114,13 +106,11 @@ static int parse(struct exempt_cmd *x, int argc, char *argv[])
 		case 'n': x->nft = true; break;
 		case 'h': fputs(exempt_usage, stdout); return 1;
 		default:
-			return usage_error(c == ':' ? "missing value for '%s'" :
-					   "unknown option '%s'",
-					   rg_cli_bad_option(argv, optind, optopt, word, sizeof(word)));
+			return rg_usage_bad_option("exempt", c, argv);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "missing action: list, add, del or flush");
+		return rg_usage_error("exempt", "missing action: list, add, del or flush");
 	x->action = argv[optind];
 	x->words = argv + optind + 1;
 	x->nwords = argc - optind - 1;
@@ -130,7 +120,7 @@ static int parse(struct exempt_cmd *x, int argc, char *argv[])
 		return -1;
 	rg_config_merge(&x->cfg, &over);
 	if (x->json && x->nft)
-		return usage_error("%s", "--json and --nft: choose one");
+		return rg_usage_error("exempt", "--json and --nft: choose one");
 	return 0;
 }
 
@@ -139,8 +129,8 @@ static int want_words(struct exempt_cmd *x, int n)
 	if (x->nwords == n)
 		return 0;
 	if (x->nwords < n)
-		return usage_error("'%s' needs C_ADDR E_INTERNAL PROTO/PORT", x->action);
-	return usage_error("unexpected argument '%s'", x->words[n]);
+		return rg_usage_error("exempt", "'%s' needs C_ADDR E_INTERNAL PROTO/PORT", x->action);
+	return rg_usage_error("exempt", "unexpected argument '%s'", x->words[n]);
 }
 
 static void now_ts(char *buf, size_t len)
@@ -572,7 +562,7 @@ int exempt_main(int argc, char *argv[])
 	else if (!strcmp(x.action, "flush"))
 		ret = do_flush(&x);
 	else {
-		usage_error("unknown action '%s' (list, add, del or flush)", x.action);
+		rg_usage_error("exempt", "unknown action '%s' (list, add, del or flush)", x.action);
 		ret = RG_EXIT_USAGE;
 	}
 	rg_nl_close(&x.nl);
