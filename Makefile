@@ -13,7 +13,8 @@ BUILD ?= build
 
 PKGS := libnetfilter_queue libmnl libnftnl libcrypto
 
-# CFLAGS and LDFLAGS stay the user's to set; what the code needs is below.
+# CFLAGS, CPPFLAGS and LDFLAGS stay the user's (and dpkg-buildflags') to set;
+# what the code needs is below.
 CFLAGS ?= -O2 -g
 RG_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
 	-Iguard -Inft -Itests/unit -DRG_VERSION='"$(VERSION)"'
@@ -43,7 +44,7 @@ all: $(BUILD)/reflguard
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(RG_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(RG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/reflguard: $(call obj,$(PURE_SRC) $(IO_SRC))
 	@$(if $(Q),echo "  LD      $@")
@@ -93,36 +94,36 @@ $(FUZZ_BUILD)/gen_seeds: tests/fuzz/gen_seeds.c $(call obj,$(PURE_SRC))
 	$(Q)$(CC) $(RG_CFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Each target for FUZZ_SECONDS on a copy of its seed corpus; any crash fails.
-fuzz: deps
+fuzz: deps deps-test
 	$(Q)$(MAKE) --no-print-directory fuzz-build
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh run
 
 # Every seed and every past crash, run once.
-fuzz-regress: deps
+fuzz-regress: deps deps-test
 	$(Q)$(MAKE) --no-print-directory fuzz-build
 	$(Q)tests/fuzz/run.sh regress
 
 # test and demo install what is missing first; the builds then run in a
 # fresh make so pkg-config sees the libraries deps may just have installed.
-test: deps
+test: deps deps-test
 	$(Q)$(MAKE) --no-print-directory all unit asan-build
 	$(Q)tests/run.sh
 
-test-asan: deps
+test-asan: deps deps-test
 	$(Q)$(MAKE) --no-print-directory asan-build
 	$(Q)tests/run.sh asan
 
 # The daemon's whole lifetime in a lab scenario under valgrind.
-test-valgrind: deps
+test-valgrind: deps deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bash tests/integration/test_valgrind.sh
 
 # The integration suite on Debian's stock kernel, under qemu (tests/vm/).
-test-vm: deps
+test-vm: deps deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run.sh vm
 
-demo: deps
+demo: deps deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lab/demo.sh
 
@@ -137,7 +138,7 @@ $(BUILD)/bench/%: tests/bench/%.c
 		$(shell pkg-config --cflags $(BENCH_PKGS) 2>/dev/null) $(LDFLAGS) -o $@ $< \
 		$(shell pkg-config --libs $(BENCH_PKGS) 2>/dev/null)
 bench-build: $(BUILD)/bench/ref_handler $(BUILD)/bench/loadgen
-bench: deps
+bench: deps deps-test
 	$(Q)$(MAKE) --no-print-directory all bench-build
 	$(Q)tests/bench/bench.sh
 
@@ -147,24 +148,40 @@ bench: deps
 # make test.
 .PHONY: soak
 SOAK_SECONDS ?= 600
-soak: deps
+soak: deps deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)SOAK_SECONDS=$(SOAK_SECONDS) tests/soak/soak.sh
 
-# Debian packages the build, the lab and the tests need.
+# Debian packages building and running reflguard need (the -dev packages
+# bring the runtime libraries: libnetfilter-queue1, libmnl0, libnftnl11,
+# libssl3).
 DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
-	libnftnl-dev libssl-dev libcunit1-dev nftables iptables conntrack \
-	iproute2 python3 procps valgrind clang libclang-rt-dev \
-	qemu-system-x86 busybox-static kmod cpio mandoc systemd
-deps:
-	$(Q)missing=$$(for p in $(DEB_PKGS); do \
+	libnftnl-dev libssl-dev
+# What the tests, the lab, fuzzing, the VM track and the package test add:
+# CUnit, the firewall tools the lab drives, valgrind, clang's libFuzzer,
+# qemu and the guest's tools, mandoc (man page lint), systemd-analyze,
+# debhelper (make deb), debootstrap and lintian (test_deb), bash-completion
+# and promtool (prometheus) for their tests.
+DEB_TEST_PKGS := libcunit1-dev nftables iptables conntrack iproute2 python3 \
+	procps valgrind clang libclang-rt-dev qemu-system-x86 busybox-static \
+	kmod cpio mandoc systemd debhelper debootstrap lintian bash-completion \
+	prometheus
+# apt_install LIST: what of LIST is not installed yet, quietly.
+define apt_install
+	$(Q)missing=$$(for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	done); \
 	if [ -n "$$missing" ]; then \
-		echo "make deps: installing" $$missing; \
+		echo "make $@: installing" $$missing; \
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+.PHONY: deps-test
+deps:
+	$(call apt_install,$(DEB_PKGS))
+deps-test: deps
+	$(call apt_install,$(DEB_TEST_PKGS))
 
 # Headless Chromium renders the HTML report (make report-screenshot,
 # tests/integration/test_report_html.sh). Kept out of DEB_PKGS: it is
@@ -178,7 +195,7 @@ deps-chromium:
 # docs/report.png: `reflguard report --html` of a real lab run
 # (tests/lab/report_events.sh, as root), as Chromium shows it.
 REPORT_PNG ?= docs/report.png
-report-screenshot: deps deps-chromium
+report-screenshot: deps deps-test deps-chromium
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lab/report_events.sh $(BUILD)/report-events.json
 	$(Q)$(BUILD)/reflguard report --html $(BUILD)/report.html $(BUILD)/report-events.json || [ $$? -eq 1 ]
