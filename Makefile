@@ -9,6 +9,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 BUILD ?= build
 
 PKGS := libnetfilter_queue libmnl libnftnl libcrypto
@@ -215,12 +216,14 @@ install: $(BUILD)/reflguard
 	@echo "'docs/reflguard.service' -> '$(DESTDIR)$(UNITDIR)/reflguard.service'"
 	@sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' docs/reflguard.service \
 		>"$(DESTDIR)$(UNITDIR)/reflguard.service" && chmod 0644 "$(DESTDIR)$(UNITDIR)/reflguard.service"
+	@install -v -D -m 0644 docs/reflguard.bash-completion "$(DESTDIR)$(COMPLETIONDIR)/reflguard"
 	@if [ -e "$(RG_CONF)" ]; then echo "keeping $(RG_CONF)"; \
 	else install -v -m 0644 docs/reflguard.conf.example "$(RG_CONF)"; fi
 
 uninstall:
 	@rm -vf "$(DESTDIR)$(SBINDIR)/reflguard" "$(DESTDIR)$(MANDIR)/man8/reflguard.8" \
-		"$(DESTDIR)$(MANDIR)/man5/reflguard.conf.5" "$(DESTDIR)$(UNITDIR)/reflguard.service"
+		"$(DESTDIR)$(MANDIR)/man5/reflguard.conf.5" "$(DESTDIR)$(UNITDIR)/reflguard.service" \
+		"$(DESTDIR)$(COMPLETIONDIR)/reflguard"
 	@if cmp -s docs/reflguard.conf.example "$(RG_CONF)"; then \
 		rm -vf "$(RG_CONF)"; \
 		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(SYSCONFDIR)/reflguard"; \

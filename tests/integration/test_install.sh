@@ -32,10 +32,10 @@ check "make install DESTDIR=... PREFIX=/usr: exit 0" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || sed 's/^/  /' "$RG_TMP/install.out"
 
 printf '%s\n' /etc/reflguard/reflguard.conf /usr/lib/systemd/system/reflguard.service \
-	/usr/sbin/reflguard /usr/share/man/man5/reflguard.conf.5 \
-	/usr/share/man/man8/reflguard.8 >"$RG_TMP/want.files"
+	/usr/sbin/reflguard /usr/share/bash-completion/completions/reflguard \
+	/usr/share/man/man5/reflguard.conf.5 /usr/share/man/man8/reflguard.8 >"$RG_TMP/want.files"
 files_in "$DEST" >"$RG_TMP/got.files"
-check "install: these five files and nothing else ($(tr '\n' ' ' <"$RG_TMP/got.files"))" \
+check "install: these six files and nothing else ($(tr '\n' ' ' <"$RG_TMP/got.files"))" \
 	cmp -s "$RG_TMP/want.files" "$RG_TMP/got.files"
 check "install: sbin/reflguard, mode 0755, the binary built" \
 	bash -c 'test "$(stat -c %a "$0")" = 755 && cmp -s "$0" "$1"' "$DEST/usr/sbin/reflguard" \
