@@ -229,6 +229,26 @@ uninstall:
 		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(SYSCONFDIR)/reflguard"; \
 	elif [ -e "$(RG_CONF)" ]; then echo "keeping $(RG_CONF): it differs from the example"; fi
 
+# The Debian package (debian/), built with dpkg-buildpackage from a copy of
+# the tree under build/deb/, so the checkout stays clean and its parent
+# untouched: $(BUILD)/reflguard_VERSION_ARCH.deb.
+DEB_FILE = $(BUILD)/reflguard_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+DEB_SRC = $(BUILD)/deb/reflguard-$(VERSION)
+.PHONY: deb deps-deb check-version
+deps-deb: deps
+	$(call apt_install,debhelper libcunit1-dev)
+# debian/changelog's version is the Makefile's.
+check-version:
+	$(Q)v=$$(sed -n '1s/^reflguard (\([^)]*\)).*/\1/p' debian/changelog); \
+	[ "$$v" = "$(VERSION)" ] || { echo "debian/changelog is at '$$v', the Makefile's VERSION at $(VERSION)" >&2; exit 1; }
+deb: deps-deb check-version
+	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
+	$(Q)tar --exclude=./build --exclude=./.git -cf - . | tar -C $(DEB_SRC) -xf -
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; echo "make deb: dpkg-buildpackage failed; all of it in $(BUILD)/deb/build.log" >&2; exit 1; }
+	$(Q)mv $(BUILD)/deb/$(notdir $(DEB_FILE)) $(DEB_FILE)
+	@echo "wrote $(DEB_FILE)"
+
 clean:
 	rm -rf build
 

@@ -79,10 +79,11 @@ suite_asan() {
 	count_unit build/asan/unit_tests "unit (asan)"
 	need_root "the integration suite under ASan+UBSan" || return 0
 	local t
-	# Every integration test but valgrind's and install's, which run the
-	# plain binary, and the lab's own, which runs no reflguard code of its own.
+	# Every integration test but valgrind's, install's and the package's,
+	# which run the plain binary, and the lab's and the alerts' own, which run
+	# no reflguard code.
 	for t in tests/integration/test_*.sh; do
-		case $t in */test_valgrind.sh|*/test_install.sh|*/test_lab_fault.sh) continue ;; esac
+		case $t in */test_valgrind.sh|*/test_install.sh|*/test_deb.sh|*/test_lab_fault.sh|*/test_alerts.sh) continue ;; esac
 		run_script "$t" REFLGUARD=build/asan/reflguard \
 			ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
