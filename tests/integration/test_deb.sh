@@ -33,7 +33,8 @@ in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LA
 root_files() {
 	(cd "$ROOT" && find . -xdev \( -path ./proc -o -path ./dev -o -path ./tmp -o -path ./run \
 		-o -path ./var/lib/dpkg -o -path ./var/lib/apt -o -path ./var/cache \
-		-o -path ./var/log -o -path ./var/lib/systemd/deb-systemd-helper-enabled \) -prune -o -print) |
+		-o -path ./var/log/apt -o -path ./var/log/dpkg.log -o -path ./var/log/alternatives.log \
+		-o -path ./var/lib/systemd/deb-systemd-helper-enabled \) -prune -o -print) |
 		sed 's|^\.||' | sort
 }
 cleanup_root() { umount "$ROOT/proc" 2>/dev/null; rm -rf "$ROOT"; }
