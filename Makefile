@@ -162,7 +162,9 @@ DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
 # CUnit, the firewall tools the lab drives, valgrind, clang's libFuzzer,
 # qemu and the guest's tools, mandoc (man page lint), systemd-analyze,
 # debhelper (make deb), debootstrap and lintian (test_deb), bash-completion
-# and promtool (prometheus) for their tests.
+# and promtool for their tests. promtool comes only with the prometheus
+# package, whose server apt enables too (on 9090 where systemd runs): the
+# price of checking the alert rules with the real tool.
 DEB_TEST_PKGS := libcunit1-dev nftables iptables conntrack iproute2 python3 \
 	procps valgrind clang libclang-rt-dev qemu-system-x86 busybox-static \
 	kmod cpio mandoc systemd debhelper debootstrap lintian bash-completion \
