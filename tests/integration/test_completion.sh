@@ -94,6 +94,10 @@ chmod +x "$RG_TMP/bin/reflguard"
 check "run --state TAB: the default state file of the help, which exists" \
 	offers "$RG_TMP/cfg/state.json" "$RG_TMP/bin/reflguard" run --state ""
 
+mkdir -p "$RG_TMP/home/bin" && ln -s "$REFLGUARD" "$RG_TMP/home/bin/reflguard"
+check "~/bin/reflguard sc TAB: the binary found through the tilde, scan offered" \
+	env HOME="$RG_TMP/home" bash -c 'offers scan "~/bin/reflguard" sc'
+
 # A binary the script has never seen: a new command, option and mode.
 cat >"$RG_TMP/bin/future" <<'EOF'
 #!/bin/sh
