@@ -317,3 +317,18 @@ int rg_ct_delete(struct rg_nl *nl, const struct rg_flow *f)
 	rg_ct_put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
 	return rg_nl_talk(nl, nlh, NULL, NULL);
 }
+
+int rg_ct_set_mark(struct rg_nl *nl, const struct rg_flow *f, uint32_t mark,
+		   uint32_t mask)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	/* A NEW without NLM_F_CREATE updates an existing entry only; the
+	 * kernel keeps the bits outside mask (CTA_MARK_MASK). */
+	struct nlmsghdr *nlh = ct_msg(buf, nl, IPCTNL_MSG_CT_NEW, f->family,
+				      NLM_F_ACK);
+
+	rg_ct_put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
+	mnl_attr_put_u32(nlh, CTA_MARK, htonl(mark & mask));
+	mnl_attr_put_u32(nlh, CTA_MARK_MASK, htonl(mask));
+	return rg_nl_talk(nl, nlh, NULL, NULL);
+}

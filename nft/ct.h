@@ -73,5 +73,12 @@ int rg_ct_get_many(struct rg_nl *nl, struct rg_ct_many *m,
  * ENOENT when it is already gone.
  */
 int rg_ct_delete(struct rg_nl *nl, const struct rg_flow *f);
+/*
+ * Sets the bits of mask in an entry's ct mark to those of mark, leaving
+ * the others (the firewall's own marks) alone. -1 with errno ENOENT when
+ * the entry is gone.
+ */
+int rg_ct_set_mark(struct rg_nl *nl, const struct rg_flow *f, uint32_t mark,
+		   uint32_t mask);
 
 #endif
