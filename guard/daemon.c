@@ -191,7 +191,7 @@ static int watch_metrics(struct daemon *d)
 static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
-	int i, n, err, timeout, resync, held;
+	int i, n, err, timeout, resync, due;
 
 	while (!d->stop) {
 		/* A state file that could not be written is retried; an ENOBUFS
@@ -200,9 +200,12 @@ static void loop(struct daemon *d)
 		resync = rg_daemon_resync_wait_ms(d);
 		if (resync >= 0 && (timeout < 0 || resync < timeout))
 			timeout = resync;
-		held = rg_daemon_reset_wait_ms(d);
-		if (held >= 0 && (timeout < 0 || held < timeout))
-			timeout = held;
+		due = rg_daemon_reset_wait_ms(d);
+		if (due >= 0 && (timeout < 0 || due < timeout))
+			timeout = due;
+		due = rg_daemon_cut_wait_ms(d);
+		if (due >= 0 && (timeout < 0 || due < timeout))
+			timeout = due;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
 		/* The resync below sets errno too (its route lookups read
 		 * rtmon to EAGAIN): an EINTR (SIGSTOP, SIGCONT) would pass
@@ -212,6 +215,7 @@ static void loop(struct daemon *d)
 			rg_daemon_save_state(d);
 		rg_daemon_resync_if_due(d);
 		rg_daemon_resets_due(d, false);
+		rg_daemon_cut_lookup_if_due(d);
 		if (n < 0 && err == EINTR)
 			continue;
 		if (n < 0) {

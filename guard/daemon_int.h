@@ -37,6 +37,8 @@
 #define RESYNC_MIN_MS 1000		/* between two conntrack resyncs */
 #define RESYNC_SHARE 10			/* a resync waits 10x the last one's time */
 #define MAX_HELD_RESETS 64
+#define MAX_CUT 64			/* address pairs of cut packets per lookup */
+#define CUT_MIN_MS 250			/* between two lookups for cut packets */
 #define RESET_HOLD_MS 2000		/* a reset entry's ends are told meanwhile */
 
 struct client {
@@ -117,6 +119,10 @@ struct daemon {
 	time_t started_real;		/* CLOCK_REALTIME at start */
 	struct held_reset held[MAX_HELD_RESETS];
 	unsigned int n_held;
+	struct rg_tuple cut[MAX_CUT];	/* cut packets' reply addresses */
+	unsigned int n_cut;
+	struct timespec last_cut;	/* CLOCK_MONOTONIC: the last lookup ended */
+	long last_cut_ms;		/* and took this long */
 	bool stop;
 };
 
@@ -148,6 +154,19 @@ int rg_daemon_restore(struct daemon *d);
 bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		      const struct rg_class *cl, bool from_queue);
 int rg_daemon_reload_state(struct daemon *d);
+
+/*
+ * A flow found by a lookup rather than by its own packet: handled as the
+ * scan's are, once per entry.
+ */
+void rg_daemon_flow_found(struct daemon *d, const struct rg_flow *f);
+
+/* daemon_cut.c: flows of packets cut before their ports. */
+/* Remembers a cut packet's reply addresses for the next lookup. */
+void rg_daemon_cut_add(struct daemon *d, const struct rg_tuple *reply);
+/* ms until the lookup may run (0: now), -1 if none is due. */
+int rg_daemon_cut_wait_ms(const struct daemon *d);
+void rg_daemon_cut_lookup_if_due(struct daemon *d);
 
 /* daemon_reset.c: ending a translated connection, both ends told. */
 /* base: the flow's event, to be reported as a reset. */

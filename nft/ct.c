@@ -156,6 +156,15 @@ int rg_ct_dump_dst(struct rg_nl *nl, const struct rg_addr *dsts, size_t n,
 	return 0;
 }
 
+int rg_ct_dump_family(struct rg_nl *nl, int family, rg_ct_flow_fn fn,
+		      void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dump_ctx ctx = { .fn = fn, .data = data };
+
+	return dump(nl, ct_request(buf, nl, family, NLM_F_DUMP), &ctx, NULL);
+}
+
 struct get_ctx {
 	struct rg_flow *out;
 	bool found;

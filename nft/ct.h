@@ -23,6 +23,13 @@ typedef int (*rg_ct_flow_fn)(const struct rg_flow *f, void *data);
 int rg_ct_dump_dst(struct rg_nl *nl, const struct rg_addr *dsts, size_t n,
 		   rg_ct_flow_fn fn, void *data, unsigned long *skipped);
 /*
+ * Every TCP and UDP entry of one family (AF_INET or AF_INET6), for a
+ * caller that must filter by what the kernel cannot (see ct.c on the IPv6
+ * address filter).
+ */
+int rg_ct_dump_family(struct rg_nl *nl, int family, rg_ct_flow_fn fn,
+		      void *data);
+/*
  * Looks an entry up by its reply tuple, which is what a packet seen after
  * source NAT gives: (E internal -> translated source). -1 with errno ENOENT
  * when no such entry exists.
