@@ -119,6 +119,7 @@ if remediate "$RG_TMP/state2.json"; then
 	check "two at once: the held entry is deleted after the hold" \
 		wait_for sh -c "! ip netns exec $(lab_ns fw) conntrack -L -p tcp --mark 0x40000000/0x40000000 2>/dev/null | grep -q src="
 	stop_daemon
+	check "two at once: SIGTERM exits 0" test $? -eq 0
 else
 	not_ok "two at once: daemon starts: $(head -c 300 "$RG_TMP/daemon.err")"
 fi
@@ -136,6 +137,7 @@ if remediate "$RG_TMP/state3.json" --no-reset; then
 	check "--no-reset: the connection lives on (E)" working "$RG_TMP/te.json" 1
 	check "--no-reset: no reset chain" eval '! lab_exec fw nft list chain ip reflguard resets >/dev/null 2>&1'
 	stop_daemon
+	check "--no-reset: SIGTERM exits 0" test $? -eq 0
 else
 	not_ok "--no-reset: daemon starts: $(head -c 300 "$RG_TMP/daemon.err")"
 	twins_wait
