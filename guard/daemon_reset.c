@@ -45,10 +45,11 @@ static bool arm(struct daemon *d, const struct rg_flow *f)
 	if (!has_live_ends(f) || d->n_held == MAX_HELD_RESETS)
 		return false;
 	if (rg_reset_arm(&d->nft, &d->ct, f) < 0) {
-		if (errno != ENOENT)
-			rg_log("cannot arm the reset of the translated connection: %s; deleting its conntrack entry",
-			       strerror(errno));
-		return errno == ENOENT;
+		if (errno == ENOENT)
+			return true;	/* gone already: nothing to tell */
+		rg_log("cannot arm the reset of the translated connection: %s; deleting its conntrack entry",
+		       strerror(errno));
+		return false;
 	}
 	h = &d->held[d->n_held++];
 	h->f = *f;
