@@ -105,8 +105,9 @@ def run_c(args):
         s.setblocking(False)
         if args.bind:
             s.bind((args.bind, 0))
-        s.connect_ex(remote)	# every SYN out at once, before any exemption lands
         socks.append(s)
+    for s in socks:
+        s.connect_ex(remote)	# every SYN out at once, before any exemption lands
     threads = []
     for s in socks:
         try:
