@@ -191,7 +191,7 @@ static int watch_metrics(struct daemon *d)
 static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
-	int i, n, err, timeout, resync;
+	int i, n, err, timeout, resync, due;
 
 	while (!d->stop) {
 		/* A state file that could not be written is retried; an ENOBUFS
@@ -200,6 +200,12 @@ static void loop(struct daemon *d)
 		resync = rg_daemon_resync_wait_ms(d);
 		if (resync >= 0 && (timeout < 0 || resync < timeout))
 			timeout = resync;
+		due = rg_daemon_reset_wait_ms(d);
+		if (due >= 0 && (timeout < 0 || due < timeout))
+			timeout = due;
+		due = rg_daemon_cut_wait_ms(d);
+		if (due >= 0 && (timeout < 0 || due < timeout))
+			timeout = due;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
 		/* The resync below sets errno too (its route lookups read
 		 * rtmon to EAGAIN): an EINTR (SIGSTOP, SIGCONT) would pass
@@ -208,6 +214,8 @@ static void loop(struct daemon *d)
 		if (n == 0 && d->state_dirty)
 			rg_daemon_save_state(d);
 		rg_daemon_resync_if_due(d);
+		rg_daemon_resets_due(d, false);
+		rg_daemon_cut_lookup_if_due(d);
 		if (n < 0 && err == EINTR)
 			continue;
 		if (n < 0) {
@@ -450,6 +458,8 @@ static void teardown(struct daemon *d)
 	if (d->observing && rg_observe_remove(&d->nft) < 0)
 		rg_log("could not remove the observation chain: %s",
 			 strerror(errno));
+	if (d->ct.sock)
+		rg_daemon_resets_due(d, true);
 	for (i = 0; i < MAX_CLIENTS; i++)
 		if (d->clients[i].fd >= 0)
 			close(d->clients[i].fd);

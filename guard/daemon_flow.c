@@ -225,13 +225,13 @@ static void first_look(struct daemon *d, const struct rg_packet *p,
 	}
 	*accept = p->id;
 	*any = true;
-	if (qd->pf != RG_PF_UNPARSED)
+	if (qd->pf != RG_PF_UNPARSED && qd->pf != RG_PF_ADDRS)
 		return;
 	d->status.counters.packets_unparsed++;
 	/* Cut before its ports (IPv6 extension headers past the copy range):
-	 * its flow cannot be looked up, but a conntrack scan finds it. */
-	if (p->orig_len > p->len)
-		d->resync_due = true;
+	 * its entry is found by the addresses it does show. */
+	if (qd->pf == RG_PF_ADDRS)
+		rg_daemon_cut_add(d, &qd->reply);
 }
 
 /* Nanoseconds since t0, for the handling histogram. */
@@ -301,6 +301,13 @@ static void handle_batch(struct daemon *d, int n)
 		}
 		rg_hist_observe(&d->handling, since(&t0));
 	}
+}
+
+void rg_daemon_flow_found(struct daemon *d, const struct rg_flow *f)
+{
+	/* No sequence number: the entry itself is the key. */
+	if (!seen_recently(d, f, 0))
+		handle_flow(d, f, NULL);
 }
 
 struct scan_list {
@@ -442,4 +449,5 @@ void rg_daemon_drain(struct daemon *d)
 		}
 	} while (n > 0 && total < DRAIN_CAP);
 	rg_daemon_resync_if_due(d);
+	rg_daemon_cut_lookup_if_due(d);
 }

@@ -36,6 +36,10 @@
 #define DRAIN_CAP 1024			/* packets read per wake-up */
 #define RESYNC_MIN_MS 1000		/* between two conntrack resyncs */
 #define RESYNC_SHARE 10			/* a resync waits 10x the last one's time */
+#define MAX_HELD_RESETS 64
+#define MAX_CUT 64			/* address pairs of cut packets per lookup */
+#define CUT_MIN_MS 250			/* between two lookups for cut packets */
+#define RESET_HOLD_MS 2000		/* a reset entry's ends are told meanwhile */
 
 struct client {
 	int fd;
@@ -56,6 +60,12 @@ struct queued {
 	struct rg_flow f;
 	struct rg_tuple reply;
 	uint8_t proto;
+};
+
+/* A reset connection whose marked entry is deleted when due. */
+struct held_reset {
+	struct rg_flow f;
+	struct timespec due;		/* CLOCK_MONOTONIC */
 };
 
 _Static_assert(RG_QUEUE_BATCH <= RG_CT_MANY_MAX,
@@ -107,6 +117,12 @@ struct daemon {
 	struct rg_msrv metrics;		/* off unless --metrics */
 	struct rg_hist handling;	/* per queued packet, for metrics */
 	time_t started_real;		/* CLOCK_REALTIME at start */
+	struct held_reset held[MAX_HELD_RESETS];
+	unsigned int n_held;
+	struct rg_tuple cut[MAX_CUT];	/* cut packets' reply addresses */
+	unsigned int n_cut;
+	struct timespec last_cut;	/* CLOCK_MONOTONIC: the last lookup ended */
+	long last_cut_ms;		/* and took this long */
 	bool stop;
 };
 
@@ -138,6 +154,28 @@ int rg_daemon_restore(struct daemon *d);
 bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		      const struct rg_class *cl, bool from_queue);
 int rg_daemon_reload_state(struct daemon *d);
+
+/*
+ * A flow found by a lookup rather than by its own packet: handled as the
+ * scan's are, once per entry.
+ */
+void rg_daemon_flow_found(struct daemon *d, const struct rg_flow *f);
+
+/* daemon_cut.c: flows of packets cut before their ports. */
+/* Remembers a cut packet's reply addresses for the next lookup. */
+void rg_daemon_cut_add(struct daemon *d, const struct rg_tuple *reply);
+/* ms until the lookup may run (0: now), -1 if none is due. */
+int rg_daemon_cut_wait_ms(const struct daemon *d);
+void rg_daemon_cut_lookup_if_due(struct daemon *d);
+
+/* daemon_reset.c: ending a translated connection, both ends told. */
+/* base: the flow's event, to be reported as a reset. */
+void rg_daemon_reset(struct daemon *d, const struct rg_flow *f,
+		     const struct rg_event *base);
+/* ms until a held reset entry is due for deletion (0: now), -1 if none. */
+int rg_daemon_reset_wait_ms(const struct daemon *d);
+/* Deletes the held entries that are due, or all of them. */
+void rg_daemon_resets_due(struct daemon *d, bool all);
 /*
  * SIGHUP: the state's static exemptions become cfg's exempt lines, in the
  * kernel (one batch) and then the state file; nothing changes on error.

@@ -290,17 +290,8 @@ static void reset_flow(struct daemon *d, const struct rg_flow *f,
 {
 	struct rg_event ev;
 
-	if (rg_ct_delete(&d->ct, f) < 0 && errno != ENOENT) {
-		rg_log("cannot delete the translated connection's conntrack entry: %s",
-		       strerror(errno));
-		return;
-	}
 	base_event(f, cl, &ev);
-	ev.type = "reset";
-	ev.action = "reset";
-	ev.with_fix = false;
-	d->status.counters.resets++;
-	rg_daemon_event(d, &ev);
+	rg_daemon_reset(d, f, &ev);
 }
 
 /*
@@ -308,8 +299,8 @@ static void reset_flow(struct daemon *d, const struct rg_flow *f,
  * it was made before its exemption. Reported, and reset so that it
  * reconnects under the exemption (unless --no-reset).
  */
-static void stale(struct daemon *d, const struct rg_flow *f,
-		  const struct rg_class *cl)
+static bool stale(struct daemon *d, const struct rg_flow *f,
+		  const struct rg_class *cl, bool from_queue)
 {
 	struct rg_event ev;
 
@@ -317,8 +308,14 @@ static void stale(struct daemon *d, const struct rg_flow *f,
 	ev.action = "exempted";
 	ev.with_fix = false;
 	rg_daemon_event(d, &ev);
+	/* With NFQA_CT this is a first SYN whose entry is not confirmed yet:
+	 * dropped, it takes its NAT binding along, and C's retransmission
+	 * meets the exemption; there is no connection to reset. */
+	if (from_queue && d->ctpath == RG_CT_ATTACHED)
+		return true;
 	if (d->cfg->reset)
 		reset_flow(d, f, cl);
+	return false;
 }
 
 /* Returns whether the queued packet should be dropped. */
@@ -457,10 +454,8 @@ bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		/* Only a connection made after the exemption can prove it
 		 * ineffective: one the scan finds may predate it, and so may a
 		 * packet queued while the exemption was being installed. */
-		if (!from_queue || just_exempted(d, &x)) {
-			stale(d, f, cl);
-			break;
-		}
+		if (!from_queue || just_exempted(d, &x))
+			return stale(d, f, cl, from_queue);
 		ineffective(d, f, cl, &x);
 		break;
 	case RG_REMEDY_LIMIT:

@@ -24,6 +24,8 @@ struct rg_flow {
 	uint32_t status;		/* IPS_* bits, when known */
 	uint32_t id;			/* conntrack id, when has_id */
 	bool has_id;
+	uint8_t tcp_state;		/* TCP_CONNTRACK_*, when has_tcp_state */
+	bool has_tcp_state;
 };
 
 #endif

@@ -156,6 +156,15 @@ int rg_ct_dump_dst(struct rg_nl *nl, const struct rg_addr *dsts, size_t n,
 	return 0;
 }
 
+int rg_ct_dump_family(struct rg_nl *nl, int family, rg_ct_flow_fn fn,
+		      void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dump_ctx ctx = { .fn = fn, .data = data };
+
+	return dump(nl, ct_request(buf, nl, family, NLM_F_DUMP), &ctx, NULL);
+}
+
 struct get_ctx {
 	struct rg_flow *out;
 	bool found;
@@ -315,5 +324,20 @@ int rg_ct_delete(struct rg_nl *nl, const struct rg_flow *f)
 				      NLM_F_ACK);
 
 	rg_ct_put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
+	return rg_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int rg_ct_set_mark(struct rg_nl *nl, const struct rg_flow *f, uint32_t mark,
+		   uint32_t mask)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	/* A NEW without NLM_F_CREATE updates an existing entry only; the
+	 * kernel keeps the bits outside mask (CTA_MARK_MASK). */
+	struct nlmsghdr *nlh = ct_msg(buf, nl, IPCTNL_MSG_CT_NEW, f->family,
+				      NLM_F_ACK);
+
+	rg_ct_put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
+	mnl_attr_put_u32(nlh, CTA_MARK, htonl(mark & mask));
+	mnl_attr_put_u32(nlh, CTA_MARK_MASK, htonl(mask));
 	return rg_nl_talk(nl, nlh, NULL, NULL);
 }

@@ -23,6 +23,13 @@ typedef int (*rg_ct_flow_fn)(const struct rg_flow *f, void *data);
 int rg_ct_dump_dst(struct rg_nl *nl, const struct rg_addr *dsts, size_t n,
 		   rg_ct_flow_fn fn, void *data, unsigned long *skipped);
 /*
+ * Every TCP and UDP entry of one family (AF_INET or AF_INET6), for a
+ * caller that must filter by what the kernel cannot (see ct.c on the IPv6
+ * address filter).
+ */
+int rg_ct_dump_family(struct rg_nl *nl, int family, rg_ct_flow_fn fn,
+		      void *data);
+/*
  * Looks an entry up by its reply tuple, which is what a packet seen after
  * source NAT gives: (E internal -> translated source). -1 with errno ENOENT
  * when no such entry exists.
@@ -73,5 +80,12 @@ int rg_ct_get_many(struct rg_nl *nl, struct rg_ct_many *m,
  * ENOENT when it is already gone.
  */
 int rg_ct_delete(struct rg_nl *nl, const struct rg_flow *f);
+/*
+ * Sets the bits of mask in an entry's ct mark to those of mark, leaving
+ * the others (the firewall's own marks) alone. -1 with errno ENOENT when
+ * the entry is gone.
+ */
+int rg_ct_set_mark(struct rg_nl *nl, const struct rg_flow *f, uint32_t mark,
+		   uint32_t mask);
 
 #endif

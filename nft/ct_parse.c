@@ -109,6 +109,24 @@ static int parse_tuple(const struct nlattr *nest, struct rg_tuple *t,
 	return parse_proto(tb[CTA_TUPLE_PROTO], t, proto);
 }
 
+/* CTA_PROTOINFO's TCP state, when there: an unreadable one is unknown. */
+static void tcp_state(const struct nlattr *info, struct rg_flow *f)
+{
+	const struct nlattr *tb[CTA_PROTOINFO_MAX + 1];
+	const struct nlattr *tcp[CTA_PROTOINFO_TCP_MAX + 1];
+	const struct nlattr *st;
+
+	if (!info || parse_nest(info, tb, CTA_PROTOINFO_MAX) < 0 ||
+	    !tb[CTA_PROTOINFO_TCP] ||
+	    parse_nest(tb[CTA_PROTOINFO_TCP], tcp, CTA_PROTOINFO_TCP_MAX) < 0)
+		return;
+	st = tcp[CTA_PROTOINFO_TCP_STATE];
+	if (!st || mnl_attr_validate(st, MNL_TYPE_U8) < 0)
+		return;
+	f->tcp_state = mnl_attr_get_u8(st);
+	f->has_tcp_state = true;
+}
+
 static int fill_flow(const struct nlattr **tb, struct rg_flow *f)
 {
 	int fam_reply = 0;
@@ -126,6 +144,8 @@ static int fill_flow(const struct nlattr **tb, struct rg_flow *f)
 		f->id = ntohl(mnl_attr_get_u32(tb[CTA_ID]));
 		f->has_id = true;
 	}
+	if (f->proto == IPPROTO_TCP)
+		tcp_state(tb[CTA_PROTOINFO], f);
 	return 0;
 }
 

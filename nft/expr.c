@@ -200,3 +200,25 @@ int rg_expr_lookup(struct nftnl_rule *r, uint32_t sreg, const char *set,
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
 	return 0;
 }
+
+int rg_expr_verdict(struct nftnl_rule *r, int verdict)
+{
+	struct nftnl_expr *e = expr_new(r, "immediate");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+	return 0;
+}
+
+int rg_expr_reject_tcp(struct nftnl_rule *r)
+{
+	struct nftnl_expr *e = expr_new(r, "reject");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_TCP_RST);
+	nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, 0);
+	return 0;
+}

@@ -40,5 +40,9 @@ int rg_expr_nat(struct nftnl_rule *r, uint32_t type, uint32_t family,
 int rg_expr_queue_native(struct nftnl_rule *r, uint16_t num, bool bypass);
 /* The xtables NFQUEUE target (revision 3) through nft_compat. */
 int rg_expr_queue_compat(struct nftnl_rule *r, uint16_t num, bool bypass);
+/* A final verdict (NF_DROP, NF_ACCEPT) for the packet. */
+int rg_expr_verdict(struct nftnl_rule *r, int verdict);
+/* "reject with tcp reset": an RST to the sender, in its window. */
+int rg_expr_reject_tcp(struct nftnl_rule *r);
 
 #endif

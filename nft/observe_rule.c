@@ -12,7 +12,12 @@
 #include "expr.h"
 #include "observe.h"
 
-/* ct state new ct status dnat meta l4proto P */
+/*
+ * ct state new ct status dnat ct original protocol P: conntrack's protocol,
+ * not meta l4proto, which for IPv6 stops at an authentication header
+ * (nft asks ipv6_find_hdr for IP6_FH_F_AUTH) and would let an IPsec AH
+ * flow pass unobserved.
+ */
 static int match_new_dnat(struct nftnl_rule *r, uint8_t proto)
 {
 	uint32_t new_bit = NF_CT_STATE_BIT(IP_CT_NEW), dnat = IPS_DST_NAT;
@@ -24,7 +29,7 @@ static int match_new_dnat(struct nftnl_rule *r, uint8_t proto)
 	    rg_expr_ct(r, NFT_CT_STATUS, NFT_REG_1) < 0 ||
 	    rg_expr_mask(r, NFT_REG_1, &dnat, sizeof(dnat)) < 0 ||
 	    rg_expr_cmp(r, NFT_REG_1, NFT_CMP_NEQ, &zero, sizeof(zero)) < 0 ||
-	    rg_expr_meta(r, NFT_META_L4PROTO, NFT_REG_1) < 0)
+	    rg_expr_ct_dir(r, NFT_CT_PROTOCOL, IP_CT_DIR_ORIGINAL, NFT_REG_1) < 0)
 		return -1;
 	return rg_expr_cmp(r, NFT_REG_1, NFT_CMP_EQ, &proto, sizeof(proto));
 }

@@ -11,6 +11,7 @@ enum rg_packet_flow rg_packet_flow(const void *ct, size_t ct_len,
 				   struct rg_flow *f, uint8_t *proto,
 				   struct rg_tuple *reply)
 {
+	enum rg_packet_flow pf = RG_PF_LOOKUP;
 	struct rg_tuple t;
 
 	if (ct && rg_ct_parse_attrs(ct, ct_len, f) == 0) {
@@ -18,12 +19,18 @@ enum rg_packet_flow rg_packet_flow(const void *ct, size_t ct_len,
 		*reply = f->reply;
 		return RG_PF_COMPLETE;
 	}
-	if (!pkt || rg_pkt_parse(pkt, len, proto, &t) < 0)
+	if (!pkt)
 		return RG_PF_UNPARSED;
+	if (rg_pkt_parse(pkt, len, proto, &t) < 0) {
+		if (rg_pkt_addrs(pkt, len, &t) < 0)
+			return RG_PF_UNPARSED;
+		*proto = 0;
+		pf = RG_PF_ADDRS;
+	}
 	memset(reply, 0, sizeof(*reply));
 	reply->src = t.dst;
 	reply->dst = t.src;
 	reply->sport = t.dport;
 	reply->dport = t.sport;
-	return RG_PF_LOOKUP;
+	return pf;
 }

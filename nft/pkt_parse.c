@@ -49,13 +49,15 @@ static int parse_v4(const uint8_t *pkt, size_t len, uint8_t *proto,
 	return ports(pkt + ihl, len - ihl, *proto, t);
 }
 
-/* Walks IPv6 extension headers to the transport header. */
+/*
+ * Walks IPv6 extension headers to the transport header. Every header
+ * takes at least 8 bytes, so the walk ends with the packet: no count of
+ * headers is needed (a fixed one refused chains a real stack may send).
+ */
 static int skip_v6_ext(const uint8_t *pkt, size_t len, size_t *off,
 		       uint8_t *next)
 {
-	int hops;
-
-	for (hops = 0; hops < 8; hops++) {
+	for (;;) {
 		switch (*next) {
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
@@ -64,6 +66,13 @@ static int skip_v6_ext(const uint8_t *pkt, size_t len, size_t *off,
 				return -1;
 			*next = pkt[*off];
 			*off += ((size_t)pkt[*off + 1] + 1) * 8;
+			break;
+		case IPPROTO_AH:
+			/* RFC 4302: its length is in 4-byte units, minus 2. */
+			if (*off + 2 > len)
+				return -1;
+			*next = pkt[*off];
+			*off += ((size_t)pkt[*off + 1] + 2) * 4;
 			break;
 		case IPPROTO_FRAGMENT:
 			if (*off + 8 > len)
@@ -77,7 +86,6 @@ static int skip_v6_ext(const uint8_t *pkt, size_t len, size_t *off,
 			return *off <= len ? 0 : -1;
 		}
 	}
-	return -1;
 }
 
 static int parse_v6(const uint8_t *pkt, size_t len, uint8_t *proto,
@@ -133,4 +141,22 @@ int rg_pkt_tcp_seq(const uint8_t *pkt, size_t len, uint32_t *seq)
 		return -1;
 	*seq = (uint32_t)get16(pkt + l4 + 4) << 16 | get16(pkt + l4 + 6);
 	return 0;
+}
+
+int rg_pkt_addrs(const uint8_t *pkt, size_t len, struct rg_tuple *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (!pkt || len < 1)
+		return -1;
+	if (pkt[0] >> 4 == 4 && len >= 20) {
+		set_addr(&t->src, AF_INET, pkt + 12);
+		set_addr(&t->dst, AF_INET, pkt + 16);
+		return 0;
+	}
+	if (pkt[0] >> 4 == 6 && len >= 40) {
+		set_addr(&t->src, AF_INET6, pkt + 8);
+		set_addr(&t->dst, AF_INET6, pkt + 24);
+		return 0;
+	}
+	return -1;
 }

@@ -17,6 +17,13 @@ int rg_pkt_parse(const uint8_t *pkt, size_t len, uint8_t *proto,
 		 struct rg_tuple *t);
 
 /*
+ * The addresses alone, from the fixed IPv4 or IPv6 header: what is known
+ * of a packet cut before its ports (its ports zero). -1 when even the
+ * fixed header is cut or the version is neither 4 nor 6.
+ */
+int rg_pkt_addrs(const uint8_t *pkt, size_t len, struct rg_tuple *t);
+
+/*
  * The TCP sequence number: the initial one for a SYN, which a
  * retransmission repeats and a new connection does not. -1 for anything
  * but a readable TCP header.

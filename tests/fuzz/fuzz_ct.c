@@ -66,6 +66,7 @@ static void parse_nfqa_ct(const uint8_t *attrs, size_t len)
 	case RG_PF_UNPARSED:
 		break;
 	case RG_PF_LOOKUP:
+	case RG_PF_ADDRS:
 		FUZZ_CHECK(!"a lookup without a packet");
 	}
 	free(ct);

@@ -33,7 +33,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(ret == -1);
 	}
 	pf = rg_packet_flow(NULL, 0, pkt, size, &f, &proto2, &reply);
-	FUZZ_CHECK(pf == (ret == 0 ? RG_PF_LOOKUP : RG_PF_UNPARSED));
+	if (ret == 0)
+		FUZZ_CHECK(pf == RG_PF_LOOKUP);
+	else
+		FUZZ_CHECK(pf == (rg_pkt_addrs(pkt, size, &t) == 0 ?
+				  RG_PF_ADDRS : RG_PF_UNPARSED));
+	if (pf == RG_PF_ADDRS) {
+		/* Addresses only, reversed; no ports, no protocol. */
+		FUZZ_CHECK(proto2 == 0 && reply.sport == 0 && reply.dport == 0);
+		FUZZ_CHECK(!memcmp(&reply.src, &t.dst, sizeof(t.dst)));
+		FUZZ_CHECK(!memcmp(&reply.dst, &t.src, sizeof(t.src)));
+	}
 	if (pf == RG_PF_LOOKUP) {
 		/* The reply tuple is the packet's, reversed. */
 		FUZZ_CHECK(proto2 == proto);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Unusual packets in the queue: IPv4 options, IPv6 hop-by-hop and
 # destination-options headers, IPv6 header chains within and past the
-# queue's 320-byte copy, UDP, a fragmented UDP datagram. Each connection must
+# queue's 320-byte copy, an IPv6 authentication header, UDP, a fragmented UDP datagram. Each connection must
 # complete with its bytes intact (echoed back), its packets must reach E
 # still carrying what they carried, the flow must be classified (or, where the
 # headers cannot be read, counted), and the dry-run daemon must keep working.
@@ -149,11 +149,12 @@ fi
 
 # 2c. Past the bound: 512 bytes of destination options. With NFQA_CT the
 # conntrack entry comes with the packet and the flow is classified all the
-# same; without it the ports are beyond the copy, so the flow cannot be
-# looked up: the packet is let through, counted as unparsed, and, since the
-# kernel says it was cut, a conntrack resync finds the flow.
+# same; without it the ports are beyond the copy, so the flow is looked up
+# by the addresses the packet does show (counted as unparsed): found by
+# that lookup, not by a resync of the whole table (scan_flows stays put).
 label="IPv6 512-byte destination-options header (past the copy range)"
 unparsed0=$(counter packets_unparsed)
+scanned0=$(counter scan_flows)
 if case_run "$label" ipv6-dst tcp 64 "[fd00:10::2]:7003" "[2001:db8:64::10]:7003" \
 	--ipv6-dstopts "$(dstopts 512)"; then
 	case $RG_PATH in
@@ -162,16 +163,30 @@ if case_run "$label" ipv6-dst tcp 64 "[fd00:10::2]:7003" "[2001:db8:64::10]:7003
 			wait_ev event=flow proto=tcp c="$CASE_C"
 		;;
 	*+lookup)
-		check "$label: classified, found by a conntrack resync (an event for $CASE_C)" \
+		check "$label: classified, found by its addresses (an event for $CASE_C)" \
 			wait_ev event=flow proto=tcp c="$CASE_C"
 		unparsed1=$(counter packets_unparsed)
-		check "$label: counted as unparsed ($unparsed0 -> $unparsed1), not looked up" \
+		check "$label: counted as unparsed ($unparsed0 -> $unparsed1)" \
 			test "${unparsed1:-0}" -gt "${unparsed0:-0}"
+		scanned1=$(counter scan_flows)
+		check "$label: no resync of the whole table (scan_flows $scanned0 -> $scanned1)" \
+			test "${scanned1:-x}" = "${scanned0:-y}"
 		;;
 	*) skip "$label: kernel path '$RG_PATH' unknown, classification not checked" ;;
 	esac
 	classified=$((classified + 1))
 fi
+
+# 2d. An authentication header (IPsec AH) before TCP: the SYN's ports are
+# read past it, so the flow is looked up and classified on both paths.
+# (Nothing answers: E holds no security association; the SYN suffices.)
+label="IPv6 authentication header"
+lab_exec c1 python3 "$ODD" ah-syn --connect "[2001:db8:64::10]:7003" --bind fd00:30::2 \
+	--sport 27951 >"$RG_TMP/client.json" 2>&1
+check "$label: the SYN is sent (exit $?)" test "$(jfield "$RG_TMP/client.json" sent)" = ah-syn
+check "$label: classified (an event for [fd00:30::2]:27951)" \
+	wait_ev event=flow proto=tcp c="[fd00:30::2]:27951"
+classified=$((classified + 1))
 
 # 3. UDP to a watched UDP port: one small datagram, then one of 4000 bytes
 # that C sends as IPv4 fragments (the firewall reassembles it for conntrack,

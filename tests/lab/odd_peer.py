@@ -7,6 +7,7 @@
   odd_peer.py connect --proto tcp|udp --connect ADDR:PORT [--bind ADDR[:PORT]]
                     [--size N] [--ip-options HEX | --ipv6-dstopts HEX |
                      --ipv6-hopopts HEX] [--timeout S]
+  odd_peer.py ah-syn --connect [ADDR]:PORT --bind ADDR --sport N
 
 The server echoes what it gets: TCP, everything up to the client's FIN; UDP,
 each datagram back to its sender. It prints one JSON line per exchange:
@@ -20,6 +21,11 @@ bytes, reads the echo and compares. It prints one JSON line:
   {"role":"client","proto":"tcp","local":"10.0.30.2:41234",
    "remote":"64.100.0.10:7003","sent":64,"echoed":true}
 
+ah-syn sends one IPv6 TCP SYN behind an authentication header (AH, with an
+all-zero ICV: no peer verifies it, nothing answers it) from a raw socket, as
+an IPsec-protected Expressway-C would open its connection; it prints
+{"role":"client","local":"[ADDR]:N","sent":"ah-syn"}.
+
 Exit 0 when the echo matched, 1 when it did not or the exchange failed, 4
 when the kernel refused the option setsockopt (the line then has
 "setsockopt": "<error>"). Traffic goes only to the address it is given.
@@ -27,6 +33,7 @@ when the kernel refused the option setsockopt (the line then has
 import argparse
 import os
 import socket
+import struct
 import sys
 
 from peerlib import emit, family_of, fmt, parse_hostport
@@ -124,6 +131,33 @@ def connect(args):
     return 0 if rec.get("echoed") else 1
 
 
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def ah_syn(args):
+    host, port = parse_hostport(args.connect)
+    src, dst = socket.inet_pton(socket.AF_INET6, args.bind), socket.inet_pton(socket.AF_INET6, host)
+    tcp = struct.pack("!HHIIBBHHH", args.sport, port, 0x1000, 0, 5 << 4, 0x02, 64240, 0, 0)
+    pseudo = src + dst + struct.pack("!IxxxB", len(tcp), socket.IPPROTO_TCP)
+    tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
+    # RFC 4302: next header, length in 4-byte units minus 2, SPI, sequence, 96-bit ICV.
+    ah = struct.pack("!BBHII", socket.IPPROTO_TCP, 4, 0, 0x100, 1) + bytes(12)
+    ip6 = struct.pack("!IHBB", 6 << 28, len(ah) + len(tcp), 51, 64) + src + dst
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    try:
+        s.sendto(ip6 + ah + tcp, (host, 0))
+    finally:
+        s.close()
+    emit({"role": "client", "local": fmt((args.bind, args.sport)), "sent": "ah-syn"})
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -141,7 +175,13 @@ def main():
     for p in (sv, cl):
         p.add_argument("--proto", choices=("tcp", "udp"), default="tcp")
         p.add_argument("--timeout", type=float, default=5.0)
+    ah = sub.add_parser("ah-syn")
+    ah.add_argument("--connect", required=True)
+    ah.add_argument("--bind", required=True)
+    ah.add_argument("--sport", type=int, required=True)
     args = ap.parse_args()
+    if args.cmd == "ah-syn":
+        return ah_syn(args)
     return serve(args) if args.cmd == "serve" else connect(args)
 
 

@@ -379,6 +379,25 @@ static void test_msg_unknown_attributes_ignored(void)
 	assert_parses(&m);
 }
 
+/* A reset needs to know whether the connection still has live ends. */
+static void test_tcp_state(void)
+{
+	struct mspec m = note;
+	struct rg_flow f;
+
+	m.flags |= M_EXTRA;
+	CU_ASSERT_EQUAL_FATAL(parse_spec(&m, &f), 0);
+	CU_ASSERT_TRUE(f.has_tcp_state);
+	CU_ASSERT_EQUAL(f.tcp_state, 3);	/* ESTABLISHED, as put_extra sends */
+	CU_ASSERT_EQUAL_FATAL(parse_spec(&note, &f), 0);
+	CU_ASSERT_FALSE(f.has_tcp_state);
+	/* TCP protocol information on a UDP entry is not believed. */
+	m = note6;
+	m.flags |= M_EXTRA;
+	CU_ASSERT_EQUAL_FATAL(parse_spec(&m, &f), 0);
+	CU_ASSERT_FALSE(f.has_tcp_state);
+}
+
 /* The payload of the message alone, as rg_ct_parse_attrs() sees it. */
 static void test_attrs_without_header(void)
 {
@@ -609,6 +628,7 @@ static const struct unit_test tests[] = {
 	{ "missing tuples", test_missing_tuples },
 	{ "missing tuple parts", test_missing_parts },
 	{ "not TCP or UDP", test_protocols_other_than_tcp_udp },
+	{ "TCP state from CTA_PROTOINFO", test_tcp_state },
 	{ "attributes of the wrong size", test_wrong_sizes },
 	{ "family mismatch", test_family_mismatch },
 	{ "protocol mismatch", test_proto_mismatch },

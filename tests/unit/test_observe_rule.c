@@ -56,7 +56,7 @@ static void test_matches_in_order(void)
 	static const char *const want[] = {
 		"ct", "bitwise", "cmp",		/* ct state new */
 		"ct", "bitwise", "cmp",		/* ct status dnat */
-		"meta", "cmp",			/* meta l4proto tcp */
+		"ct", "cmp",			/* ct original protocol tcp */
 		"ct", "cmp",			/* ct original daddr */
 		"ct", "range",			/* ct original proto-dst */
 		"counter", "queue",
@@ -165,6 +165,26 @@ static void test_udp_range(void)
 	nftnl_rule_free(r);
 }
 
+/* Conntrack's protocol: meta l4proto reads AH as the protocol of IPv6 AH. */
+static void test_protocol_from_conntrack(void)
+{
+	struct nftnl_expr_iter *it;
+	struct nftnl_expr *e;
+	struct seen s;
+	struct nftnl_rule *r = build("2001:db8:64::10", "tcp/7003", RG_QUEUE_COMPAT, &s);
+	int i = 0;
+
+	it = nftnl_expr_iter_create(r);
+	while ((e = nftnl_expr_iter_next(it)) && i++ < 6)
+		;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_STRING_EQUAL(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "ct");
+	CU_ASSERT_EQUAL(nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY), NFT_CT_PROTOCOL);
+	CU_ASSERT_EQUAL(nftnl_expr_get_u8(e, NFTNL_EXPR_CT_DIR), 0);
+	nftnl_expr_iter_destroy(it);
+	nftnl_rule_free(r);
+}
+
 static const struct unit_test tests[] = {
 	{ "expressions in order", test_matches_in_order },
 	{ "native path: queue expression with bypass", test_native_queue_with_bypass },
@@ -172,6 +192,7 @@ static const struct unit_test tests[] = {
 	{ "public address and port range data", test_public_and_port_range_data },
 	{ "IPv6 public in an ip6 rule", test_ipv6_public },
 	{ "UDP range matches l4proto udp", test_udp_range },
+	{ "protocol from conntrack, not meta l4proto", test_protocol_from_conntrack },
 	{ NULL, NULL }
 };
 

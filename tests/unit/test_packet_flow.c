@@ -107,11 +107,29 @@ static void test_unreadable_packet(void)
 			RG_PF_UNPARSED);
 }
 
+/* Cut before its ports: the addresses still say where to look. */
+static void test_cut_packet_gives_the_addresses(void)
+{
+	struct rg_tuple reply;
+	struct rg_flow f;
+	uint8_t proto = 99;
+	char s[RG_ENDPOINT_STRLEN];
+
+	CU_ASSERT_EQUAL(rg_packet_flow(NULL, 0, syn_after_snat, 22, &f, &proto,
+				       &reply), RG_PF_ADDRS);
+	rg_endpoint_format(&reply.src, reply.sport, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "10.0.10.2:0");
+	rg_endpoint_format(&reply.dst, reply.dport, s, sizeof(s));
+	CU_ASSERT_STRING_EQUAL(s, "64.100.0.10:0");
+	CU_ASSERT_EQUAL(proto, 0);
+}
+
 static const struct unit_test tests[] = {
 	{ "NFQA_CT gives the whole entry", test_nfqa_ct_gives_the_whole_entry },
 	{ "headers give the reply tuple to look up", test_headers_give_the_reply_key },
 	{ "broken NFQA_CT falls back to the headers", test_broken_nfqa_ct_falls_back_to_headers },
 	{ "unreadable packet", test_unreadable_packet },
+	{ "a cut packet gives the addresses", test_cut_packet_gives_the_addresses },
 	{ NULL, NULL }
 };
 

@@ -425,7 +425,8 @@ static void test_v6_extension_past_end(void)
 	assert_refused(&p);
 }
 
-static void test_v6_too_many_extension_headers(void)
+/* Sixteen headers are no reason to give up: the packet's end bounds them. */
+static void test_v6_many_extension_headers(void)
 {
 	struct pkt p = { .len = 0 };
 	int i;
@@ -435,7 +436,70 @@ static void test_v6_too_many_extension_headers(void)
 		ext(&p, IPPROTO_DSTOPTS, 0);
 	p.b[p.len - 8] = IPPROTO_TCP;
 	tcp(&p, 27901, 7003);
+	assert_parses(&p, IPPROTO_TCP, AF_INET6, "fd00:30::2", 27901,
+		      "2001:db8:64::10", 7003);
+	assert_cuts(&p, 40 + 16 * 8 + 4);
+}
+
+/* An authentication header: 4-byte units, minus 2 (RFC 4302). */
+static void ah(struct pkt *p, uint8_t next, uint8_t plen)
+{
+	uint8_t h[4 * 257];
+
+	memset(h, 0xff, sizeof(h));
+	h[0] = next;
+	h[1] = plen;
+	put(p, h, 4u * (plen + 2u));
+}
+
+static void test_v6_ah(void)
+{
+	struct pkt p = { .len = 0 };
+
+	/* 24 bytes: AH with a 96-bit ICV, as HMAC-SHA1-96 gives. */
+	ipv6(&p, IPPROTO_AH, "fd00:30::2", "2001:db8:64::10");
+	ah(&p, IPPROTO_TCP, 4);
+	tcp(&p, 27901, 7003);
+	assert_parses(&p, IPPROTO_TCP, AF_INET6, "fd00:30::2", 27901,
+		      "2001:db8:64::10", 7003);
+	assert_cuts(&p, 40 + 24 + 4);
+	/* Between other extension headers, and one claiming past the end. */
+	p.len = 0;
+	ipv6(&p, IPPROTO_HOPOPTS, "fd00:30::2", "2001:db8:64::10");
+	ext(&p, IPPROTO_AH, 0);
+	ah(&p, IPPROTO_DSTOPTS, 1);
+	ext(&p, IPPROTO_UDP, 0);
+	udp(&p, 27901, 7003);
+	assert_parses(&p, IPPROTO_UDP, AF_INET6, "fd00:30::2", 27901,
+		      "2001:db8:64::10", 7003);
+	p.b[40 + 8 + 1] = 255;
 	assert_refused(&p);
+}
+
+/* What is known of a packet cut before its ports: the addresses. */
+static void test_addrs_of_cut_packet(void)
+{
+	struct pkt p = { .len = 0 };
+	struct rg_tuple t;
+	char buf[64];
+
+	ipv6(&p, IPPROTO_DSTOPTS, "fd00:30::2", "2001:db8:64::10");
+	ext(&p, IPPROTO_TCP, 280 / 8 - 1);
+	tcp(&p, 27901, 7003);
+	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, RG_QUEUE_COPY_RANGE, &t), 0);
+	CU_ASSERT_EQUAL(t.src.family, AF_INET6);
+	inet_ntop(AF_INET6, t.dst.u.bytes, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "2001:db8:64::10");
+	CU_ASSERT_EQUAL(t.sport, 0);
+	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, 39, &t), -1);
+	p.len = 0;
+	ipv4(&p, 5, IPPROTO_TCP, 0, "10.0.30.2", "64.100.0.10");
+	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, 20, &t), 0);
+	CU_ASSERT_EQUAL(t.dst.u.bytes[0], 64);
+	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, 19, &t), -1);
+	p.b[0] = 0x50;
+	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, 20, &t), -1);
+	CU_ASSERT_EQUAL(rg_pkt_addrs(NULL, 0, &t), -1);
 }
 
 /* A chain a real stack would send is not "too many". */
@@ -457,7 +521,7 @@ static void test_v6_several_extension_headers(void)
 static void test_v6_not_tcp_udp(void)
 {
 	static const uint8_t next[] = {
-		IPPROTO_ICMPV6, IPPROTO_NONE, IPPROTO_ESP, IPPROTO_AH,
+		IPPROTO_ICMPV6, IPPROTO_NONE, IPPROTO_ESP,
 		IPPROTO_SCTP, IPPROTO_ICMP,
 	};
 	size_t i;
@@ -496,7 +560,9 @@ static const struct unit_test tests[] = {
 	{ "IPv6: 272 bytes of extension headers fit the copy", test_v6_copy_range_bound },
 	{ "IPv6 later fragment", test_v6_later_fragment },
 	{ "IPv6 extension header past the end", test_v6_extension_past_end },
-	{ "IPv6 too many extension headers", test_v6_too_many_extension_headers },
+	{ "IPv6 sixteen extension headers", test_v6_many_extension_headers },
+	{ "IPv6 authentication header", test_v6_ah },
+	{ "addresses of a packet cut before its ports", test_addrs_of_cut_packet },
 	{ "IPv6 several extension headers", test_v6_several_extension_headers },
 	{ "IPv6 not TCP or UDP", test_v6_not_tcp_udp },
 	{ NULL, NULL },

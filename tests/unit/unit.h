@@ -26,6 +26,7 @@ int register_queue_msg_tests(void);
 int register_stats_tests(void);
 int register_finding_tests(void);
 int register_observe_rule_tests(void);
+int register_reset_rule_tests(void);
 int register_exempt_rule_tests(void);
 int register_packet_flow_tests(void);
 int register_exemption_tests(void);
