@@ -2,6 +2,8 @@
 #include "privs.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -48,4 +50,62 @@ int rg_privs_keep_net_admin(void)
 	data[CAP_NET_ADMIN / 32].effective = 1u << (CAP_NET_ADMIN % 32);
 	data[CAP_NET_ADMIN / 32].permitted = 1u << (CAP_NET_ADMIN % 32);
 	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+int rg_privs_find_user(const char *name, struct rg_privs_user *u)
+{
+	struct passwd *pw;
+
+	if (strlen(name) >= sizeof(u->name)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	errno = 0;
+	pw = getpwnam(name);
+	if (!pw) {
+		/* getpwnam() leaves errno 0 (or ENOENT...) for "no such user". */
+		if (!errno || errno == ENOENT || errno == ESRCH || errno == EBADF ||
+		    errno == EPERM)
+			errno = ENOENT;
+		return -1;
+	}
+	strcpy(u->name, name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	return 0;
+}
+
+/*
+ * Permitted capabilities survive setresuid() only with PR_SET_KEEPCAPS;
+ * the effective ones are cleared by it and raised again by the capset()
+ * that follows. The bounding set goes first, while CAP_SETPCAP is there.
+ */
+static int switch_user(const struct rg_privs_user *u, const char **step)
+{
+	drop_bounding();
+	*step = "PR_SET_KEEPCAPS";
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return -1;
+	*step = "setgroups";
+	if (setgroups(1, &u->gid) < 0)
+		return -1;
+	*step = "setresgid";
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return -1;
+	*step = "setresuid";
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return -1;
+	*step = "PR_SET_KEEPCAPS";
+	return prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+}
+
+int rg_privs_become(const struct rg_privs_user *u, const char **step)
+{
+	if (u && switch_user(u, step) < 0)
+		return -1;
+	*step = "capset";
+	if (rg_privs_keep_net_admin() < 0)
+		return -1;
+	*step = "PR_SET_NO_NEW_PRIVS";
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
