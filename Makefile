@@ -37,7 +37,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps deps-chromium report-screenshot clean install uninstall test test-asan test-valgrind test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
+.PHONY: all deps deps-chromium report-screenshot clean install install-user uninstall test test-asan test-valgrind test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
 all: $(BUILD)/reflguard
 
 $(BUILD)/obj/%.o: %.c
@@ -200,6 +200,17 @@ install: $(BUILD)/reflguard
 		>"$(DESTDIR)$(UNITDIR)/reflguard.service" && chmod 0644 "$(DESTDIR)$(UNITDIR)/reflguard.service"
 	@if [ -e "$(RG_CONF)" ]; then echo "keeping $(RG_CONF)"; \
 	else install -v -m 0644 docs/reflguard.conf.example "$(RG_CONF)"; fi
+	@if [ -z "$(DESTDIR)" ]; then $(MAKE) --no-print-directory install-user; fi
+
+# The daemon's user (docs/security.md), made when missing by a real install
+# (a DESTDIR is a package's: its own scripts make it). Uninstall leaves it,
+# as Debian does: files it owned may outlive the package.
+RG_USER ?= reflguard
+install-user:
+	@if getent passwd "$(RG_USER)" >/dev/null; then echo "user $(RG_USER) exists"; \
+	else useradd --system --user-group --no-create-home --home-dir /nonexistent \
+		--shell /usr/sbin/nologin --comment "reflguard daemon" "$(RG_USER)" && \
+		echo "made the system user $(RG_USER)"; fi
 
 uninstall:
 	@rm -vf "$(DESTDIR)$(SBINDIR)/reflguard" "$(DESTDIR)$(MANDIR)/man8/reflguard.8" \

@@ -2,6 +2,7 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,5 +33,12 @@ int rg_seccomp_install(void)
 	/* A positive answer is a thread that could not be brought along. */
 	if (ret > 0)
 		errno = ESRCH;
+	/*
+	 * An outer filter (a unit without SystemCallFilter=seccomp) may
+	 * refuse seccomp() itself: prctl() installs the same list, for this
+	 * thread and those it starts later.
+	 */
+	if (ret < 0 && (errno == EPERM || errno == ENOSYS))
+		ret = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 	return ret == 0 ? 0 : -1;
 }
