@@ -2,11 +2,14 @@
 #include "privs.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -108,4 +111,39 @@ int rg_privs_become(const struct rg_privs_user *u, const char **step)
 		return -1;
 	*step = "PR_SET_NO_NEW_PRIVS";
 	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+static int dir_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	int n = !slash ? snprintf(dir, len, ".") :
+		snprintf(dir, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int rg_privs_match_dir_owner(const char *path)
+{
+	char dir[PATH_MAX];
+	struct stat ds, fs;
+	int fd, ret = 0;
+
+	if (geteuid() != 0)
+		return 0;
+	if (dir_of(path, dir, sizeof(dir)) < 0 || stat(dir, &ds) < 0)
+		return -1;
+	if (ds.st_uid == 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_nlink == 1 &&
+	    fs.st_uid == 0)
+		ret = fchown(fd, ds.st_uid, ds.st_gid);
+	close(fd);
+	return ret;
 }

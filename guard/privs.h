@@ -32,4 +32,13 @@ int rg_privs_find_user(const char *name, struct rg_privs_user *u);
  */
 int rg_privs_become(const struct rg_privs_user *u, const char **step);
 
+/*
+ * A file root wrote into a directory that is another user's (the daemon's
+ * state, written by `reflguard exempt` with no daemon running) becomes
+ * that user's, so the daemon, no longer root, can read it again. Nothing
+ * when not root or the directory is root's; never through a link. 0, or
+ * -1 with errno.
+ */
+int rg_privs_match_dir_owner(const char *path);
+
 #endif

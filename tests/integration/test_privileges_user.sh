@@ -106,6 +106,12 @@ check "as $RGU: SIGTERM: exit 0 ($rc), the observation chain removed" \
 	bash -c 'test "$0" -eq 0 && ! ip netns exec "$1" nft list chain ip reflguard observe >/dev/null 2>&1' \
 	"$rc" "$(lab_ns fw)"
 
+# With no daemon, root's `exempt add` leaves the state file the user's.
+rgx add 10.0.31.3 10.0.10.2 tcp/7003 --force >/dev/null 2>&1
+check "no daemon: root's exempt add leaves the state file the user's ($(stat -c %U "$STATE"))" \
+	bash -c 'grep -qF "\"c\":\"10.0.31.3\"" "$0" && test "$(stat -c %U "$0")" = "$1"' "$STATE" "$RGU"
+rgx del 10.0.31.3 10.0.10.2 tcp/7003 >/dev/null 2>&1
+
 # ---- a restart: the user's state read by root, then used by the user ----
 
 lab_exec fw nft delete table ip reflguard 2>/dev/null
