@@ -63,6 +63,13 @@ int rg_privs_find_user(const char *name, struct rg_privs_user *u)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	/* Root is uid 0 by definition: no NSS module loaded for it. */
+	if (!strcmp(name, "root")) {
+		strcpy(u->name, name);
+		u->uid = 0;
+		u->gid = 0;
+		return 0;
+	}
 	errno = 0;
 	pw = getpwnam(name);
 	if (!pw) {

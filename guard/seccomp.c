@@ -36,9 +36,10 @@ int rg_seccomp_install(void)
 	/*
 	 * An outer filter (a unit without SystemCallFilter=seccomp) may
 	 * refuse seccomp() itself: prctl() installs the same list, for this
-	 * thread and those it starts later.
+	 * thread and those it starts later. Not on ENOSYS: that is valgrind,
+	 * whose own calls the list would then kill.
 	 */
-	if (ret < 0 && (errno == EPERM || errno == ENOSYS))
+	if (ret < 0 && errno == EPERM)
 		ret = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 	return ret == 0 ? 0 : -1;
 }
