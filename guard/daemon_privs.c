@@ -90,7 +90,10 @@ static void own_file(const char *path, const struct rg_privs_user *u)
 	close(fd);
 }
 
-/* The state file's directory, made or taken for u; -1 when u cannot write it. */
+/*
+ * The state file's directory, made or taken for u; -1 when u cannot write
+ * it. A dry run with no such directory yet needs none.
+ */
 static int prepare_state_dir(const struct daemon *d, const struct rg_privs_user *u)
 {
 	char dir[PATH_MAX];
@@ -99,9 +102,10 @@ static int prepare_state_dir(const struct daemon *d, const struct rg_privs_user 
 
 	if (parent_dir(d->cfg->state, dir, sizeof(dir)) < 0)
 		return -1;
-	made = mkdir(dir, 0700) == 0;
-	if (!made && errno != EEXIST)
-		return -1;
+	/* Made for remediate only: a dry run leaves the file system alone. */
+	made = d->cfg->mode == RG_MODE_REMEDIATE && mkdir(dir, 0700) == 0;
+	if (!made && stat(dir, &st) < 0)
+		return d->cfg->mode == RG_MODE_REMEDIATE ? -1 : 0;
 	if (own_dir(dir, made, u) < 0 || stat(dir, &st) < 0)
 		return -1;
 	if (!S_ISDIR(st.st_mode) || !writable_by(&st, u)) {

@@ -98,6 +98,12 @@ write_conf 'expressway-c = 10.0.30.0/24
 kill -HUP "$DPID"
 check "as $RGU: SIGHUP reads the configuration again (0640 root:$RGU)" \
 	wait_for grep -q 'configuration reloaded' "$RG_TMP/daemon.err"
+write_conf 'seccomp = no
+'
+kill -HUP "$DPID"
+check "as $RGU: SIGHUP cannot turn the filter off: it needs a restart" \
+	wait_for grep -q 'changing seccomp needs a restart' "$RG_TMP/daemon.err"
+write_conf
 check "as $RGU: still alive after all of it, Seccomp still 2" \
 	bash -c 'kill -0 "$0" && test "$(awk '\''$1 == "Seccomp:" { print $2 }'\'' /proc/$0/status)" = 2' "$DPID"
 stop_daemon
@@ -138,6 +144,11 @@ fi
 start_daemon -c "$CONF" --no-seccomp || not_ok "--no-seccomp: the daemon starts"
 check "--no-seccomp: Seccomp 0, still uid $U with no new privileges ($(st Seccomp) $(st Uid) $(st NoNewPrivs))" \
 	test "$(st Seccomp) $(st Uid) $(st NoNewPrivs)" = "0 $U 1"
+stop_daemon
+start_daemon -c "$CONF" --mode dry-run --state "$RG_TMP/dry/state.json" ||
+	not_ok "dry-run as $RGU: the daemon starts"
+check "dry-run as $RGU: uid $U, and no state directory made ($(st Uid))" \
+	test "$(st Uid)" = "$U" -a ! -e "$RG_TMP/dry"
 stop_daemon
 start_daemon -c "$CONF" --user root || not_ok "--user root: the daemon starts"
 check "--user root: uid 0 with CAP_NET_ADMIN alone, no new privileges, Seccomp 2" \
