@@ -17,8 +17,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 static int parent_dir(const char *path, char *dir, size_t len)
 {
@@ -116,6 +119,12 @@ static int prepare_state_dir(const struct daemon *d, const struct rg_privs_user 
 	return 0;
 }
 
+static bool can_switch(void)
+{
+	return prctl(PR_CAPBSET_READ, CAP_SETUID, 0, 0, 0) == 1 &&
+	       prctl(PR_CAPBSET_READ, CAP_SETGID, 0, 0, 0) == 1;
+}
+
 /*
  * 1: become u; 0: stay who the daemon is (already u; started unprivileged
  * with no user asked for; the default user missing or unable to write the
@@ -138,6 +147,12 @@ static int choose_user(const struct daemon *d, struct rg_privs_user *u)
 	}
 	if (u->uid == geteuid() || (!asked && geteuid() != 0))
 		return 0;
+	/* A unit whose bounding set is CAP_NET_ADMIN alone (before 12.6). */
+	if (!asked && !can_switch()) {
+		rg_log("no CAP_SETUID or CAP_SETGID to become '%s': staying root with CAP_NET_ADMIN alone",
+		       name);
+		return 0;
+	}
 	if (prepare_state_dir(d, u) == 0)
 		return 1;
 	rg_log("user '%s' cannot write the state's directory for %s: %s%s",
