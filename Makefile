@@ -26,7 +26,7 @@ LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c guard/addr.c \
 	guard/config.c guard/community_id.c guard/event.c guard/json_read.c guard/report.c guard/report_pair.c guard/report_html.c guard/report_svg.c guard/classify.c guard/finding.c guard/stats.c guard/remedy.c guard/exemption.c guard/state.c guard/errmsg.c guard/statics.c guard/log_format.c guard/nft_text.c \
 	nft/caps.c nft/exempt_rule.c nft/ct_parse.c nft/pkt_parse.c nft/queue_msg.c nft/expr.c nft/observe_rule.c nft/packet_flow.c nft/ct_many.c \
-	guard/ctl_request.c guard/metrics.c guard/http_request.c guard/route_cache.c
+	guard/ctl_request.c guard/metrics.c guard/http_request.c guard/route_cache.c guard/seccomp_filter.c
 PURE_SRC += nft/reset_rule.c
 # Everything else touches the kernel or the process.
 IO_SRC := $(filter-out $(PURE_SRC), $(wildcard guard/*.c nft/*.c))
@@ -40,7 +40,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps deps-chromium report-screenshot clean install uninstall test test-asan test-valgrind test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
+.PHONY: all deps deps-chromium report-screenshot clean install install-user uninstall test test-asan test-valgrind test-vm unit demo asan-build fuzz fuzz-build fuzz-regress
 all: $(BUILD)/reflguard
 
 $(BUILD)/obj/%.o: %.c
@@ -222,6 +222,17 @@ install: $(BUILD)/reflguard
 	@install -v -D -m 0644 docs/reflguard.bash-completion "$(DESTDIR)$(COMPLETIONDIR)/reflguard"
 	@if [ -e "$(RG_CONF)" ]; then echo "keeping $(RG_CONF)"; \
 	else install -v -m 0644 docs/reflguard.conf.example "$(RG_CONF)"; fi
+	@if [ -z "$(DESTDIR)" ]; then $(MAKE) --no-print-directory install-user; fi
+
+# The daemon's user (docs/security.md), made when missing by a real install
+# (a DESTDIR is a package's: its own scripts make it). Uninstall leaves it,
+# as Debian does: files it owned may outlive the package.
+RG_USER ?= reflguard
+install-user:
+	@if getent passwd "$(RG_USER)" >/dev/null; then echo "user $(RG_USER) exists"; \
+	else useradd --system --user-group --no-create-home --home-dir /nonexistent \
+		--shell /usr/sbin/nologin --comment "reflguard daemon" "$(RG_USER)" && \
+		echo "made the system user $(RG_USER)"; fi
 
 uninstall:
 	@rm -vf "$(DESTDIR)$(SBINDIR)/reflguard" "$(DESTDIR)$(MANDIR)/man8/reflguard.8" \

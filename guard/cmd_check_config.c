@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "config.h"
 #include "file.h"
+#include "privs.h"
 #include "strbuf.h"
 #include "usage.h"
 
@@ -86,6 +87,10 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 	}
 	if (c->n_static)
 		rg_strbuf_addf(out, "; %zu static exemptions", c->n_static);
+	if (*c->user)
+		rg_strbuf_addf(out, "; user %s", c->user);
+	if (!c->seccomp)
+		rg_strbuf_add(out, "; no system call filter");
 	if (c->metrics.port) {
 		char where[RG_ENDPOINT_STRLEN];
 
@@ -93,6 +98,18 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 		rg_strbuf_addf(out, "; metrics %s", where);
 	}
 	rg_strbuf_add(out, "\n");
+}
+
+/* The daemon becomes this user: it must exist here. */
+static int check_user(const char *file, const struct rg_config *c)
+{
+	struct rg_privs_user u;
+
+	if (!*c->user || rg_privs_find_user(c->user, &u) == 0)
+		return 0;
+	fprintf(stderr, "%s:%u: %s '%s' for user\n", file, c->user_line,
+		errno == ENOENT ? "no such user" : strerror(errno), c->user);
+	return -1;
 }
 
 /* Parses and validates; on error prints the message and returns -1. */
@@ -115,7 +132,7 @@ static int check(const char *file, const char *text, size_t len,
 		fprintf(stderr, "%s: %s\n", file, err);
 		return -1;
 	}
-	return 0;
+	return check_user(file, c);
 }
 
 int check_config_main(int argc, char *argv[])

@@ -24,6 +24,7 @@
 #include "exemption.h"
 #include "json.h"
 #include "nft_text.h"
+#include "privs.h"
 #include "json_read.h"
 #include "route.h"
 #include "state_file.h"
@@ -171,6 +172,10 @@ static void notify_daemon(const struct exempt_cmd *x)
 static int save_state(struct exempt_cmd *x)
 {
 	if (rg_state_save(x->cfg.state, &x->state) == 0) {
+		/* The daemon's user reads it next, not root. */
+		if (rg_privs_match_dir_owner(x->cfg.state) < 0)
+			fprintf(stderr, "reflguard exempt: warning: %s stays root's, the daemon's user may not read it: %s\n",
+				x->cfg.state, strerror(errno));
 		notify_daemon(x);
 		return 0;
 	}

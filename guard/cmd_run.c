@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "cmdline.h"
 #include "commands.h"
 #include "daemon.h"
+#include "privs.h"
 
 const char run_usage[] =
 	"Usage: reflguard run [-c FILE] [--mode dry-run|remediate]\n"
@@ -14,6 +17,7 @@ const char run_usage[] =
 	"                     [--no-reset] [--reset-state] [--queue-maxlen N]\n"
 	"                     [--queue-rcvbuf BYTES] [--control-group GROUP]\n"
 	"                     [--log auto|stderr|syslog] [--metrics [ADDR:]PORT]\n"
+	"                     [--user USER] [--no-seccomp]\n"
 	"\n"
 	"Watches new traversal connections to Expressway-E's public address,\n"
 	"classifies each hairpinned one from its conntrack entry and reports, as\n"
@@ -42,6 +46,11 @@ const char run_usage[] =
 	"  --reset-state           start with no exemption; a bad state file is kept aside\n"
 	"  --log TARGET            human lines: auto (default: stderr, with journal priority\n"
 	"                          prefixes when stderr is the journal), stderr or syslog\n"
+	"  --user USER             the user the daemon becomes once set up, keeping\n"
+	"                          CAP_NET_ADMIN alone (default " RG_DEFAULT_USER " where it exists;\n"
+	"                          root: stay root, with CAP_NET_ADMIN alone)\n"
+	"  --no-seccomp            no system call allow-list (default: one, on x86_64\n"
+	"                          and aarch64)\n"
 	"  -h, --help              show this help\n"
 	"\n"
 	"In remediate mode each translated hairpinned flow from an Expressway-C gets an\n"
@@ -53,6 +62,24 @@ const char run_usage[] =
 	"Exit status: 0 after SIGTERM or SIGINT, 1 when it cannot start, 2 bad input\n"
 	"(including a state file that cannot be parsed).\n";
 
+/* A user that does not exist is bad input, named where it was given. */
+static int check_user(const struct rg_cmdline *cl, const struct rg_config *cfg)
+{
+	struct rg_privs_user u;
+	const char *why;
+
+	if (!*cfg->user || rg_privs_find_user(cfg->user, &u) == 0)
+		return 0;
+	why = errno == ENOENT ? "no such user" : strerror(errno);
+	if (cl->over.given & RG_KEY_USER)
+		fprintf(stderr, "reflguard run: --user: %s '%s'\n", why, cfg->user);
+	else
+		fprintf(stderr, "reflguard run: %s:%u: %s '%s' for user\n",
+			cl->config_path ? cl->config_path : RG_DEFAULT_CONFIG,
+			cfg->user_line, why, cfg->user);
+	return -1;
+}
+
 int run_main(int argc, char *argv[])
 {
 	struct rg_cmdline cl;
@@ -62,7 +89,7 @@ int run_main(int argc, char *argv[])
 		return RG_EXIT_USAGE;
 	if (cl.help)
 		return RG_EXIT_OK;
-	if (rg_cmdline_config("run", &cl, &cfg) < 0)
+	if (rg_cmdline_config("run", &cl, &cfg) < 0 || check_user(&cl, &cfg) < 0)
 		return RG_EXIT_USAGE;
 	return rg_daemon_run(&cfg, &cl);
 }

@@ -12,7 +12,7 @@
 #include "file.h"
 #include "usage.h"
 
-enum { OPT_JSON = 256, OPT_KEY, OPT_NO_RESET, OPT_RESET_STATE };
+enum { OPT_JSON = 256, OPT_KEY, OPT_NO_RESET, OPT_RESET_STATE, OPT_NO_SECCOMP };
 
 /* Long options named after config keys: the name is the key. */
 static const struct option key_opts[] = {
@@ -30,7 +30,9 @@ static const struct option key_opts[] = {
 	{ "control-group", required_argument, NULL, OPT_KEY },
 	{ "log", required_argument, NULL, OPT_KEY },
 	{ "metrics", required_argument, NULL, OPT_KEY },
+	{ "user", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
 	{ "config", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -44,7 +46,7 @@ static bool daemon_only(const char *name)
 	static const char *const names[] = {
 		"mode", "queue", "events", "state", "control", "max-exemptions",
 		"reset", "reset-state", "queue-maxlen", "queue-rcvbuf",
-		"control-group", "log", "metrics",
+		"control-group", "log", "metrics", "user", "seccomp",
 	};
 	size_t i;
 
@@ -88,6 +90,12 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 			break;
 		case OPT_NO_RESET:
 			if (set_key(cmd, flags, "reset", "no", cl) < 0)
+				return -1;
+			break;
+		case OPT_NO_SECCOMP:
+			if (!(flags & RG_CMDLINE_DAEMON))
+				return rg_usage_bad_option(cmd, '?', argv);
+			if (set_key(cmd, flags, "seccomp", "no", cl) < 0)
 				return -1;
 			break;
 		case OPT_RESET_STATE:

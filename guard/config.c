@@ -245,6 +245,12 @@ static int set_queue_rcvbuf(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+static bool name_char(char ch)
+{
+	return ch == '_' || ch == '-' || ch == '.' || (ch >= '0' && ch <= '9') ||
+	       (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
 /* A group name; whether it exists is checked by the daemon at start. */
 static int set_control_group(struct rg_config *c, const char *v, char *err,
 			     size_t errlen)
@@ -254,10 +260,24 @@ static int set_control_group(struct rg_config *c, const char *v, char *err,
 	if (strlen(v) >= sizeof(c->control_group))
 		return rg_errf(err, errlen, "group name too long for control-group '%s'", v);
 	for (p = v; *p; p++)
-		if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
-		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		if (!name_char(*p))
 			return rg_errf(err, errlen, "invalid group name '%s' for control-group", v);
 	strcpy(c->control_group, v);
+	return 0;
+}
+
+/* A user name; whether it exists is checked at the edge (run, check-config). */
+static int set_user(struct rg_config *c, const char *v, char *err, size_t errlen)
+{
+	const char *p;
+
+	if (strlen(v) >= sizeof(c->user))
+		return rg_errf(err, errlen, "user name too long for user '%s'", v);
+	for (p = v; *p; p++)
+		if (!name_char(*p))
+			return rg_errf(err, errlen, "invalid user name '%s' for user", v);
+	strcpy(c->user, v);
+	c->user_line = c->lineno;
 	return 0;
 }
 
@@ -373,6 +393,18 @@ out:
 	return ret;
 }
 
+static int set_seccomp(struct rg_config *c, const char *v, char *err,
+		       size_t errlen)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true"))
+		c->seccomp = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false"))
+		c->seccomp = false;
+	else
+		return rg_errf(err, errlen, "invalid value '%s' for seccomp (yes or no)", v);
+	return 0;
+}
+
 static int set_log(struct rg_config *c, const char *v, char *err,
 		   size_t errlen)
 {
@@ -436,6 +468,8 @@ static const struct {
 	{ "log", RG_KEY_LOG, set_log },
 	{ "queue-rcvbuf", RG_KEY_QUEUE_RCVBUF, set_queue_rcvbuf },
 	{ "metrics", RG_KEY_METRICS, set_metrics },
+	{ "user", RG_KEY_USER, set_user },
+	{ "seccomp", RG_KEY_SECCOMP, set_seccomp },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -453,6 +487,7 @@ void rg_config_defaults(struct rg_config *c)
 	c->max_exemptions = RG_DEFAULT_MAX_EXEMPTIONS;
 	c->queue_maxlen = RG_DEFAULT_QUEUE_MAXLEN;
 	c->reset = true;
+	c->seccomp = true;
 	/* A compile-time constant: it parses, or the unit tests say so. */
 	set_ports(c, RG_DEFAULT_PORTS, err, sizeof(err));
 }
@@ -603,6 +638,12 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 		base->log = over->log;
 	if (g & RG_KEY_METRICS)
 		base->metrics = over->metrics;
+	if (g & RG_KEY_USER) {
+		memcpy(base->user, over->user, sizeof(base->user));
+		base->user_line = over->user_line;
+	}
+	if (g & RG_KEY_SECCOMP)
+		base->seccomp = over->seccomp;
 	base->given |= g;
 }
 

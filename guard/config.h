@@ -24,6 +24,7 @@
 #define RG_DEFAULT_EVENTS "-"
 #define RG_DEFAULT_STATE "/var/lib/reflguard/state.json"
 #define RG_DEFAULT_CONTROL "/run/reflguard/control.sock"
+#define RG_DEFAULT_USER "reflguard"
 #define RG_DEFAULT_PORTS "tcp/7001-7010"
 #define RG_DEFAULT_QUEUE 7003
 #define RG_DEFAULT_MAX_EXEMPTIONS 64
@@ -78,6 +79,8 @@ enum rg_config_key {
 	RG_KEY_LOG = 1u << 13,
 	RG_KEY_QUEUE_RCVBUF = 1u << 14,
 	RG_KEY_METRICS = 1u << 15,
+	RG_KEY_USER = 1u << 16,
+	RG_KEY_SECCOMP = 1u << 17,
 };
 
 /* Where a TCP listener binds: "9153", "ADDR:PORT" or "[ADDR6]:PORT". */
@@ -108,6 +111,10 @@ struct rg_config {
 	size_t n_static;
 	char static_file[PATH_MAX];	/* the file the exempt lines are in */
 	enum rg_log_target log;
+	/* The daemon's user once set up: "" for RG_DEFAULT_USER where it exists. */
+	char user[64];
+	unsigned int user_line;		/* where user = was read; 0: a flag */
+	bool seccomp;			/* install the system call allow-list */
 	unsigned int given;		/* enum rg_config_key bits */
 	unsigned int lineno;		/* the parser's line, for exempt */
 };

@@ -11,7 +11,6 @@
 #include "lock.h"
 #include "log.h"
 #include "notify.h"
-#include "privs.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -85,6 +84,10 @@ static const char *needs_restart(const struct rg_config *old,
 	if (old->metrics.port != fresh->metrics.port ||
 	    !rg_addr_equal(&old->metrics.addr, &fresh->metrics.addr))
 		return "metrics";
+	if (strcmp(old->user, fresh->user))
+		return "user";
+	if (old->seccomp != fresh->seccomp)
+		return "seccomp";
 	return NULL;
 }
 
@@ -441,10 +444,8 @@ static int setup(struct daemon *d, bool reset_state)
 	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0 ||
 	    watch_metrics(d) < 0)
 		return -1;
-	if (rg_privs_keep_net_admin() < 0) {
-		rg_log("cannot drop capabilities: %s", strerror(errno));
+	if (rg_daemon_drop_privileges(d) < 0)
 		return -1;
-	}
 	rg_logp(LOG_INFO, "%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
 		 rg_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
 		 d->queue.rcvbuf, d->status.ct_path, d->cfg->n_e);

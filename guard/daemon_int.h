@@ -204,6 +204,10 @@ void rg_daemon_client(struct daemon *d, struct client *c);
 /* Brings the counters the kernel keeps (queue drops, overflow) up to date. */
 void rg_daemon_refresh_counters(struct daemon *d);
 
+/* daemon_privs.c: becomes the daemon's user, CAP_NET_ADMIN alone, no new
+ * privileges, system calls filtered. -1 when it cannot; reported. */
+int rg_daemon_drop_privileges(struct daemon *d);
+
 /* daemon_metrics.c: the Prometheus endpoint. -2 when its address is at
  * fault (taken, not local), -1 on another failure; reported. */
 int rg_daemon_metrics_open(struct daemon *d);

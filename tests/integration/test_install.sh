@@ -3,7 +3,9 @@
 # make install and make uninstall into a DESTDIR; the man pages lint-clean
 # and in step with the binary's help and guard/config.c; the example
 # configuration valid; the systemd unit verified, and the daemon run the way
-# the unit runs it (root with CAP_NET_ADMIN alone, no new privileges).
+# the unit runs it (root with a bounding set of what the switch to its user
+# needs, no new privileges), ending as that user with CAP_NET_ADMIN alone;
+# make install-user makes the daemon's system user once.
 . "$(dirname "$0")/lib.sh"
 
 DEST=$RG_TMP/dest
@@ -51,11 +53,12 @@ check "unit: no @PLACEHOLDER@ left" bash -c '! grep -q "@[A-Z]*@" "$0"' "$UNIT"
 
 missing=
 for line in Type=notify 'ExecReload=/bin/kill -HUP $MAINPID' StateDirectory=reflguard \
-	RuntimeDirectory=reflguard CapabilityBoundingSet=CAP_NET_ADMIN \
-	AmbientCapabilities=CAP_NET_ADMIN NoNewPrivileges=yes ProtectSystem=strict \
+	RuntimeDirectory=reflguard \
+	'CapabilityBoundingSet=CAP_NET_ADMIN CAP_SETUID CAP_SETGID CAP_SETPCAP CAP_CHOWN CAP_DAC_READ_SEARCH' \
+	NoNewPrivileges=yes ProtectSystem=strict \
 	ProtectHome=yes PrivateTmp=yes \
 	'RestrictAddressFamilies=AF_NETLINK AF_UNIX AF_INET AF_INET6' \
-	SystemCallFilter=@system-service; do
+	SystemCallFilter=@system-service SystemCallFilter=seccomp; do
 	grep -qxF -- "$line" "$UNIT" || missing+=" '$line'"
 done
 check "unit: has every setting the operations issue asks for${missing:+ (missing:$missing)}" \
@@ -85,12 +88,35 @@ check "uninstall of an unchanged install: no file left, /etc/reflguard gone" \
 
 # The user's configuration: kept by a reinstall and by uninstall.
 sed -i 's/^#expressway-e = 64.100.0.10$/expressway-e = 64.100.0.10/' "$CONF"
-printf 'state = %s\ncontrol = %s\n' "$RG_TMP/state.json" "$RG_TMP/control.sock" >>"$CONF"
+printf 'state = %s\ncontrol = %s\n' "$RG_TMP/lib/state.json" "$RG_TMP/control.sock" >>"$CONF"
 cp "$CONF" "$RG_TMP/changed.conf"
 rg_make install DESTDIR="$DEST" PREFIX=/usr >"$RG_TMP/install2.out" 2>&1
 check "install again: exit 0, the changed configuration kept" \
 	bash -c 'test "$0" -eq 0 && cmp -s "$1" "$2" && grep -q "^keeping .*reflguard.conf" "$3"' \
 	"$?" "$CONF" "$RG_TMP/changed.conf" "$RG_TMP/install2.out"
+
+# --- the daemon's user ----------------------------------------------------
+
+# A name of the test's own, removed at exit; the install above (a DESTDIR)
+# made no user.
+RGU=rgi$$
+trap 'rg_cleanup; userdel "$RGU" 2>/dev/null; groupdel "$RGU" 2>/dev/null' EXIT
+check "install into a DESTDIR: no user made" bash -c '! grep -q "system user" "$0"' "$RG_TMP/install.out"
+if [ "$(id -u)" -ne 0 ]; then
+	skip "make install-user: needs root"
+else
+	rg_make install-user RG_USER="$RGU" >"$RG_TMP/user.out" 2>&1
+	check "make install-user: exit 0, a system user with nologin, no home made, its own group" \
+		bash -c 'test "$0" -eq 0 && u=$(getent passwd "$1") && id=$(id -u "$1") &&
+			test "$id" -lt 1000 && test "${u##*:}" = /usr/sbin/nologin &&
+			test ! -e /nonexistent && test "$(id -gn "$1")" = "$1"' "$?" "$RGU"
+	rg_make install-user RG_USER="$RGU" >"$RG_TMP/user2.out" 2>&1
+	check "make install-user again: exit 0, the user kept" \
+		bash -c 'test "$0" -eq 0 && grep -q "user $1 exists" "$2"' "$?" "$RGU" "$RG_TMP/user2.out"
+	printf 'user = %s\n' "$RGU" >>"$CONF"
+	cp "$CONF" "$RG_TMP/changed.conf"
+	chmod 0711 "$RG_TMP"
+fi
 
 # --- the unit ------------------------------------------------------------
 
@@ -120,7 +146,7 @@ else
 fi
 
 # ExecStart as the unit runs it, in a namespace of its own: root whose
-# bounding set is CAP_NET_ADMIN alone, no new privileges, a NOTIFY_SOCKET.
+# bounding set is the unit's, no new privileges, a NOTIFY_SOCKET.
 unit_exec() {	# NS [setpriv options]: ExecStart's words, paths into DESTDIR
 	local ns=$1 w words=()
 	shift
@@ -129,7 +155,8 @@ unit_exec() {	# NS [setpriv options]: ExecStart's words, paths into DESTDIR
 		words+=("$w")
 	done
 	NOTIFY_SOCKET=$RG_TMP/notify.sock ip netns exec "$ns" setpriv "$@" \
-		--bounding-set=-all,+net_admin --inh-caps=-all --no-new-privs "${words[@]}" \
+		--bounding-set=-all,+net_admin,+setuid,+setgid,+setpcap,+chown,+dac_read_search \
+		--inh-caps=-all --no-new-privs "${words[@]}" \
 		2>"$RG_TMP/unit.err" &
 	DPID=$!
 }
@@ -140,14 +167,18 @@ if [ "$(id -u)" -ne 0 ]; then
 else
 	ns=$(solo_ns)
 	listen_notify
+	# systemd's own is writable by all: the daemon notifies as its user.
+	chmod 0666 "$RG_TMP/notify.sock"
 	unit_exec "$ns"
-	check "unit's ExecStart, root with CAP_NET_ADMIN alone: READY=1" \
-		wait_for grep -qs 'READY=1' "$RG_TMP/notify.log"
+	check "unit's ExecStart, root with the unit's bounding set: READY=1" \
+		wait_for grep -qs 'READY=1' "$RG_TMP/notify.log" || head -c 600 "$RG_TMP/unit.err"
 	check "unit's ExecStart: the observation chain is in place" \
 		quiet ip netns exec "$ns" nft list chain ip reflguard observe
 	check "unit's ExecStart: bounding, effective, permitted sets CAP_NET_ADMIN only" \
 		test "$(cap CapBnd) $(cap CapEff) $(cap CapPrm)" = \
 		"0000000000001000 0000000000001000 0000000000001000"
+	check "unit's ExecStart: uid $(id -u "$RGU") ($RGU), no new privileges, system calls filtered" \
+		test "$(cap Uid) $(cap NoNewPrivs) $(cap Seccomp)" = "$(id -u "$RGU") 1 2"
 	check "unit's ExecStart: status answers on the configured socket" \
 		quiet "$REFLGUARD" status --control "$RG_TMP/control.sock"
 	kill -HUP "$DPID"	# ExecReload
@@ -159,17 +190,15 @@ else
 		"$?" "$RG_TMP/notify.log" "$ns"
 	wait "$NPID" 2>/dev/null
 
-	# reflguard(8): without CAP_CHOWN, control-group needs SupplementaryGroups=.
+	# Root gives the control socket to its group before the switch: no
+	# SupplementaryGroups= needed.
 	sed -i 's/^#control-group = adm$/control-group = nogroup/' "$CONF"
-	unit_exec "$ns"
-	wait "$DPID"
-	check "unit's ExecStart with control-group and no SupplementaryGroups=: refused (exit $?)" \
-		grep -q 'Operation not permitted' "$RG_TMP/unit.err"
 	listen_notify
-	unit_exec "$ns" --groups=nogroup
+	chmod 0666 "$RG_TMP/notify.sock"
+	unit_exec "$ns"
 	wait_for grep -qs 'READY=1' "$RG_TMP/notify.log"
-	check "unit's ExecStart with control-group and SupplementaryGroups=nogroup: socket 0660 nogroup" \
-		test "$(stat -c '%a %G' "$RG_TMP/control.sock" 2>/dev/null)" = "660 nogroup"
+	check "unit's ExecStart with control-group: socket 0660 nogroup, the daemon $RGU" \
+		test "$(stat -c '%a %G' "$RG_TMP/control.sock" 2>/dev/null) $(cap Uid)" = "660 nogroup $(id -u "$RGU")"
 	stop_daemon >/dev/null
 	wait "$NPID" 2>/dev/null
 	cp "$RG_TMP/changed.conf" "$CONF"
@@ -180,6 +209,8 @@ check "uninstall: exit 0; only the changed configuration left, and it says so" \
 	bash -c 'test "$0" -eq 0 && test "$(cd "$1" && find . -type f)" = ./etc/reflguard/reflguard.conf &&
 		cmp -s "$2" "$3" && grep -q "^keeping .*reflguard.conf" "$4"' \
 	"$?" "$DEST" "$CONF" "$RG_TMP/changed.conf" "$RG_TMP/uninstall.out"
+[ "$(id -u)" -eq 0 ] && check "uninstall: the daemon's user stays (files may still be its)" \
+	quiet getent passwd "$RGU"
 
 # --- the man pages ---------------------------------------------------------
 

@@ -564,6 +564,39 @@ static void test_queue_rcvbuf(void)
 	CU_ASSERT_TRUE(base.given & RG_KEY_QUEUE_RCVBUF);
 }
 
+static void test_user_and_seccomp(void)
+{
+	struct rg_config base, over;
+	char err[RG_ERR_LEN];
+
+	rg_config_defaults(&base);
+	CU_ASSERT_STRING_EQUAL(base.user, "");
+	CU_ASSERT_TRUE(base.seccomp);
+	CU_ASSERT_EQUAL(rg_config_parse_text(&base, "# x\nuser = rg-test_1.x\nseccomp = no\n",
+					     "rg.conf", err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(base.user, "rg-test_1.x");
+	CU_ASSERT_EQUAL(base.user_line, 2);
+	CU_ASSERT_FALSE(base.seccomp);
+	CU_ASSERT_EQUAL(base.given, RG_KEY_USER | RG_KEY_SECCOMP);
+	set_fails("user", "no body", "invalid user name 'no body' for user");
+	set_fails("user", "../x", "invalid user name '../x' for user");
+	set_fails("user", "a123456789012345678901234567890123456789012345678901234567890123",
+		  "user name too long for user 'a123456789012345678901234567890123456789012345678901234567890123'");
+	set_fails("seccomp", "maybe", "invalid value 'maybe' for seccomp (yes or no)");
+	CU_ASSERT_EQUAL(rg_config_parse_text(&base, "\n\nuser = a:b\n", "rg.conf",
+					     err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "rg.conf:3: invalid user name 'a:b' for user");
+	/* A flag: no line; it replaces the file's. */
+	rg_config_defaults(&over);
+	set_ok(&over, "user", "root");
+	set_ok(&over, "seccomp", "yes");
+	CU_ASSERT_EQUAL(over.user_line, 0);
+	rg_config_merge(&base, &over);
+	CU_ASSERT_STRING_EQUAL(base.user, "root");
+	CU_ASSERT_EQUAL(base.user_line, 0);
+	CU_ASSERT_TRUE(base.seccomp);
+}
+
 static void test_mode_name(void)
 {
 	CU_ASSERT_STRING_EQUAL(rg_mode_name(RG_MODE_DRY_RUN), "dry-run");
@@ -593,6 +626,7 @@ static const struct unit_test tests[] = {
 	{ "validate: expressway-e required", test_validate },
 	{ "max-exemptions and reset", test_remediation_keys },
 	{ "queue-rcvbuf: bytes, bounded", test_queue_rcvbuf },
+	{ "user and seccomp", test_user_and_seccomp },
 	{ "mode names", test_mode_name },
 	{ NULL, NULL }
 };
