@@ -24,7 +24,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +49,15 @@ void rg_log(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	rg_vlogp(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void rg_log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rg_vlogp(LOG_ERR, fmt, ap);
 	va_end(ap);
 }
 
@@ -150,10 +158,15 @@ static void on_signal(struct daemon *d)
 
 	if (read(d->sigfd, &si, sizeof(si)) != sizeof(si))
 		return;
-	if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+	if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 		d->stop = true;
-	else if (si.ssi_signo == SIGHUP)
+	} else if (si.ssi_signo == SIGHUP) {
 		reload_config(d);
+		rg_daemon_output_reopen(d);
+	} else if (si.ssi_signo == SIGUSR1) {
+		/* logrotate's postrotate: the files only, no reload. */
+		rg_daemon_output_reopen(d);
+	}
 }
 
 #define STATE_RETRY_MS 5000
@@ -211,7 +224,7 @@ static void loop(struct daemon *d)
 		if (n < 0 && err == EINTR)
 			continue;
 		if (n < 0) {
-			rg_log("epoll: %s", strerror(err));
+			rg_log_err("epoll: %s", strerror(err));
 			return;
 		}
 		for (i = 0; i < n; i++) {
@@ -240,37 +253,6 @@ static void loop(struct daemon *d)
 	}
 }
 
-/* Nobody reads a stderr that is /dev/null or closed: no human lines. */
-static bool stderr_read(void)
-{
-	struct stat st;
-
-	if (fstat(STDERR_FILENO, &st) < 0)
-		return false;
-	return !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3));
-}
-
-#define EVENTS_BUF (64 * 1024)
-
-static int open_events(struct daemon *d)
-{
-	/* syslog(3) takes them whatever stderr is. */
-	d->human = d->cfg->log == RG_LOG_SYSLOG || stderr_read();
-	setvbuf(stderr, NULL, _IOFBF, EVENTS_BUF);
-	if (!strcmp(d->cfg->events, "-")) {
-		d->events = stdout;
-	} else {
-		d->events = fopen(d->cfg->events, "ae");
-		if (!d->events) {
-			rg_log("cannot open events file %s: %s", d->cfg->events,
-			       strerror(errno));
-			return -1;
-		}
-	}
-	setvbuf(d->events, NULL, _IOFBF, EVENTS_BUF);
-	return 0;
-}
-
 static int open_signals(struct daemon *d)
 {
 	sigset_t set;
@@ -279,6 +261,7 @@ static int open_signals(struct daemon *d)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGPIPE);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
@@ -293,16 +276,16 @@ static int open_sockets(struct daemon *d)
 	    rg_ct_many_open(&d->ct_many, &d->ct) < 0 ||
 	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0 ||
 	    rg_route_monitor_open(&d->rtmon) < 0) {
-		rg_log("netlink: %s", strerror(errno));
+		rg_log_err("netlink: %s", strerror(errno));
 		return -1;
 	}
 	d->ctlfd = rg_ctl_listen(d->cfg->control);
 	if (d->ctlfd < 0) {
 		if (errno == EADDRINUSE)
-			rg_log("another reflguard answers on %s; not starting",
+			rg_log_err("another reflguard answers on %s; not starting",
 				 d->cfg->control);
 		else
-			rg_log("control socket %s: %s", d->cfg->control,
+			rg_log_err("control socket %s: %s", d->cfg->control,
 				 strerror(errno));
 		return -1;
 	}
@@ -319,12 +302,12 @@ static int open_control_to_group(struct daemon *d)
 		return 0;
 	gr = getgrnam(name);
 	if (!gr) {
-		rg_log("control-group '%s': no such group", name);
+		rg_log_err("control-group '%s': no such group", name);
 		return -1;
 	}
 	if (chown(d->cfg->control, (uid_t)-1, gr->gr_gid) < 0 ||
 	    chmod(d->cfg->control, 0660) < 0) {
-		rg_log("control socket %s: %s", d->cfg->control, strerror(errno));
+		rg_log_err("control socket %s: %s", d->cfg->control, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -336,7 +319,7 @@ static int choose_paths(struct daemon *d)
 
 	rg_probe_all(&d->caps);
 	if (!rg_caps_can_run(&d->caps, &why)) {
-		rg_log("cannot run on this kernel: %s (see 'reflguard doctor')", why);
+		rg_log_err("cannot run on this kernel: %s (see 'reflguard doctor')", why);
 		return -1;
 	}
 	d->qpath = rg_caps_queue_path(&d->caps);
@@ -358,7 +341,7 @@ static int start_observing(struct daemon *d)
 
 	if (rg_queue_open(&d->queue, d->cfg->queue, d->ctpath == RG_CT_ATTACHED,
 			  d->cfg->queue_maxlen, rcvbuf) < 0) {
-		rg_log(errno == EBUSY ?
+		rg_log_err(errno == EBUSY ?
 			 "queue %u is bound by another program (choose another with --queue)" :
 			 "queue %u: cannot bind", d->cfg->queue);
 		return -1;
@@ -367,7 +350,7 @@ static int start_observing(struct daemon *d)
 		rg_log("queue %u: receive buffer %d bytes, not the %d asked for (net.core.rmem_max without CAP_NET_ADMIN)",
 		       d->cfg->queue, d->queue.rcvbuf, rcvbuf);
 	if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue) < 0) {
-		rg_log("cannot install the observation chain: %s", strerror(errno));
+		rg_log_err("cannot install the observation chain: %s", strerror(errno));
 		return -1;
 	}
 	d->observing = true;
@@ -386,14 +369,14 @@ static int take_lock(struct daemon *d)
 	if (d->lockfd >= 0)
 		return 0;
 	if (errno != EADDRINUSE) {
-		rg_log("cannot take the daemon lock: %s", strerror(errno));
+		rg_log_err("cannot take the daemon lock: %s", strerror(errno));
 		return -1;
 	}
 	if (holder)
-		rg_log("another reflguard (pid %ld) is running in this network namespace; not starting",
+		rg_log_err("another reflguard (pid %ld) is running in this network namespace; not starting",
 		       (long)holder);
 	else
-		rg_log("another reflguard is running in this network namespace; not starting");
+		rg_log_err("another reflguard is running in this network namespace; not starting");
 	return -2;
 }
 
@@ -409,7 +392,7 @@ static int setup(struct daemon *d, bool reset_state)
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0 || open_signals(d) < 0)
 		return -1;
-	if (choose_paths(d) < 0 || open_events(d) < 0 || open_sockets(d) < 0 ||
+	if (choose_paths(d) < 0 || rg_daemon_output_open(d) < 0 || open_sockets(d) < 0 ||
 	    open_control_to_group(d) < 0)
 		return -1;
 	/* Before anything is installed: a taken port changes nothing. */
@@ -422,7 +405,7 @@ static int setup(struct daemon *d, bool reset_state)
 	if (start_observing(d) < 0)
 		return -1;
 	if (rg_watch_open(d) < 0) {
-		rg_log("cannot watch the nftables ruleset: %s", strerror(errno));
+		rg_log_err("cannot watch the nftables ruleset: %s", strerror(errno));
 		return -1;
 	}
 	if (watch(d, d->lockfd, TAG_LOCK) < 0 ||
@@ -434,7 +417,7 @@ static int setup(struct daemon *d, bool reset_state)
 	    watch_metrics(d) < 0)
 		return -1;
 	if (rg_privs_keep_net_admin() < 0) {
-		rg_log("cannot drop capabilities: %s", strerror(errno));
+		rg_log_err("cannot drop capabilities: %s", strerror(errno));
 		return -1;
 	}
 	rg_logp(LOG_INFO, "%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
@@ -475,8 +458,7 @@ static void teardown(struct daemon *d)
 	if (d->epfd >= 0)
 		close(d->epfd);
 	rg_daemon_flush(d);
-	if (d->events && d->events != stdout)
-		fclose(d->events);
+	rg_daemon_output_close(d);
 	rg_strbuf_free(&d->line);
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
@@ -513,7 +495,12 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 		rg_daemon_flush(&d);
 		rg_notifyf("READY=1\nMAINPID=%ld\nSTATUS=%s, watching %zu Expressway-E",
 			   (long)getpid(), d.status.mode, cfg->n_e);
+		/* From here on no log line may stall the loop. */
+		if (rg_log_queue_start() < 0)
+			rg_log("cannot start the log writer: %s; logging directly",
+			       strerror(errno));
 		loop(&d);
+		rg_log_queue_stop(2000);
 		rg_notify("STOPPING=1");
 		rg_logp(LOG_INFO, "stopping%s", cfg->mode == RG_MODE_REMEDIATE ?
 		       "; the exemptions stay in force" : "");

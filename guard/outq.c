@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "outq.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * All of it, or nothing more once the reader is gone (EPIPE): the fd may
+ * be a non-blocking one someone else shares (stdout), so EAGAIN waits for
+ * room here, in the writer, where waiting costs no packet.
+ */
+static void write_all(int fd, const char *p, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EAGAIN) {
+			poll(&pfd, 1, -1);
+		} else if (n < 0 && errno != EINTR) {
+			return;
+		}
+	}
+}
+
+static void emit(struct rg_outq *q, int fd, int prio, size_t len)
+{
+	if (fd >= 0) {
+		write_all(fd, q->line, len);
+		return;
+	}
+	/* syslog(3) frames the line itself: the text, no newline. */
+	if (len && q->line[len - 1] == '\n')
+		len--;
+	syslog(prio, "%.*s", (int)len, q->line);
+}
+
+/* Under the lock: a reopened file takes over between two lines. */
+static void swap_fd(struct rg_outq *q)
+{
+	if (q->newfd < 0)
+		return;
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = q->newfd;
+	q->newfd = -1;
+}
+
+static void *writer(void *arg)
+{
+	struct rg_outq *q = arg;
+	size_t len;
+	int prio, fd;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		swap_fd(q);
+		len = rg_ring_get(&q->ring, &prio, q->line);
+		if (!len) {
+			pthread_cond_broadcast(&q->idle);
+			if (q->stop)
+				break;
+			pthread_cond_wait(&q->work, &q->mu);
+			continue;
+		}
+		q->busy = true;
+		fd = q->fd;
+		pthread_mutex_unlock(&q->mu);
+		emit(q, fd, prio, len);
+		pthread_mutex_lock(&q->mu);
+		q->busy = false;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+int rg_outq_start(struct rg_outq *q, int fd, size_t cap)
+{
+	pthread_condattr_t ca;
+
+	memset(q, 0, sizeof(*q));
+	q->fd = fd;
+	q->newfd = -1;
+	if (rg_ring_init(&q->ring, cap) < 0)
+		return -1;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->idle, &ca);
+	pthread_condattr_destroy(&ca);
+	errno = pthread_create(&q->thread, NULL, writer, q);
+	if (errno) {
+		rg_ring_free(&q->ring);
+		return -1;
+	}
+	q->running = true;
+	return 0;
+}
+
+bool rg_outq_put(struct rg_outq *q, int prio, const char *line, size_t len)
+{
+	bool ok;
+
+	pthread_mutex_lock(&q->mu);
+	ok = rg_ring_put(&q->ring, prio, line, len);
+	if (ok)
+		pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+	return ok;
+}
+
+void rg_outq_reopen(struct rg_outq *q, int fd)
+{
+	pthread_mutex_lock(&q->mu);
+	if (q->newfd >= 0)
+		close(q->newfd);
+	q->newfd = fd;
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+}
+
+uint64_t rg_outq_dropped(struct rg_outq *q)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->ring.dropped;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+uint64_t rg_outq_burst_end(struct rg_outq *q)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = rg_ring_burst_end(&q->ring);
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+static void deadline_in(struct timespec *t, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+/*
+ * A reader still stalled at the deadline keeps the writer in write(), a
+ * cancellation point, without the lock: it is cancelled there and what is
+ * left is lost, so that SIGTERM always ends the daemon.
+ */
+void rg_outq_stop(struct rg_outq *q, int ms)
+{
+	struct timespec until;
+	bool drained;
+
+	if (!q->running)
+		return;
+	deadline_in(&until, ms);
+	pthread_mutex_lock(&q->mu);
+	q->stop = true;
+	pthread_cond_signal(&q->work);
+	while (!(rg_ring_empty(&q->ring) && !q->busy) &&
+	       pthread_cond_timedwait(&q->idle, &q->mu, &until) != ETIMEDOUT)
+		;
+	drained = rg_ring_empty(&q->ring) && !q->busy;
+	pthread_mutex_unlock(&q->mu);
+	if (!drained)
+		pthread_cancel(q->thread);
+	pthread_join(q->thread, NULL);
+	swap_fd(q);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->idle);
+	pthread_mutex_destroy(&q->mu);
+	rg_ring_free(&q->ring);
+	q->running = false;
+}
+
+bool rg_outq_running(const struct rg_outq *q)
+{
+	return q->running;
+}
+
+int rg_outq_fd(const struct rg_outq *q)
+{
+	return q->fd;
+}
