@@ -26,7 +26,7 @@ LDLIBS += -pthread
 PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c guard/addr.c \
 	guard/config.c guard/community_id.c guard/event.c guard/json_read.c guard/report.c guard/report_pair.c guard/report_html.c guard/report_svg.c guard/classify.c guard/finding.c guard/stats.c guard/remedy.c guard/exemption.c guard/state.c guard/errmsg.c guard/statics.c guard/log_format.c guard/nft_text.c \
 	nft/caps.c nft/exempt_rule.c nft/ct_parse.c nft/pkt_parse.c nft/queue_msg.c nft/expr.c nft/observe_rule.c nft/packet_flow.c nft/ct_many.c \
-	guard/ctl_request.c guard/metrics.c guard/http_request.c guard/route_cache.c guard/ring.c
+	guard/ctl_request.c guard/metrics.c guard/http_request.c guard/route_cache.c guard/ring.c guard/repeat.c
 # Everything else touches the kernel or the process.
 IO_SRC := $(filter-out $(PURE_SRC), $(wildcard guard/*.c nft/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -157,7 +157,7 @@ soak: deps
 DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
 	libnftnl-dev libssl-dev libcunit1-dev nftables iptables conntrack \
 	iproute2 python3 procps valgrind clang libclang-rt-dev \
-	qemu-system-x86 busybox-static kmod cpio mandoc systemd
+	qemu-system-x86 busybox-static kmod cpio mandoc systemd logrotate
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -193,10 +193,11 @@ report-screenshot: deps deps-chromium
 RG_CONF = $(DESTDIR)$(SYSCONFDIR)/reflguard/reflguard.conf
 install: $(BUILD)/reflguard
 	@install -v -d "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(MANDIR)/man5" \
-		"$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/reflguard"
+		"$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/reflguard" "$(DESTDIR)$(SYSCONFDIR)/logrotate.d"
 	@install -v -m 0755 $(BUILD)/reflguard "$(DESTDIR)$(SBINDIR)/reflguard"
 	@install -v -m 0644 docs/reflguard.8 "$(DESTDIR)$(MANDIR)/man8/reflguard.8"
 	@install -v -m 0644 docs/reflguard.conf.5 "$(DESTDIR)$(MANDIR)/man5/reflguard.conf.5"
+	@install -v -m 0644 docs/reflguard.logrotate "$(DESTDIR)$(SYSCONFDIR)/logrotate.d/reflguard"
 	@echo "'docs/reflguard.service' -> '$(DESTDIR)$(UNITDIR)/reflguard.service'"
 	@sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' docs/reflguard.service \
 		>"$(DESTDIR)$(UNITDIR)/reflguard.service" && chmod 0644 "$(DESTDIR)$(UNITDIR)/reflguard.service"
@@ -205,7 +206,8 @@ install: $(BUILD)/reflguard
 
 uninstall:
 	@rm -vf "$(DESTDIR)$(SBINDIR)/reflguard" "$(DESTDIR)$(MANDIR)/man8/reflguard.8" \
-		"$(DESTDIR)$(MANDIR)/man5/reflguard.conf.5" "$(DESTDIR)$(UNITDIR)/reflguard.service"
+		"$(DESTDIR)$(MANDIR)/man5/reflguard.conf.5" "$(DESTDIR)$(UNITDIR)/reflguard.service" \
+		"$(DESTDIR)$(SYSCONFDIR)/logrotate.d/reflguard"
 	@if cmp -s docs/reflguard.conf.example "$(RG_CONF)"; then \
 		rm -vf "$(RG_CONF)"; \
 		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(SYSCONFDIR)/reflguard"; \

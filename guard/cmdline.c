@@ -30,6 +30,7 @@ static const struct option key_opts[] = {
 	{ "control-group", required_argument, NULL, OPT_KEY },
 	{ "log", required_argument, NULL, OPT_KEY },
 	{ "metrics", required_argument, NULL, OPT_KEY },
+	{ "repeat-interval", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
 	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
 	{ "config", required_argument, NULL, 'c' },
@@ -44,7 +45,7 @@ static bool daemon_only(const char *name)
 	static const char *const names[] = {
 		"mode", "queue", "events", "state", "control", "max-exemptions",
 		"reset", "reset-state", "queue-maxlen", "queue-rcvbuf",
-		"control-group", "log", "metrics",
+		"control-group", "log", "metrics", "repeat-interval",
 	};
 	size_t i;
 

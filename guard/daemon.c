@@ -138,6 +138,7 @@ static void apply_config(struct daemon *d)
 		return;
 	}
 	d->cfg_store = fresh;
+	d->repeat.interval_s = d->cfg->repeat_interval;
 	d->status.mode = rg_mode_name(d->cfg->mode);
 	if (d->cfg->mode == RG_MODE_REMEDIATE)
 		d->status.state = &d->state;
@@ -205,6 +206,7 @@ static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
 	int i, n, err, timeout, resync;
+	int64_t repeat;
 
 	while (!d->stop) {
 		/* A state file that could not be written is retried; an ENOBUFS
@@ -213,6 +215,10 @@ static void loop(struct daemon *d)
 		resync = rg_daemon_resync_wait_ms(d);
 		if (resync >= 0 && (timeout < 0 || resync < timeout))
 			timeout = resync;
+		/* A repeat summary is written when its interval ends. */
+		repeat = rg_repeat_wait_ms(&d->repeat, rg_daemon_now_ms());
+		if (repeat >= 0 && (timeout < 0 || repeat < timeout))
+			timeout = (int)repeat;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
 		/* The resync below sets errno too (its route lookups read
 		 * rtmon to EAGAIN): an EINTR (SIGSTOP, SIGCONT) would pass
@@ -392,8 +398,13 @@ static int setup(struct daemon *d, bool reset_state)
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0 || open_signals(d) < 0)
 		return -1;
-	if (choose_paths(d) < 0 || rg_daemon_output_open(d) < 0 || open_sockets(d) < 0 ||
-	    open_control_to_group(d) < 0)
+	if (choose_paths(d) < 0)
+		return -1;
+	/* -2: an events path that is no file to write to is bad input. */
+	ret = rg_daemon_output_open(d);
+	if (ret < 0)
+		return ret;
+	if (open_sockets(d) < 0 || open_control_to_group(d) < 0)
 		return -1;
 	/* Before anything is installed: a taken port changes nothing. */
 	ret = rg_daemon_metrics_open(d);
@@ -457,6 +468,7 @@ static void teardown(struct daemon *d)
 		close(d->lockfd);
 	if (d->epfd >= 0)
 		close(d->epfd);
+	rg_daemon_repeats(d, INT64_MAX);
 	rg_daemon_flush(d);
 	rg_daemon_output_close(d);
 	rg_strbuf_free(&d->line);
@@ -486,6 +498,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	if (cfg->mode == RG_MODE_REMEDIATE)
 		d.status.state = &d.state;
 	rg_state_init(&d.state);
+	rg_repeat_init(&d.repeat, cfg->repeat_interval);
 	rg_log_open(cfg->log);
 	rg_route_cache_init(&d.routes);
 	clock_gettime(CLOCK_MONOTONIC, &d.status.started);

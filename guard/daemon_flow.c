@@ -105,11 +105,10 @@ static void notify_status(struct daemon *d)
  * (daemon_output.c): the loop never waits on a reader, and a line that
  * does not fit is dropped and counted, never a packet held.
  */
-void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
+static void write_event(struct daemon *d, const struct rg_event *ev)
 {
 	struct rg_strbuf *line = &d->line;
 
-	notify_status(d);
 	rg_strbuf_reset(line);
 	rg_event_json(ev, line);
 	if (!rg_strbuf_failed(line)) {
@@ -126,8 +125,34 @@ void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
 		rg_log_line(rg_event_priority(ev), rg_strbuf_str(line));
 }
 
+int64_t rg_daemon_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* A pair's repeated finding is held back for a summary (guard/repeat.h). */
+void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
+{
+	notify_status(d);
+	if (rg_repeat_pass(&d->repeat, ev, rg_daemon_now_ms()))
+		write_event(d, ev);
+}
+
+/* The summaries due, and at stop (now INT64_MAX) all of them. */
+void rg_daemon_repeats(struct daemon *d, int64_t now_ms)
+{
+	struct rg_event ev;
+
+	while (rg_repeat_due(&d->repeat, now_ms, &ev))
+		write_event(d, &ev);
+}
+
 void rg_daemon_flush(struct daemon *d)
 {
+	rg_daemon_repeats(d, rg_daemon_now_ms());
 	rg_daemon_output_check(d);
 }
 

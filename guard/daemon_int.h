@@ -25,6 +25,7 @@
 #include "outq.h"
 #include "packet_flow.h"
 #include "queue.h"
+#include "repeat.h"
 #include "route_cache.h"
 #include "state.h"
 #include "stats.h"
@@ -84,6 +85,7 @@ struct daemon {
 	int epfd, sigfd, ctlfd, lockfd, timerfd;
 	struct rg_outq evq;		/* the events: see daemon_output.c */
 	bool events_off;		/* events = - to the journal: human lines only */
+	struct rg_repeat repeat;	/* repeated findings held for a summary */
 	bool human;			/* stderr is read: write the human lines */
 	struct rg_strbuf line;		/* an event's text, reused */
 	struct rg_status status;
@@ -129,8 +131,11 @@ void rg_daemon_scan(struct daemon *d);
 void rg_daemon_routes_check(struct daemon *d);
 /* Queues an event for the events file and the log, and keeps it in status. */
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev);
-/* Once per wake-up: the output's drop counters and burst lines. */
+/* Once per wake-up: summaries due, the output's drop counters and bursts. */
 void rg_daemon_flush(struct daemon *d);
+/* Writes the repeat summaries due at now_ms (INT64_MAX: all, at stop). */
+void rg_daemon_repeats(struct daemon *d, int64_t now_ms);
+int64_t rg_daemon_now_ms(void);
 
 /* daemon_output.c: the events file and the log, never blocking the loop. */
 int rg_events_open(const char *path, bool may_wait, char *err, size_t len);

@@ -41,16 +41,19 @@ static bool fd_is_journal(int fd)
 				    (unsigned long long)st.st_ino);
 }
 
-static bool usable_type(mode_t m)
+/* /dev/null too: the usual way to say "no events". */
+static bool usable(const struct stat *st)
 {
-	return S_ISREG(m) || S_ISFIFO(m);
+	return S_ISREG(st->st_mode) || S_ISFIFO(st->st_mode) ||
+	       (S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3));
 }
 
 /*
  * Opened before privileges drop, so: no symbolic link followed (one
  * planted in a world-writable directory would make root create or append
- * to its target), created 0640 at most, and nothing but a regular file or
- * a FIFO (a device or a socket is refused by name, before it is opened).
+ * to its target), created 0640 at most, and nothing but a regular file, a
+ * FIFO or /dev/null (a directory, a device or a socket is refused by
+ * name, before it is opened).
  * A FIFO without a reader: at start, wait for one, as before; on a
  * reopen (loop), fail rather than wait.
  */
@@ -61,7 +64,7 @@ int rg_events_open(const char *path, bool may_wait, char *err, size_t len)
 	struct stat st;
 	int fd;
 
-	if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode) && !usable_type(st.st_mode)) {
+	if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode) && !usable(&st)) {
 		snprintf(err, len, "events file %s: not a regular file or a FIFO", path);
 		errno = EINVAL;
 		return -1;
@@ -70,12 +73,17 @@ int rg_events_open(const char *path, bool may_wait, char *err, size_t len)
 	if (fd < 0 && errno == ENXIO && may_wait)
 		fd = open(path, flags & ~O_NONBLOCK, 0640);
 	if (fd < 0) {
-		snprintf(err, len, errno == ELOOP ?
-			 "events file %s: a symbolic link, refused (name the file itself)" :
-			 "cannot open events file %s: %s", path, strerror(errno));
+		int e = errno;
+
+		if (e == ELOOP)
+			snprintf(err, len, "events file %s: a symbolic link, refused (name the file itself)",
+				 path);
+		else
+			snprintf(err, len, "cannot open events file %s: %s", path, strerror(e));
+		errno = e;
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !usable_type(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !usable(&st)) {
 		snprintf(err, len, "events file %s: not a regular file or a FIFO", path);
 		close(fd);
 		errno = EINVAL;
@@ -98,6 +106,7 @@ static bool events_to_journal(const struct daemon *d)
 	       d->human && fd_is_journal(STDOUT_FILENO);
 }
 
+/* -2 when the events path is at fault (a link, a directory, a socket). */
 int rg_daemon_output_open(struct daemon *d)
 {
 	char err[256];
@@ -115,7 +124,7 @@ int rg_daemon_output_open(struct daemon *d)
 		fd = rg_events_open(d->cfg->events, true, err, sizeof(err));
 		if (fd < 0) {
 			rg_logp(LOG_ERR, "%s", err);
-			return -1;
+			return errno == ELOOP || errno == EINVAL || errno == EISDIR ? -2 : -1;
 		}
 	}
 	if (rg_outq_start(&d->evq, fd, EVENTS_QUEUE_BYTES) < 0) {

@@ -21,6 +21,7 @@ export LAB_PREFIX=${LAB_PREFIX:-rgt$$}
 
 RG_TMP=$(mktemp -d)
 rg_cleanup() {
+	[ -n "${RG_KEEP:-}" ] && cp -r "$RG_TMP" /tmp/rg_keep
 	lab_down >/dev/null 2>&1
 	ip netns del "$LAB_PREFIX-solo" 2>/dev/null
 	rm -rf "$RG_TMP"
@@ -121,10 +122,12 @@ DPID=
 # start_daemon ARGS...: `reflguard run` in the firewall's namespace (ip
 # netns exec execs it, so $DPID is the daemon itself), waiting for its
 # observation chain; 1 if it dies first. Its stderr: $RG_TMP/daemon.err.
+# Every flow's event is written (--repeat-interval 0), as the tests look
+# for each one; test_events_file.sh tests the summaries of the default.
 start_daemon() {
 	rm -f "$EVENTS" "$RG_TMP/daemon.err"
 	ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events "$EVENTS" \
-		--control "$CTL" "$@" 2>"$RG_TMP/daemon.err" &
+		--control "$CTL" --repeat-interval 0 "$@" 2>"$RG_TMP/daemon.err" &
 	DPID=$!
 	wait_observing
 }

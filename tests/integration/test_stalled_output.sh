@@ -44,7 +44,7 @@ EV_READER=$RPID
 reader "$ERR_FIFO" "$ERR_OUT"
 ERR_READER=$RPID
 ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --expressway-e 64.100.0.10 \
-	--events "$EV_FIFO" --control "$CTL" 2>"$ERR_FIFO" &
+	--events "$EV_FIFO" --control "$CTL" --repeat-interval 0 2>"$ERR_FIFO" &
 DPID=$!
 check "daemon starts with its events and stderr on FIFOs" wait_observing
 
@@ -96,8 +96,17 @@ for l in open(sys.argv[1]):
 
 # ---- SIGTERM while the reader is stopped: a bounded wait, then exit 0 ----
 kill -STOP "$EV_READER"
+rm -f "$RG_TMP/sink.ready"
+ip netns exec "$(lab_ns e)" python3 "$RG_TOP/tests/lab/sink.py" --listen 10.0.10.2:7003 \
+	--idle 2 --ready-file "$RG_TMP/sink.ready" >/dev/null &
+sink=$!
+wait_for test -e "$RG_TMP/sink.ready"
 lab_exec c1 python3 "$RG_TOP/tests/lab/flood.py" --connect 64.100.0.10:7003 \
-	--count 200 --concurrency 20 --timeout 10 >/dev/null 2>&1
+	--count 200 --concurrency 20 --timeout 10 >"$RG_TMP/flood2.json"
+wait "$sink"
+status_json >"$RG_TMP/status.json"
+check "reader stopped again: events dropped again ($(counter "$RG_TMP/status.json" events_dropped))" \
+	test "$(counter "$RG_TMP/status.json" events_dropped)" -gt "$dropped"
 t0=$(date +%s%N)
 stop_daemon
 rc=$?

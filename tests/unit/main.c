@@ -52,6 +52,7 @@ static int (*const registrars[])(void) = {
 	register_http_request_tests,
 	register_route_cache_tests,
 	register_ring_tests,
+	register_repeat_tests,
 };
 
 int main(int argc, char *argv[])
