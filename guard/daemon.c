@@ -173,7 +173,7 @@ static void on_signal(struct daemon *d)
 #define STATE_RETRY_MS 5000
 
 enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER,
-       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES };
+       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_WATCHDOG };
 /* Control clients are tagged 100 + i, metrics clients 200 + i. */
 #define TAG_METRICS_CLIENT 200
 
@@ -250,6 +250,8 @@ static void loop(struct daemon *d)
 				rg_watch_check(d);
 			else if (tag == TAG_ROUTES)
 				rg_daemon_routes_check(d);
+			else if (tag == TAG_WATCHDOG)
+				rg_daemon_watchdog_tick(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 			else
@@ -427,6 +429,9 @@ static int setup(struct daemon *d, bool reset_state)
 	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0 ||
 	    watch_metrics(d) < 0)
 		return -1;
+	if (rg_daemon_watchdog_open(d) < 0 ||
+	    (d->wdfd >= 0 && watch(d, d->wdfd, TAG_WATCHDOG) < 0))
+		return -1;
 	if (rg_privs_keep_net_admin() < 0) {
 		rg_log_err("cannot drop capabilities: %s", strerror(errno));
 		return -1;
@@ -458,6 +463,8 @@ static void teardown(struct daemon *d)
 	rg_nl_close(&d->mon);
 	if (d->timerfd >= 0)
 		close(d->timerfd);
+	if (d->wdfd >= 0)
+		close(d->wdfd);
 	if (d->ctlfd >= 0) {
 		close(d->ctlfd);
 		unlink(d->cfg->control);
@@ -486,7 +493,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	d.cfg_store = *cfg;
 	d.cfg = &d.cfg_store;
 	d.cmdline = cl;
-	d.epfd = d.sigfd = d.ctlfd = d.lockfd = d.timerfd = -1;
+	d.epfd = d.sigfd = d.ctlfd = d.lockfd = d.timerfd = d.wdfd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d.clients[i].fd = -1;
 	rg_msrv_init(&d.metrics);

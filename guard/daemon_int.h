@@ -83,6 +83,7 @@ struct daemon {
 	struct rg_ct_answer ct_a[RG_QUEUE_BATCH];
 	bool observing;
 	int epfd, sigfd, ctlfd, lockfd, timerfd;
+	int wdfd;			/* systemd's watchdog timer, -1 when off */
 	struct rg_outq evq;		/* the events: see daemon_output.c */
 	bool events_off;		/* events = - to the journal: human lines only */
 	struct rg_repeat repeat;	/* repeated findings held for a summary */
@@ -144,6 +145,10 @@ void rg_daemon_output_reopen(struct daemon *d);
 void rg_daemon_output_close(struct daemon *d);
 void rg_daemon_output_line(struct daemon *d, const char *line, size_t len);
 void rg_daemon_output_check(struct daemon *d);
+
+/* daemon_watchdog.c: WATCHDOG=1 from the loop, when $WATCHDOG_USEC says. */
+int rg_daemon_watchdog_open(struct daemon *d);
+void rg_daemon_watchdog_tick(struct daemon *d);
 
 /* daemon_remedy.c: exemptions in the kernel and the state file. */
 int rg_daemon_load_state(struct daemon *d, bool reset_state);

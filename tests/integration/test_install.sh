@@ -56,7 +56,7 @@ missing=
 for line in Type=notify 'ExecReload=/bin/kill -HUP $MAINPID' StateDirectory=reflguard \
 	RuntimeDirectory=reflguard CapabilityBoundingSet=CAP_NET_ADMIN \
 	AmbientCapabilities=CAP_NET_ADMIN NoNewPrivileges=yes ProtectSystem=strict \
-	ProtectHome=yes PrivateTmp=yes \
+	ProtectHome=yes PrivateTmp=yes WatchdogSec=30s \
 	'RestrictAddressFamilies=AF_NETLINK AF_UNIX AF_INET AF_INET6' \
 	SystemCallFilter=@system-service; do
 	grep -qxF -- "$line" "$UNIT" || missing+=" '$line'"
