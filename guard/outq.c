@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -13,12 +14,12 @@
  * be a non-blocking one someone else shares (stdout), so EAGAIN waits for
  * room here, in the writer, where waiting costs no packet.
  */
-static void write_all(int fd, const char *p, size_t len)
+static void write_all(struct rg_outq *q, int fd, const char *p, size_t len)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 	ssize_t n;
 
-	while (len) {
+	while (len && !atomic_load(&q->abandon)) {
 		n = write(fd, p, len);
 		if (n > 0) {
 			p += n;
@@ -34,7 +35,7 @@ static void write_all(int fd, const char *p, size_t len)
 static void emit(struct rg_outq *q, int fd, int prio, size_t len)
 {
 	if (fd >= 0) {
-		write_all(fd, q->line, len);
+		write_all(q, fd, q->line, len);
 		return;
 	}
 	/* syslog(3) frames the line itself: the text, no newline. */
@@ -77,9 +78,32 @@ static void *writer(void *arg)
 		emit(q, fd, prio, len);
 		pthread_mutex_lock(&q->mu);
 		q->busy = false;
+		if (atomic_load(&q->abandon))
+			break;
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
+}
+
+/*
+ * SIGUSR2 ends a blocked write() or syslog() with EINTR (no SA_RESTART):
+ * how stop reclaims a writer stuck on a reader that will not read.
+ * Cancelling it instead leaves its stack to the unwinder, which the
+ * sanitizers do not follow.
+ */
+static void on_wake(int sig)
+{
+	(void)sig;
+}
+
+static void install_wake(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);
 }
 
 int rg_outq_start(struct rg_outq *q, int fd, size_t cap)
@@ -89,8 +113,10 @@ int rg_outq_start(struct rg_outq *q, int fd, size_t cap)
 	memset(q, 0, sizeof(*q));
 	q->fd = fd;
 	q->newfd = -1;
+	atomic_init(&q->abandon, false);
 	if (rg_ring_init(&q->ring, cap) < 0)
 		return -1;
+	install_wake();
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -160,10 +186,33 @@ static void deadline_in(struct timespec *t, int ms)
 }
 
 /*
- * A reader still stalled at the deadline keeps the writer in write(), a
- * cancellation point, without the lock: it is cancelled there and what is
- * left is lost, so that SIGTERM always ends the daemon.
+ * A reader still stalled at the deadline keeps the writer in write() or
+ * syslog(): it is told to give up, and woken by SIGUSR2 until it has (a
+ * signal that comes just before the call is lost, so more than one), for
+ * at most another 500 ms. One that still has not is left behind with its
+ * ring, which it may still be using; the daemon is exiting anyway.
  */
+static bool reclaim(struct rg_outq *q)
+{
+	struct timespec until;
+	int i;
+
+	atomic_store(&q->abandon, true);
+	for (i = 0; i < 10; i++) {
+		pthread_kill(q->thread, SIGUSR2);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 50000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_timedjoin_np(q->thread, NULL, &until) == 0)
+			return true;
+	}
+	pthread_detach(q->thread);
+	return false;
+}
+
 void rg_outq_stop(struct rg_outq *q, int ms)
 {
 	struct timespec until;
@@ -180,15 +229,16 @@ void rg_outq_stop(struct rg_outq *q, int ms)
 		;
 	drained = rg_ring_empty(&q->ring) && !q->busy;
 	pthread_mutex_unlock(&q->mu);
-	if (!drained)
-		pthread_cancel(q->thread);
-	pthread_join(q->thread, NULL);
+	q->running = false;
+	if (drained)
+		pthread_join(q->thread, NULL);
+	else if (!reclaim(q))
+		return;
 	swap_fd(q);
 	pthread_cond_destroy(&q->work);
 	pthread_cond_destroy(&q->idle);
 	pthread_mutex_destroy(&q->mu);
 	rg_ring_free(&q->ring);
-	q->running = false;
 }
 
 bool rg_outq_running(const struct rg_outq *q)

@@ -3,6 +3,7 @@
 #define RG_OUTQ_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,6 +24,7 @@ struct rg_outq {
 	int fd;				/* -1: the lines go to syslog(3) */
 	int newfd;			/* a reopened file, swapped in by the writer */
 	bool running, stop, busy;
+	atomic_bool abandon;		/* stop's wait is over: leave the line */
 	char line[RG_RING_LINE_MAX];	/* the writer's line */
 };
 
