@@ -139,7 +139,7 @@ void rg_daemon_repeats(struct daemon *d, int64_t now_ms);
 int64_t rg_daemon_now_ms(void);
 
 /* daemon_output.c: the events file and the log, never blocking the loop. */
-int rg_events_open(const char *path, bool may_wait, char *err, size_t len);
+int rg_daemon_events_open(const char *path, bool may_wait, char *err, size_t len);
 int rg_daemon_output_open(struct daemon *d);
 void rg_daemon_output_reopen(struct daemon *d);
 void rg_daemon_output_close(struct daemon *d);

@@ -57,7 +57,7 @@ static bool usable(const struct stat *st)
  * A FIFO without a reader: at start, wait for one, as before; on a
  * reopen (loop), fail rather than wait.
  */
-int rg_events_open(const char *path, bool may_wait, char *err, size_t len)
+int rg_daemon_events_open(const char *path, bool may_wait, char *err, size_t len)
 {
 	int flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
 		    O_NOCTTY | O_NONBLOCK;
@@ -121,7 +121,7 @@ int rg_daemon_output_open(struct daemon *d)
 	}
 	fd = STDOUT_FILENO;
 	if (strcmp(d->cfg->events, "-")) {
-		fd = rg_events_open(d->cfg->events, true, err, sizeof(err));
+		fd = rg_daemon_events_open(d->cfg->events, true, err, sizeof(err));
 		if (fd < 0) {
 			rg_logp(LOG_ERR, "%s", err);
 			return errno == ELOOP || errno == EINVAL || errno == EISDIR ? -2 : -1;
@@ -150,7 +150,7 @@ void rg_daemon_output_reopen(struct daemon *d)
 
 	if (!rg_outq_running(&d->evq) || !strcmp(d->cfg->events, "-"))
 		return;
-	fd = rg_events_open(d->cfg->events, false, err, sizeof(err));
+	fd = rg_daemon_events_open(d->cfg->events, false, err, sizeof(err));
 	if (fd < 0) {
 		rg_log("%s; the events go on to the file open before", err);
 		return;

@@ -55,6 +55,23 @@ static void swap_fd(struct rg_outq *q)
 	q->newfd = -1;
 }
 
+/*
+ * Under the lock: the lines to write next, into q->line. For a file, as
+ * many as fit (one write() for a burst, as the loop's stdio buffer was);
+ * for syslog(3), one, since each call is one message.
+ */
+static size_t take(struct rg_outq *q, int *prio)
+{
+	size_t len = rg_ring_get(&q->ring, prio, q->line), next;
+
+	if (q->fd < 0)
+		return len;
+	while (len && (next = rg_ring_peek(&q->ring)) &&
+	       len + next <= sizeof(q->line))
+		len += rg_ring_get(&q->ring, prio, q->line + len);
+	return len;
+}
+
 static void *writer(void *arg)
 {
 	struct rg_outq *q = arg;
@@ -64,7 +81,7 @@ static void *writer(void *arg)
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		swap_fd(q);
-		len = rg_ring_get(&q->ring, &prio, q->line);
+		len = take(q, &prio);
 		if (!len) {
 			pthread_cond_broadcast(&q->idle);
 			if (q->stop)

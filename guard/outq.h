@@ -25,7 +25,8 @@ struct rg_outq {
 	int newfd;			/* a reopened file, swapped in by the writer */
 	bool running, stop, busy;
 	atomic_bool abandon;		/* stop's wait is over: leave the line */
-	char line[RG_RING_LINE_MAX];	/* the writer's line */
+	/* The writer's lines: as many as fit, written with one write(). */
+	char line[4 * RG_RING_LINE_MAX];
 };
 
 /* Starts the writer of fd (-1: syslog), with a ring of cap bytes. */

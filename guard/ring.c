@@ -85,6 +85,16 @@ size_t rg_ring_get(struct rg_ring *r, int *tag, char *buf)
 	return h.len;
 }
 
+size_t rg_ring_peek(const struct rg_ring *r)
+{
+	struct rec h;
+
+	if (r->used < sizeof(h))
+		return 0;
+	copy_out(r, 0, &h, sizeof(h));
+	return h.len;
+}
+
 bool rg_ring_empty(const struct rg_ring *r)
 {
 	return r->used == 0;

@@ -33,6 +33,8 @@ bool rg_ring_put(struct rg_ring *r, int tag, const char *line, size_t len);
  */
 size_t rg_ring_get(struct rg_ring *r, int *tag, char *buf);
 bool rg_ring_empty(const struct rg_ring *r);
+/* The length of the oldest line, without taking it; 0 when empty. */
+size_t rg_ring_peek(const struct rg_ring *r);
 /*
  * Lines dropped in a burst that has ended (a line fitted again since),
  * counted once: one log line per burst, not per line. 0 while it lasts.

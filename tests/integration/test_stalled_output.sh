@@ -44,7 +44,7 @@ EV_READER=$RPID
 reader "$ERR_FIFO" "$ERR_OUT"
 ERR_READER=$RPID
 ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --expressway-e 64.100.0.10 \
-	--events "$EV_FIFO" --control "$CTL" --repeat-interval 0 2>"$ERR_FIFO" &
+	--events "$EV_FIFO" --control "$CTL" --repeat-interval 0 --metrics 9153 2>"$ERR_FIFO" &
 DPID=$!
 check "daemon starts with its events and stderr on FIFOs" wait_observing
 
@@ -75,6 +75,10 @@ log_dropped=$(counter "$RG_TMP/status.json" log_dropped)
 check "readers stopped: status counts every flow ($flows)" test "${flows:-0}" -ge 401
 check "readers stopped: status counts the dropped events ($dropped)" test "${dropped:-0}" -gt 0
 check "readers stopped: and the dropped log lines ($log_dropped)" test "${log_dropped:-0}" -gt 0
+lab_exec fw python3 -c 'import urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:9153/metrics", timeout=2).read().decode())' >"$RG_TMP/metrics.txt" 2>&1
+check "readers stopped: the metrics count them too" \
+	grep -qx "reflguard_events_dropped_total $dropped" "$RG_TMP/metrics.txt"
 "$REFLGUARD" status --control "$CTL" >"$RG_TMP/status.txt" 2>&1
 check "readers stopped: status text says the output stalled" \
 	grep -q "^output stalled: events dropped $dropped" "$RG_TMP/status.txt"

@@ -16,13 +16,16 @@ static void test_fifo(void)
 	CU_ASSERT_EQUAL(rg_ring_get(&r, &tag, out), 0);
 	CU_ASSERT(rg_ring_put(&r, 4, "one\n", 4));
 	CU_ASSERT(rg_ring_put(&r, 6, "two!\n", 5));
+	CU_ASSERT_EQUAL(rg_ring_peek(&r), 4);
 	CU_ASSERT_EQUAL(rg_ring_get(&r, &tag, out), 4);
+	CU_ASSERT_EQUAL(rg_ring_peek(&r), 5);
 	CU_ASSERT_EQUAL(tag, 4);
 	CU_ASSERT(!memcmp(out, "one\n", 4));
 	CU_ASSERT_EQUAL(rg_ring_get(&r, &tag, out), 5);
 	CU_ASSERT_EQUAL(tag, 6);
 	CU_ASSERT(!memcmp(out, "two!\n", 5));
 	CU_ASSERT(rg_ring_empty(&r));
+	CU_ASSERT_EQUAL(rg_ring_peek(&r), 0);
 	rg_ring_free(&r);
 }
 
