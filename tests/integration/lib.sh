@@ -21,7 +21,6 @@ export LAB_PREFIX=${LAB_PREFIX:-rgt$$}
 
 RG_TMP=$(mktemp -d)
 rg_cleanup() {
-	[ -n "${RG_KEEP:-}" ] && cp -r "$RG_TMP" /tmp/rg_keep
 	lab_down >/dev/null 2>&1
 	ip netns del "$LAB_PREFIX-solo" 2>/dev/null
 	rm -rf "$RG_TMP"
