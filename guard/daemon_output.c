@@ -17,7 +17,7 @@
 #include "log.h"
 #include "log_format.h"
 
-#define EVENTS_QUEUE_BYTES (128 * 1024)	/* about 140 events */
+#define EVENTS_QUEUE_BYTES (512 * 1024)	/* about 550 events */
 #define STOP_WAIT_MS 2000		/* SIGTERM: for a stalled reader */
 
 /* Nobody reads a stderr that is /dev/null or closed: no human lines. */
@@ -180,12 +180,18 @@ void rg_daemon_output_line(struct daemon *d, const char *line, size_t len)
 		d->status.counters.events_dropped++;
 }
 
-/* Once a wake-up: one log line per burst of drops, once it has ended. */
+/*
+ * Once a wake-up: the budget the next may wait for room, and one log line
+ * per burst of drops, once it has ended.
+ */
 void rg_daemon_output_check(struct daemon *d)
 {
 	uint64_t n;
 
 	d->status.counters.log_dropped = rg_log_dropped();
+	if (rg_outq_running(&d->evq))
+		rg_outq_budget(&d->evq, RG_OUTQ_BUDGET_MS);
+	rg_log_queue_budget();
 	if (rg_outq_running(&d->evq) && (n = rg_outq_burst_end(&d->evq)))
 		rg_log("the events output stalled: %llu events dropped (the flows are still counted in status and metrics)",
 		       (unsigned long long)n);

@@ -19,7 +19,7 @@
 #include "outq.h"
 
 #define LINE_MAX_LEN 1024
-#define QUEUE_BYTES (64 * 1024)		/* about 250 lines */
+#define QUEUE_BYTES (128 * 1024)	/* about 500 lines */
 
 static enum { TO_STDERR, TO_JOURNAL, TO_SYSLOG } target = TO_STDERR;
 /* Once the daemon's loop runs, its lines go through a writer thread. */
@@ -57,6 +57,12 @@ int rg_log_queue_start(void)
 void rg_log_queue_stop(int ms)
 {
 	rg_outq_stop(&queue, ms);
+}
+
+void rg_log_queue_budget(void)
+{
+	if (rg_outq_running(&queue))
+		rg_outq_budget(&queue, RG_OUTQ_BUDGET_MS);
 }
 
 uint64_t rg_log_dropped(void)

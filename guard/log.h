@@ -30,6 +30,8 @@ void rg_log_line(int prio, const char *line);
  */
 int rg_log_queue_start(void);
 void rg_log_queue_stop(int ms);
+/* Once a wake-up: what a full queue may wait for room (see outq.h). */
+void rg_log_queue_budget(void);
 uint64_t rg_log_dropped(void);
 uint64_t rg_log_burst_end(void);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "outq.h"
 
+#define STALL_MS 10			/* no line written for this long: stalled */
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -95,6 +97,9 @@ static void *writer(void *arg)
 		emit(q, fd, prio, len);
 		pthread_mutex_lock(&q->mu);
 		q->busy = false;
+		/* Written: the reader moves, room is made. */
+		q->stalled = false;
+		pthread_cond_broadcast(&q->room);
 		if (atomic_load(&q->abandon))
 			break;
 	}
@@ -130,6 +135,7 @@ int rg_outq_start(struct rg_outq *q, int fd, size_t cap)
 	memset(q, 0, sizeof(*q));
 	q->fd = fd;
 	q->newfd = -1;
+	q->budget_ns = (int64_t)RG_OUTQ_BUDGET_MS * 1000000;
 	atomic_init(&q->abandon, false);
 	if (rg_ring_init(&q->ring, cap) < 0)
 		return -1;
@@ -139,6 +145,7 @@ int rg_outq_start(struct rg_outq *q, int fd, size_t cap)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&q->work, NULL);
 	pthread_cond_init(&q->idle, &ca);
+	pthread_cond_init(&q->room, &ca);
 	pthread_condattr_destroy(&ca);
 	errno = pthread_create(&q->thread, NULL, writer, q);
 	if (errno) {
@@ -149,16 +156,57 @@ int rg_outq_start(struct rg_outq *q, int fd, size_t cap)
 	return 0;
 }
 
+static int64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/*
+ * Under the lock: waits for room while the writer writes, within the
+ * budget; a writer that writes nothing for STALL_MS is stalled.
+ */
+static void wait_room(struct rg_outq *q, size_t len)
+{
+	int64_t start = mono_ns(), wait, now;
+	struct timespec until;
+
+	while (!rg_ring_fits(&q->ring, len) && !q->stalled && q->budget_ns > 0) {
+		wait = q->budget_ns < STALL_MS * 1000000LL ? q->budget_ns :
+							    STALL_MS * 1000000LL;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += (time_t)((until.tv_nsec + wait) / 1000000000);
+		until.tv_nsec = (until.tv_nsec + wait) % 1000000000;
+		if (pthread_cond_timedwait(&q->room, &q->mu, &until) == ETIMEDOUT &&
+		    wait == STALL_MS * 1000000LL)
+			q->stalled = true;
+		now = mono_ns();
+		q->budget_ns -= now - start;
+		start = now;
+	}
+}
+
 bool rg_outq_put(struct rg_outq *q, int prio, const char *line, size_t len)
 {
 	bool ok;
 
 	pthread_mutex_lock(&q->mu);
+	if (!rg_ring_fits(&q->ring, len))
+		wait_room(q, len);
 	ok = rg_ring_put(&q->ring, prio, line, len);
 	if (ok)
 		pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->mu);
 	return ok;
+}
+
+void rg_outq_budget(struct rg_outq *q, int ms)
+{
+	pthread_mutex_lock(&q->mu);
+	q->budget_ns = (int64_t)ms * 1000000;
+	pthread_mutex_unlock(&q->mu);
 }
 
 void rg_outq_reopen(struct rg_outq *q, int fd)
@@ -254,6 +302,7 @@ void rg_outq_stop(struct rg_outq *q, int ms)
 	swap_fd(q);
 	pthread_cond_destroy(&q->work);
 	pthread_cond_destroy(&q->idle);
+	pthread_cond_destroy(&q->room);
 	pthread_mutex_destroy(&q->mu);
 	rg_ring_free(&q->ring);
 }

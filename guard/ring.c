@@ -47,6 +47,13 @@ static void copy_out(const struct rg_ring *r, size_t off, void *p, size_t n)
 	memcpy((unsigned char *)p + first, r->buf, n - first);
 }
 
+bool rg_ring_fits(const struct rg_ring *r, size_t len)
+{
+	if (len > RG_RING_LINE_MAX)
+		len = RG_RING_LINE_MAX;
+	return r->cap - r->used >= sizeof(struct rec) + len;
+}
+
 bool rg_ring_put(struct rg_ring *r, int tag, const char *line, size_t len)
 {
 	struct rec h;
@@ -55,7 +62,7 @@ bool rg_ring_put(struct rg_ring *r, int tag, const char *line, size_t len)
 		len = RG_RING_LINE_MAX;
 	if (!len)
 		return true;
-	r->last_ok = r->cap - r->used >= sizeof(h) + len;
+	r->last_ok = rg_ring_fits(r, len);
 	if (!r->last_ok) {
 		r->dropped++;
 		r->unreported++;

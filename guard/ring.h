@@ -33,6 +33,8 @@ bool rg_ring_put(struct rg_ring *r, int tag, const char *line, size_t len);
  */
 size_t rg_ring_get(struct rg_ring *r, int *tag, char *buf);
 bool rg_ring_empty(const struct rg_ring *r);
+/* Whether a line of len bytes would fit now. */
+bool rg_ring_fits(const struct rg_ring *r, size_t len);
 /* The length of the oldest line, without taking it; 0 when empty. */
 size_t rg_ring_peek(const struct rg_ring *r);
 /*

@@ -57,13 +57,13 @@ ip netns exec "$(lab_ns e)" python3 "$RG_TOP/tests/lab/sink.py" --listen 10.0.10
 	--idle 4 --ready-file "$RG_TMP/sink.ready" >"$RG_TMP/sink.json" &
 sink=$!
 wait_for test -e "$RG_TMP/sink.ready"
-# 400 flows: about 360 KB of events and human lines, far past the pipes
-# (4 KB each) and the queues (128 and 64 KB).
+# 1000 flows: about 900 KB of events and 280 KB of human lines, past the
+# pipes (4 KB each) and the queues (512 and 128 KB).
 lab_exec c1 python3 "$RG_TOP/tests/lab/flood.py" --connect 64.100.0.10:7003 \
-	--count 400 --concurrency 20 --timeout 30 >"$RG_TMP/flood.json"
+	--count 1000 --concurrency 20 --timeout 30 >"$RG_TMP/flood.json"
 wait "$sink"
-check "readers stopped: 400 new traversal connections all complete ($(cat "$RG_TMP/flood.json"))" \
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["attempted"]==400 and d["completed"]==400' "$RG_TMP/flood.json"
+check "readers stopped: 1000 new traversal connections all complete ($(cat "$RG_TMP/flood.json"))" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["attempted"]==1000 and d["completed"]==1000' "$RG_TMP/flood.json"
 t0=$(date +%s%N)
 status_json >"$RG_TMP/status.json"
 t1=$(date +%s%N)
@@ -72,7 +72,7 @@ check "readers stopped: status answers in under 1 s (${ms} ms)" test "$ms" -lt 1
 flows=$(counter "$RG_TMP/status.json" flows_classified)
 dropped=$(counter "$RG_TMP/status.json" events_dropped)
 log_dropped=$(counter "$RG_TMP/status.json" log_dropped)
-check "readers stopped: status counts every flow ($flows)" test "${flows:-0}" -ge 401
+check "readers stopped: status counts every flow ($flows)" test "${flows:-0}" -ge 1001
 check "readers stopped: status counts the dropped events ($dropped)" test "${dropped:-0}" -gt 0
 check "readers stopped: and the dropped log lines ($log_dropped)" test "${log_dropped:-0}" -gt 0
 lab_exec fw python3 -c 'import urllib.request
@@ -106,7 +106,7 @@ ip netns exec "$(lab_ns e)" python3 "$RG_TOP/tests/lab/sink.py" --listen 10.0.10
 sink=$!
 wait_for test -e "$RG_TMP/sink.ready"
 lab_exec c1 python3 "$RG_TOP/tests/lab/flood.py" --connect 64.100.0.10:7003 \
-	--count 200 --concurrency 20 --timeout 10 >"$RG_TMP/flood2.json"
+	--count 800 --concurrency 20 --timeout 10 >"$RG_TMP/flood2.json"
 wait "$sink"
 status_json >"$RG_TMP/status.json"
 check "reader stopped again: events dropped again ($(counter "$RG_TMP/status.json" events_dropped))" \

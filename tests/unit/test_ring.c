@@ -41,6 +41,8 @@ static void test_full_drops_whole_lines(void)
 	while (rg_ring_put(&r, 0, line, sizeof(line)))
 		n++;
 	CU_ASSERT_EQUAL(n, 2);			/* 2 x (8 + 100) <= 300 < 3 x 108 */
+	CU_ASSERT_FALSE(rg_ring_fits(&r, sizeof(line)));
+	CU_ASSERT(rg_ring_fits(&r, 6));
 	CU_ASSERT_EQUAL(r.dropped, 1);
 	CU_ASSERT_FALSE(rg_ring_put(&r, 0, line, sizeof(line)));
 	CU_ASSERT_EQUAL(r.dropped, 2);
