@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "outq.h"
 
-#define STALL_MS 10			/* no line written for this long: stalled */
-
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,6 +8,8 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+
+#define STALL_MS 10			/* no line written for this long: stalled */
 
 /*
  * All of it, or nothing more once the reader is gone (EPIPE): the fd may
