@@ -21,12 +21,15 @@ RG_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
 	-Iguard -Inft -Itests/unit -DRG_VERSION='"$(VERSION)"'
 RG_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The daemon's output writers (guard/outq.c) are threads.
+LDLIBS += -pthread
 
 # Modules with no I/O: what the unit tests link against.
 PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c guard/addr.c \
 	guard/config.c guard/community_id.c guard/event.c guard/json_read.c guard/report.c guard/report_pair.c guard/report_html.c guard/report_svg.c guard/classify.c guard/finding.c guard/stats.c guard/remedy.c guard/exemption.c guard/state.c guard/errmsg.c guard/statics.c guard/log_format.c guard/nft_text.c \
 	nft/caps.c nft/exempt_rule.c nft/ct_parse.c nft/pkt_parse.c nft/queue_msg.c nft/expr.c nft/observe_rule.c nft/packet_flow.c nft/ct_many.c \
-	guard/ctl_request.c guard/metrics.c guard/http_request.c guard/route_cache.c guard/seccomp_filter.c
+	guard/ctl_request.c guard/metrics.c guard/http_request.c guard/route_cache.c guard/seccomp_filter.c \
+	guard/ring.c guard/repeat.c guard/watchdog.c
 PURE_SRC += nft/reset_rule.c
 # Everything else touches the kernel or the process.
 IO_SRC := $(filter-out $(PURE_SRC), $(wildcard guard/*.c nft/*.c))
@@ -169,7 +172,7 @@ DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
 DEB_TEST_PKGS := libcunit1-dev nftables iptables conntrack iproute2 python3 \
 	procps valgrind clang libclang-rt-dev qemu-system-x86 busybox-static \
 	kmod cpio mandoc systemd debhelper debootstrap lintian bash-completion \
-	prometheus
+	prometheus logrotate
 # apt_install LIST: what of LIST is not installed yet, quietly.
 define apt_install
 	$(Q)missing=$$(for p in $(1); do \
@@ -212,10 +215,11 @@ report-screenshot: deps deps-test deps-chromium
 RG_CONF = $(DESTDIR)$(SYSCONFDIR)/reflguard/reflguard.conf
 install: $(BUILD)/reflguard
 	@install -v -d "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(MANDIR)/man5" \
-		"$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/reflguard"
+		"$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/reflguard" "$(DESTDIR)$(SYSCONFDIR)/logrotate.d"
 	@install -v -m 0755 $(BUILD)/reflguard "$(DESTDIR)$(SBINDIR)/reflguard"
 	@install -v -m 0644 docs/reflguard.8 "$(DESTDIR)$(MANDIR)/man8/reflguard.8"
 	@install -v -m 0644 docs/reflguard.conf.5 "$(DESTDIR)$(MANDIR)/man5/reflguard.conf.5"
+	@install -v -m 0644 docs/reflguard.logrotate "$(DESTDIR)$(SYSCONFDIR)/logrotate.d/reflguard"
 	@echo "'docs/reflguard.service' -> '$(DESTDIR)$(UNITDIR)/reflguard.service'"
 	@sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' docs/reflguard.service \
 		>"$(DESTDIR)$(UNITDIR)/reflguard.service" && chmod 0644 "$(DESTDIR)$(UNITDIR)/reflguard.service"
@@ -237,7 +241,8 @@ install-user:
 uninstall:
 	@rm -vf "$(DESTDIR)$(SBINDIR)/reflguard" "$(DESTDIR)$(MANDIR)/man8/reflguard.8" \
 		"$(DESTDIR)$(MANDIR)/man5/reflguard.conf.5" "$(DESTDIR)$(UNITDIR)/reflguard.service" \
-		"$(DESTDIR)$(COMPLETIONDIR)/reflguard"
+		"$(DESTDIR)$(COMPLETIONDIR)/reflguard" \
+		"$(DESTDIR)$(SYSCONFDIR)/logrotate.d/reflguard"
 	@if cmp -s docs/reflguard.conf.example "$(RG_CONF)"; then \
 		rm -vf "$(RG_CONF)"; \
 		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(SYSCONFDIR)/reflguard"; \

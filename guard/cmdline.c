@@ -31,6 +31,7 @@ static const struct option key_opts[] = {
 	{ "log", required_argument, NULL, OPT_KEY },
 	{ "metrics", required_argument, NULL, OPT_KEY },
 	{ "user", required_argument, NULL, OPT_KEY },
+	{ "repeat-interval", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
@@ -47,6 +48,7 @@ static bool daemon_only(const char *name)
 		"mode", "queue", "events", "state", "control", "max-exemptions",
 		"reset", "reset-state", "queue-maxlen", "queue-rcvbuf",
 		"control-group", "log", "metrics", "user", "seccomp",
+		"repeat-interval",
 	};
 	size_t i;
 

@@ -216,6 +216,21 @@ static int set_max_exemptions(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+static int set_repeat_interval(struct rg_config *c, const char *v, char *err,
+			       size_t errlen)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	for (p = v; *p >= '0' && *p <= '9' && n <= RG_MAX_REPEAT_INTERVAL; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	if (*p || p == v || n > RG_MAX_REPEAT_INTERVAL)
+		return rg_errf(err, errlen, "invalid number of seconds '%s' for repeat-interval (0 to %d)",
+			       v, RG_MAX_REPEAT_INTERVAL);
+	c->repeat_interval = (unsigned int)n;
+	return 0;
+}
+
 static int set_queue_maxlen(struct rg_config *c, const char *v, char *err,
 			    size_t errlen)
 {
@@ -470,6 +485,7 @@ static const struct {
 	{ "metrics", RG_KEY_METRICS, set_metrics },
 	{ "user", RG_KEY_USER, set_user },
 	{ "seccomp", RG_KEY_SECCOMP, set_seccomp },
+	{ "repeat-interval", RG_KEY_REPEAT_INTERVAL, set_repeat_interval },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -485,6 +501,7 @@ void rg_config_defaults(struct rg_config *c)
 	strcpy(c->state, RG_DEFAULT_STATE);
 	strcpy(c->control, RG_DEFAULT_CONTROL);
 	c->max_exemptions = RG_DEFAULT_MAX_EXEMPTIONS;
+	c->repeat_interval = RG_DEFAULT_REPEAT_INTERVAL;
 	c->queue_maxlen = RG_DEFAULT_QUEUE_MAXLEN;
 	c->reset = true;
 	c->seccomp = true;
@@ -620,6 +637,8 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 		memcpy(base->control, over->control, sizeof(base->control));
 	if (g & RG_KEY_MAX_EXEMPT)
 		base->max_exemptions = over->max_exemptions;
+	if (g & RG_KEY_REPEAT_INTERVAL)
+		base->repeat_interval = over->repeat_interval;
 	if (g & RG_KEY_RESET)
 		base->reset = over->reset;
 	if (g & RG_KEY_QUEUE_MAXLEN)

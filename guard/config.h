@@ -28,6 +28,9 @@
 #define RG_DEFAULT_PORTS "tcp/7001-7010"
 #define RG_DEFAULT_QUEUE 7003
 #define RG_DEFAULT_MAX_EXEMPTIONS 64
+/* Seconds a pair's repeated finding is summarised over (guard/repeat.h). */
+#define RG_DEFAULT_REPEAT_INTERVAL 60
+#define RG_MAX_REPEAT_INTERVAL 86400
 #define RG_DEFAULT_QUEUE_MAXLEN 1024
 /* About 260 bytes each in the daemon (the state entry and its index) and
  * 250 in the state file: a million is 260 MB and a 250 MB file. */
@@ -81,6 +84,7 @@ enum rg_config_key {
 	RG_KEY_METRICS = 1u << 15,
 	RG_KEY_USER = 1u << 16,
 	RG_KEY_SECCOMP = 1u << 17,
+	RG_KEY_REPEAT_INTERVAL = 1u << 18,
 };
 
 /* Where a TCP listener binds: "9153", "ADDR:PORT" or "[ADDR6]:PORT". */
@@ -104,6 +108,7 @@ struct rg_config {
 	char control_group[64];		/* "": root only */
 	struct rg_listen metrics;	/* the Prometheus endpoint; off by default */
 	unsigned int max_exemptions;	/* refuse ("limit") past this many */
+	unsigned int repeat_interval;	/* seconds; 0: every flow's event written */
 	unsigned int queue_maxlen;	/* packets the kernel holds for us */
 	unsigned int queue_rcvbuf;	/* bytes; 0: sized to queue_maxlen */
 	bool reset;			/* delete translated flows once exempted */

@@ -23,7 +23,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +48,15 @@ void rg_log(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	rg_vlogp(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void rg_log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rg_vlogp(LOG_ERR, fmt, ap);
 	va_end(ap);
 }
 
@@ -133,6 +141,7 @@ static void apply_config(struct daemon *d)
 		return;
 	}
 	d->cfg_store = fresh;
+	d->repeat.interval_s = d->cfg->repeat_interval;
 	d->status.mode = rg_mode_name(d->cfg->mode);
 	if (d->cfg->mode == RG_MODE_REMEDIATE)
 		d->status.state = &d->state;
@@ -153,16 +162,21 @@ static void on_signal(struct daemon *d)
 
 	if (read(d->sigfd, &si, sizeof(si)) != sizeof(si))
 		return;
-	if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+	if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 		d->stop = true;
-	else if (si.ssi_signo == SIGHUP)
+	} else if (si.ssi_signo == SIGHUP) {
 		reload_config(d);
+		rg_daemon_output_reopen(d);
+	} else if (si.ssi_signo == SIGUSR1) {
+		/* logrotate's postrotate: the files only, no reload. */
+		rg_daemon_output_reopen(d);
+	}
 }
 
 #define STATE_RETRY_MS 5000
 
 enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER,
-       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES };
+       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_WATCHDOG };
 /* Control clients are tagged 100 + i, metrics clients 200 + i. */
 #define TAG_METRICS_CLIENT 200
 
@@ -195,6 +209,7 @@ static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
 	int i, n, err, timeout, resync, due;
+	int64_t repeat;
 
 	while (!d->stop) {
 		/* A state file that could not be written is retried; an ENOBUFS
@@ -209,6 +224,10 @@ static void loop(struct daemon *d)
 		due = rg_daemon_cut_wait_ms(d);
 		if (due >= 0 && (timeout < 0 || due < timeout))
 			timeout = due;
+		/* A repeat summary is written when its interval ends. */
+		repeat = rg_repeat_wait_ms(&d->repeat, rg_daemon_now_ms());
+		if (repeat >= 0 && (timeout < 0 || repeat < timeout))
+			timeout = (int)repeat;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
 		/* The resync below sets errno too (its route lookups read
 		 * rtmon to EAGAIN): an EINTR (SIGSTOP, SIGCONT) would pass
@@ -222,7 +241,7 @@ static void loop(struct daemon *d)
 		if (n < 0 && err == EINTR)
 			continue;
 		if (n < 0) {
-			rg_log("epoll: %s", strerror(err));
+			rg_log_err("epoll: %s", strerror(err));
 			return;
 		}
 		for (i = 0; i < n; i++) {
@@ -242,6 +261,8 @@ static void loop(struct daemon *d)
 				rg_watch_check(d);
 			else if (tag == TAG_ROUTES)
 				rg_daemon_routes_check(d);
+			else if (tag == TAG_WATCHDOG)
+				rg_daemon_watchdog_tick(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 			else
@@ -249,37 +270,6 @@ static void loop(struct daemon *d)
 		}
 		rg_daemon_flush(d);
 	}
-}
-
-/* Nobody reads a stderr that is /dev/null or closed: no human lines. */
-static bool stderr_read(void)
-{
-	struct stat st;
-
-	if (fstat(STDERR_FILENO, &st) < 0)
-		return false;
-	return !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3));
-}
-
-#define EVENTS_BUF (64 * 1024)
-
-static int open_events(struct daemon *d)
-{
-	/* syslog(3) takes them whatever stderr is. */
-	d->human = d->cfg->log == RG_LOG_SYSLOG || stderr_read();
-	setvbuf(stderr, NULL, _IOFBF, EVENTS_BUF);
-	if (!strcmp(d->cfg->events, "-")) {
-		d->events = stdout;
-	} else {
-		d->events = fopen(d->cfg->events, "ae");
-		if (!d->events) {
-			rg_log("cannot open events file %s: %s", d->cfg->events,
-			       strerror(errno));
-			return -1;
-		}
-	}
-	setvbuf(d->events, NULL, _IOFBF, EVENTS_BUF);
-	return 0;
 }
 
 static int open_signals(struct daemon *d)
@@ -290,6 +280,7 @@ static int open_signals(struct daemon *d)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGPIPE);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
@@ -304,16 +295,16 @@ static int open_sockets(struct daemon *d)
 	    rg_ct_many_open(&d->ct_many, &d->ct) < 0 ||
 	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0 ||
 	    rg_route_monitor_open(&d->rtmon) < 0) {
-		rg_log("netlink: %s", strerror(errno));
+		rg_log_err("netlink: %s", strerror(errno));
 		return -1;
 	}
 	d->ctlfd = rg_ctl_listen(d->cfg->control);
 	if (d->ctlfd < 0) {
 		if (errno == EADDRINUSE)
-			rg_log("another reflguard answers on %s; not starting",
+			rg_log_err("another reflguard answers on %s; not starting",
 				 d->cfg->control);
 		else
-			rg_log("control socket %s: %s", d->cfg->control,
+			rg_log_err("control socket %s: %s", d->cfg->control,
 				 strerror(errno));
 		return -1;
 	}
@@ -330,12 +321,12 @@ static int open_control_to_group(struct daemon *d)
 		return 0;
 	gr = getgrnam(name);
 	if (!gr) {
-		rg_log("control-group '%s': no such group", name);
+		rg_log_err("control-group '%s': no such group", name);
 		return -1;
 	}
 	if (chown(d->cfg->control, (uid_t)-1, gr->gr_gid) < 0 ||
 	    chmod(d->cfg->control, 0660) < 0) {
-		rg_log("control socket %s: %s", d->cfg->control, strerror(errno));
+		rg_log_err("control socket %s: %s", d->cfg->control, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -347,7 +338,7 @@ static int choose_paths(struct daemon *d)
 
 	rg_probe_all(&d->caps);
 	if (!rg_caps_can_run(&d->caps, &why)) {
-		rg_log("cannot run on this kernel: %s (see 'reflguard doctor')", why);
+		rg_log_err("cannot run on this kernel: %s (see 'reflguard doctor')", why);
 		return -1;
 	}
 	d->qpath = rg_caps_queue_path(&d->caps);
@@ -369,7 +360,7 @@ static int start_observing(struct daemon *d)
 
 	if (rg_queue_open(&d->queue, d->cfg->queue, d->ctpath == RG_CT_ATTACHED,
 			  d->cfg->queue_maxlen, rcvbuf) < 0) {
-		rg_log(errno == EBUSY ?
+		rg_log_err(errno == EBUSY ?
 			 "queue %u is bound by another program (choose another with --queue)" :
 			 "queue %u: cannot bind", d->cfg->queue);
 		return -1;
@@ -378,7 +369,7 @@ static int start_observing(struct daemon *d)
 		rg_log("queue %u: receive buffer %d bytes, not the %d asked for (net.core.rmem_max without CAP_NET_ADMIN)",
 		       d->cfg->queue, d->queue.rcvbuf, rcvbuf);
 	if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue) < 0) {
-		rg_log("cannot install the observation chain: %s", strerror(errno));
+		rg_log_err("cannot install the observation chain: %s", strerror(errno));
 		return -1;
 	}
 	d->observing = true;
@@ -397,14 +388,14 @@ static int take_lock(struct daemon *d)
 	if (d->lockfd >= 0)
 		return 0;
 	if (errno != EADDRINUSE) {
-		rg_log("cannot take the daemon lock: %s", strerror(errno));
+		rg_log_err("cannot take the daemon lock: %s", strerror(errno));
 		return -1;
 	}
 	if (holder)
-		rg_log("another reflguard (pid %ld) is running in this network namespace; not starting",
+		rg_log_err("another reflguard (pid %ld) is running in this network namespace; not starting",
 		       (long)holder);
 	else
-		rg_log("another reflguard is running in this network namespace; not starting");
+		rg_log_err("another reflguard is running in this network namespace; not starting");
 	return -2;
 }
 
@@ -420,8 +411,13 @@ static int setup(struct daemon *d, bool reset_state)
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0 || open_signals(d) < 0)
 		return -1;
-	if (choose_paths(d) < 0 || open_events(d) < 0 || open_sockets(d) < 0 ||
-	    open_control_to_group(d) < 0)
+	if (choose_paths(d) < 0)
+		return -1;
+	/* -2: an events path that is no file to write to is bad input. */
+	ret = rg_daemon_output_open(d);
+	if (ret < 0)
+		return ret;
+	if (open_sockets(d) < 0 || open_control_to_group(d) < 0)
 		return -1;
 	/* Before anything is installed: a taken port changes nothing. */
 	ret = rg_daemon_metrics_open(d);
@@ -433,7 +429,7 @@ static int setup(struct daemon *d, bool reset_state)
 	if (start_observing(d) < 0)
 		return -1;
 	if (rg_watch_open(d) < 0) {
-		rg_log("cannot watch the nftables ruleset: %s", strerror(errno));
+		rg_log_err("cannot watch the nftables ruleset: %s", strerror(errno));
 		return -1;
 	}
 	if (watch(d, d->lockfd, TAG_LOCK) < 0 ||
@@ -443,6 +439,9 @@ static int setup(struct daemon *d, bool reset_state)
 	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
 	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0 ||
 	    watch_metrics(d) < 0)
+		return -1;
+	if (rg_daemon_watchdog_open(d) < 0 ||
+	    (d->wdfd >= 0 && watch(d, d->wdfd, TAG_WATCHDOG) < 0))
 		return -1;
 	if (rg_daemon_drop_privileges(d) < 0)
 		return -1;
@@ -475,6 +474,8 @@ static void teardown(struct daemon *d)
 	rg_nl_close(&d->mon);
 	if (d->timerfd >= 0)
 		close(d->timerfd);
+	if (d->wdfd >= 0)
+		close(d->wdfd);
 	if (d->ctlfd >= 0) {
 		close(d->ctlfd);
 		unlink(d->cfg->control);
@@ -485,9 +486,9 @@ static void teardown(struct daemon *d)
 		close(d->lockfd);
 	if (d->epfd >= 0)
 		close(d->epfd);
+	rg_daemon_repeats(d, INT64_MAX);
 	rg_daemon_flush(d);
-	if (d->events && d->events != stdout)
-		fclose(d->events);
+	rg_daemon_output_close(d);
 	rg_strbuf_free(&d->line);
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
@@ -503,7 +504,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	d.cfg_store = *cfg;
 	d.cfg = &d.cfg_store;
 	d.cmdline = cl;
-	d.epfd = d.sigfd = d.ctlfd = d.lockfd = d.timerfd = -1;
+	d.epfd = d.sigfd = d.ctlfd = d.lockfd = d.timerfd = d.wdfd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d.clients[i].fd = -1;
 	rg_msrv_init(&d.metrics);
@@ -515,6 +516,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	if (cfg->mode == RG_MODE_REMEDIATE)
 		d.status.state = &d.state;
 	rg_state_init(&d.state);
+	rg_repeat_init(&d.repeat, cfg->repeat_interval);
 	rg_log_open(cfg->log);
 	rg_route_cache_init(&d.routes);
 	clock_gettime(CLOCK_MONOTONIC, &d.status.started);
@@ -524,7 +526,12 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 		rg_daemon_flush(&d);
 		rg_notifyf("READY=1\nMAINPID=%ld\nSTATUS=%s, watching %zu Expressway-E",
 			   (long)getpid(), d.status.mode, cfg->n_e);
+		/* From here on no log line may stall the loop. */
+		if (rg_log_queue_start() < 0)
+			rg_log("cannot start the log writer: %s; logging directly",
+			       strerror(errno));
 		loop(&d);
+		rg_log_queue_stop(2000);
 		rg_notify("STOPPING=1");
 		rg_logp(LOG_INFO, "stopping%s", cfg->mode == RG_MODE_REMEDIATE ?
 		       "; the exemptions stay in force" : "");

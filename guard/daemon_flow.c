@@ -101,21 +101,18 @@ static void notify_status(struct daemon *d)
 }
 
 /*
- * Both streams are fully buffered and written out by rg_daemon_flush at
- * the end of each wake-up of the loop (and on the way out, SIGTERM
- * included): one write() per batch of packets instead of two per flow,
- * and a reader of the events file still sees each line within the
- * wake-up that produced it.
+ * Both streams go through bounded queues with writer threads of their own
+ * (daemon_output.c): the loop never waits on a reader, and a line that
+ * does not fit is dropped and counted, never a packet held.
  */
-void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
+static void write_event(struct daemon *d, const struct rg_event *ev)
 {
 	struct rg_strbuf *line = &d->line;
 
-	notify_status(d);
 	rg_strbuf_reset(line);
 	rg_event_json(ev, line);
 	if (!rg_strbuf_failed(line)) {
-		fwrite(line->data, 1, line->len, d->events);
+		rg_daemon_output_line(d, line->data, line->len);
 		/* Status keeps the object without its newline. */
 		line->data[line->len - 1] = '\0';
 		rg_status_remember(&d->status, &ev->c, rg_strbuf_str(line));
@@ -128,11 +125,35 @@ void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
 		rg_log_line(rg_event_priority(ev), rg_strbuf_str(line));
 }
 
+int64_t rg_daemon_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* A pair's repeated finding is held back for a summary (guard/repeat.h). */
+void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
+{
+	notify_status(d);
+	if (rg_repeat_pass(&d->repeat, ev, rg_daemon_now_ms()))
+		write_event(d, ev);
+}
+
+/* The summaries due, and at stop (now INT64_MAX) all of them. */
+void rg_daemon_repeats(struct daemon *d, int64_t now_ms)
+{
+	struct rg_event ev;
+
+	while (rg_repeat_due(&d->repeat, now_ms, &ev))
+		write_event(d, &ev);
+}
+
 void rg_daemon_flush(struct daemon *d)
 {
-	if (d->events)
-		fflush(d->events);
-	fflush(stderr);
+	rg_daemon_repeats(d, rg_daemon_now_ms());
+	rg_daemon_output_check(d);
 }
 
 void rg_daemon_error_event(struct daemon *d, const char *what, int err)
@@ -153,7 +174,8 @@ void rg_daemon_error_event(struct daemon *d, const char *what, int err)
 	rg_json_str(&j, "error", strerror(err));
 	rg_json_obj_end(&j);
 	rg_strbuf_add(&line, "\n");
-	fputs(rg_strbuf_str(&line), d->events);
+	if (!rg_strbuf_failed(&line))
+		rg_daemon_output_line(d, line.data, line.len);
 	rg_strbuf_free(&line);
 }
 

@@ -22,8 +22,10 @@
 #include "metrics.h"
 #include "metrics_server.h"
 #include "nlsock.h"
+#include "outq.h"
 #include "packet_flow.h"
 #include "queue.h"
+#include "repeat.h"
 #include "route_cache.h"
 #include "state.h"
 #include "stats.h"
@@ -91,7 +93,10 @@ struct daemon {
 	struct rg_ct_answer ct_a[RG_QUEUE_BATCH];
 	bool observing;
 	int epfd, sigfd, ctlfd, lockfd, timerfd;
-	FILE *events;			/* fully buffered: see rg_daemon_flush */
+	int wdfd;			/* systemd's watchdog timer, -1 when off */
+	struct rg_outq evq;		/* the events: see daemon_output.c */
+	bool events_off;		/* events = - to the journal: human lines only */
+	struct rg_repeat repeat;	/* repeated findings held for a summary */
 	bool human;			/* stderr is read: write the human lines */
 	struct rg_strbuf line;		/* an event's text, reused */
 	struct rg_status status;
@@ -127,6 +132,8 @@ struct daemon {
 };
 
 void rg_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same at err priority: what stops the daemon. */
+void rg_log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* daemon_flow.c: one flow, from classification to events and fixes. */
 void rg_daemon_drain(struct daemon *d);
@@ -139,10 +146,25 @@ void rg_daemon_resync_if_due(struct daemon *d);
 void rg_daemon_scan(struct daemon *d);
 /* Flushes the route cache if the routing table changed since last asked. */
 void rg_daemon_routes_check(struct daemon *d);
-/* Writes an event to the events file, stderr and status (buffered). */
+/* Queues an event for the events file and the log, and keeps it in status. */
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev);
-/* Writes out the buffered events and human lines: once per wake-up. */
+/* Once per wake-up: summaries due, the output's drop counters and bursts. */
 void rg_daemon_flush(struct daemon *d);
+/* Writes the repeat summaries due at now_ms (INT64_MAX: all, at stop). */
+void rg_daemon_repeats(struct daemon *d, int64_t now_ms);
+int64_t rg_daemon_now_ms(void);
+
+/* daemon_output.c: the events file and the log, never blocking the loop. */
+int rg_daemon_events_open(const char *path, bool may_wait, char *err, size_t len);
+int rg_daemon_output_open(struct daemon *d);
+void rg_daemon_output_reopen(struct daemon *d);
+void rg_daemon_output_close(struct daemon *d);
+void rg_daemon_output_line(struct daemon *d, const char *line, size_t len);
+void rg_daemon_output_check(struct daemon *d);
+
+/* daemon_watchdog.c: WATCHDOG=1 from the loop, when $WATCHDOG_USEC says. */
+int rg_daemon_watchdog_open(struct daemon *d);
+void rg_daemon_watchdog_tick(struct daemon *d);
 
 /* daemon_remedy.c: exemptions in the kernel and the state file. */
 int rg_daemon_load_state(struct daemon *d, bool reset_state);

@@ -34,10 +34,10 @@ int rg_daemon_metrics_open(struct daemon *d)
 	if (rg_msrv_listen(&d->metrics, l) < 0) {
 		err = errno;
 		if (err == EADDRINUSE)
-			rg_log("metrics: %s is in use by another program; not starting (choose another with --metrics)",
+			rg_log_err("metrics: %s is in use by another program; not starting (choose another with --metrics)",
 			       where);
 		else
-			rg_log("metrics: cannot listen on %s: %s; not starting", where,
+			rg_log_err("metrics: cannot listen on %s: %s; not starting", where,
 			       strerror(err));
 		return err == EADDRINUSE || err == EADDRNOTAVAIL ? -2 : -1;
 	}

@@ -129,6 +129,11 @@ void rg_event_json(const struct rg_event *ev, struct rg_strbuf *out)
 		rg_json_str(&j, "statement", ev->statement);
 	if (ev->has_time_to_fix)
 		rg_json_int(&j, "time_to_fix_ms", ev->time_to_fix_ms);
+	if (ev->repeats) {
+		rg_format_ts(&ev->since, ts, sizeof(ts));
+		rg_json_int(&j, "repeats", (int64_t)ev->repeats);
+		rg_json_str(&j, "since", ts);
+	}
 	rg_json_obj_end(&j);
 	rg_strbuf_add(out, "\n");
 }
@@ -188,6 +193,12 @@ void rg_event_human(const struct rg_event *ev, struct rg_strbuf *out)
 	format_endpoints(ev, &ep);
 	if (human_remedy(ev, &ep, out))
 		return;
+	if (ev->repeats) {
+		char since[40];
+
+		rg_format_ts(&ev->since, since, sizeof(since));
+		rg_strbuf_addf(out, "%lu more since %s, the last: ", ev->repeats, since);
+	}
 	human_label(ev, out);
 	rg_strbuf_addf(out, ": Expressway-C %s -> %s reaches Expressway-E %s",
 		       ep.c, ep.e_public, ep.e_internal);

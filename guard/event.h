@@ -33,6 +33,10 @@ struct rg_event {
 	const char *statement;		/* "exempted": the nft statement applied */
 	long long time_to_fix_ms;	/* "verified": when has_time_to_fix */
 	bool has_time_to_fix;
+	/* A summary (guard/repeat.h): this event stands for `repeats` flows
+	 * of its pair held back since `since`, itself the newest. 0: one. */
+	unsigned long repeats;
+	struct timespec since;
 };
 
 /* Community ID v1 ("1:" + base64 SHA-1), seed 0, of C's original tuple. */

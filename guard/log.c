@@ -16,10 +16,14 @@
 #include <unistd.h>
 
 #include "log_format.h"
+#include "outq.h"
 
 #define LINE_MAX_LEN 1024
+#define QUEUE_BYTES (256 * 1024)	/* about 1000 lines */
 
 static enum { TO_STDERR, TO_JOURNAL, TO_SYSLOG } target = TO_STDERR;
+/* Once the daemon's loop runs, its lines go through a writer thread. */
+static struct rg_outq queue;
 
 static bool stderr_is_journal(void)
 {
@@ -44,17 +48,74 @@ void rg_log_open(enum rg_log_target t)
 	}
 }
 
+int rg_log_queue_start(void)
+{
+	return rg_outq_start(&queue, target == TO_SYSLOG ? -1 : STDERR_FILENO,
+			     QUEUE_BYTES);
+}
+
+void rg_log_queue_stop(int ms)
+{
+	rg_outq_stop(&queue, ms);
+}
+
+uint64_t rg_log_dropped(void)
+{
+	return rg_outq_running(&queue) ? rg_outq_dropped(&queue) : 0;
+}
+
+uint64_t rg_log_burst_end(void)
+{
+	return rg_outq_running(&queue) ? rg_outq_burst_end(&queue) : 0;
+}
+
 void rg_log_close(void)
 {
+	rg_log_queue_stop(0);
 	if (target == TO_SYSLOG)
 		closelog();
 	target = TO_STDERR;
+}
+
+/*
+ * With log = syslog an error of the start or the stop (outside the loop,
+ * when the queue does not run) also goes to stderr: with no syslog daemon
+ * listening, a start that fails must still say why somewhere.
+ */
+static void fatal_to_stderr(int prio, const char *line)
+{
+	char buf[LINE_MAX_LEN];
+
+	if (target != TO_SYSLOG || (prio & 7) > LOG_ERR || rg_outq_running(&queue))
+		return;
+	rg_log_format(buf, sizeof(buf), prio, false, line);
+	fputs(buf, stderr);
+	fflush(stderr);
+}
+
+static void queue_line(int prio, const char *line)
+{
+	char buf[LINE_MAX_LEN];
+	size_t n;
+
+	if (target == TO_SYSLOG)
+		n = (size_t)snprintf(buf, sizeof(buf), "%s", line);
+	else
+		n = rg_log_format(buf, sizeof(buf), prio, target == TO_JOURNAL, line);
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	rg_outq_put(&queue, prio, buf, n);
 }
 
 void rg_log_line(int prio, const char *line)
 {
 	char buf[LINE_MAX_LEN];
 
+	fatal_to_stderr(prio, line);
+	if (rg_outq_running(&queue)) {
+		queue_line(prio, line);
+		return;
+	}
 	if (target == TO_SYSLOG) {
 		/* syslog(3) frames the line itself: the text, no newline. */
 		snprintf(buf, sizeof(buf), "%s", line);
@@ -72,9 +133,8 @@ void rg_vlogp(int prio, const char *fmt, va_list ap)
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	rg_log_line(prio, msg);
-	/* stderr is buffered for the findings' lines (written once per
-	 * wake-up); a log line is rare and goes out now, after them. */
-	fflush(stderr);
+	if (!rg_outq_running(&queue))
+		fflush(stderr);
 }
 
 void rg_logp(int prio, const char *fmt, ...)

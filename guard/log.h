@@ -3,6 +3,7 @@
 #define RG_LOG_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <syslog.h>
 
 #include "config.h"
@@ -20,5 +21,16 @@ void rg_vlogp(int prio, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* A line already formatted (with or without its newline). */
 void rg_log_line(int prio, const char *line);
+/*
+ * The daemon's loop never waits on a stalled journal, syslog or stderr:
+ * from rg_log_queue_start() on, the lines go through a bounded queue
+ * (guard/outq.c) written by a thread of its own; a full queue drops lines
+ * and counts them. rg_log_queue_stop() writes out what is left, waiting
+ * at most ms.
+ */
+int rg_log_queue_start(void);
+void rg_log_queue_stop(int ms);
+uint64_t rg_log_dropped(void);
+uint64_t rg_log_burst_end(void);
 
 #endif

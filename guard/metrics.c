@@ -95,6 +95,10 @@ static const struct {
 	  "Translated connections reset so that they reconnect exempted." },
 	{ "reflguard_reinstated_total", offsetof(struct rg_counters, reinstated),
 	  "Times reflguard's objects were put back after someone removed them." },
+	{ "reflguard_events_dropped_total", offsetof(struct rg_counters, events_dropped),
+	  "Events lines dropped because their output did not keep up (the flows are counted)." },
+	{ "reflguard_log_dropped_total", offsetof(struct rg_counters, log_dropped),
+	  "Log lines dropped because the log output did not keep up." },
 };
 
 static void counters_text(const struct rg_counters *c, struct rg_strbuf *out)

@@ -130,6 +130,29 @@ static int read_ttf(const struct rg_jdoc *d, struct rg_report_ev *f)
 	return 0;
 }
 
+/*
+ * A summary line of the daemon (guard/repeat.h) stands for "repeats"
+ * connections of its pair, held back within the interval: all counted.
+ */
+static int read_repeats(const struct rg_jdoc *d, struct rg_report_ev *f)
+{
+	const struct rg_jdoc_field *t = rg_jdoc_get(d, "repeats");
+	unsigned long long n;
+	char *end;
+
+	f->n = 1;
+	if (!t)
+		return 0;
+	if (t->type != RG_JDOC_NUMBER || !f->flow || t->str[0] == '-')
+		return -1;
+	errno = 0;
+	n = strtoull(t->str, &end, 10);
+	if (errno || *end || n < 1 || n > 1000000000ULL)
+		return -1;
+	f->n = (unsigned long)n;
+	return 0;
+}
+
 /* Connections are "flow" or "refused"; the others tell what was done. */
 static int read_type(struct rg_report_ev *f)
 {
@@ -154,7 +177,7 @@ static int read_finding(const struct rg_jdoc *d, struct rg_report_ev *f)
 	f->e_public = rg_jdoc_str(d, "e_public");
 	f->e_internal = rg_jdoc_str(d, "e_internal");
 	f->e_sees = rg_jdoc_str(d, "e_sees");
-	if (read_type(f) || opt_str(d, "reason", &f->reason) ||
+	if (read_type(f) || read_repeats(d, f) || opt_str(d, "reason", &f->reason) ||
 	    opt_str(d, "action", &f->action) || read_ttf(d, f) ||
 	    !valid_ts(f->ts) ||
 	    parse_proto(rg_jdoc_str(d, "proto"), &f->proto) ||
@@ -226,7 +249,8 @@ static void add_sees(struct rg_report_c *c, const char *sees)
 	c->n_sees++;
 }
 
-static void add_refused(struct rg_report_c *c, const char *reason)
+static void add_refused(struct rg_report_c *c, const char *reason,
+			unsigned long n)
 {
 	char text[RG_REPORT_REASON_LEN];
 	size_t i;
@@ -234,14 +258,14 @@ static void add_refused(struct rg_report_c *c, const char *reason)
 	snprintf(text, sizeof(text), "%s", reason ? reason : "no reason given");
 	for (i = 0; i < c->n_refused; i++) {
 		if (!strcmp(c->refused[i].text, text)) {
-			c->refused[i].flows++;
+			c->refused[i].flows += n;
 			return;
 		}
 	}
 	if (c->n_refused == RG_REPORT_MAX_KEPT)
 		return;
 	memcpy(c->refused[i].text, text, sizeof(text));
-	c->refused[i].flows = 1;
+	c->refused[i].flows = n;
 	c->n_refused++;
 }
 
@@ -269,17 +293,17 @@ static void add_finding(struct rg_report_c *c, const struct rg_report_ev *f)
 		snprintf(c->first, sizeof(c->first), "%s", f->ts);
 	if (!c->flows || strcmp(f->ts, c->last) > 0)
 		snprintf(c->last, sizeof(c->last), "%s", f->ts);
-	c->flows++;
+	c->flows += f->n;
 	add_e(c, f);
 	if (f->translated) {
-		c->translated++;
+		c->translated += f->n;
 		add_sees(c, f->e_sees);
 		note_latest(c, f);
 	} else {
 		c->real_seen = true;
 	}
 	if (!strcmp(f->type, "refused"))
-		add_refused(c, f->reason);
+		add_refused(c, f->reason, f->n);
 }
 
 static bool blank(const char *line, size_t len)
@@ -300,10 +324,10 @@ static void count(struct rg_report *r, const struct rg_report_ev *f)
 	if (strcmp(f->ts, r->last) > 0)
 		snprintf(r->last, sizeof(r->last), "%s", f->ts);
 	if (f->flow) {
-		r->flows++;
-		r->translated += f->translated;
+		r->flows += f->n;
+		r->translated += f->translated ? f->n : 0;
 	}
-	r->refused += !strcmp(f->type, "refused");
+	r->refused += !strcmp(f->type, "refused") ? f->n : 0;
 	r->exempted += !strcmp(f->type, "exempted");
 	r->verified += !strcmp(f->type, "verified");
 	r->resets += !strcmp(f->type, "reset");

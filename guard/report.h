@@ -31,6 +31,7 @@ struct rg_report_ev {
 	uint8_t proto;
 	bool translated;
 	bool flow;			/* "flow" or "refused": one per connection */
+	unsigned long n;		/* connections it stands for: "repeats", else 1 */
 	bool has_ttf;
 	long long ttf_ms;		/* "verified": time_to_fix_ms */
 };

@@ -83,9 +83,9 @@ static void note_action(struct rg_report_pair *p, const struct rg_report_ev *ev)
 
 static void add_flow(struct rg_report_pair *p, const struct rg_report_ev *ev)
 {
-	p->flows++;
+	p->flows += ev->n;
 	if (ev->translated) {
-		p->translated++;
+		p->translated += ev->n;
 		note_before(p, ev);
 		note_action(p, ev);
 	} else {

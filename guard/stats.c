@@ -104,6 +104,8 @@ static void counters_json(struct rg_json *j, const struct rg_counters *c)
 	rg_json_int(j, "verified", (int64_t)c->verified);
 	rg_json_int(j, "resets", (int64_t)c->resets);
 	rg_json_int(j, "reinstated", (int64_t)c->reinstated);
+	rg_json_int(j, "events_dropped", (int64_t)c->events_dropped);
+	rg_json_int(j, "log_dropped", (int64_t)c->log_dropped);
 	rg_json_obj_end(j);
 }
 
@@ -197,6 +199,10 @@ void rg_status_text(const struct rg_status *s, const struct timespec *now,
 		       (unsigned long long)c->queue_user_drops,
 		       (unsigned long long)c->queue_overflow,
 		       (unsigned long long)c->enobufs);
+	if (c->events_dropped || c->log_dropped)
+		rg_strbuf_addf(out, "output stalled: events dropped %llu, log lines dropped %llu\n",
+			       (unsigned long long)c->events_dropped,
+			       (unsigned long long)c->log_dropped);
 	if (s->has_time_to_fix)
 		rg_strbuf_addf(out, "last time to fix: %lld ms from the first translated SYN\n",
 			       s->last_time_to_fix_ms);

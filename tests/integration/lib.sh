@@ -121,10 +121,12 @@ DPID=
 # start_daemon ARGS...: `reflguard run` in the firewall's namespace (ip
 # netns exec execs it, so $DPID is the daemon itself), waiting for its
 # observation chain; 1 if it dies first. Its stderr: $RG_TMP/daemon.err.
+# Every flow's event is written (--repeat-interval 0), as the tests look
+# for each one; test_events_file.sh tests the summaries of the default.
 start_daemon() {
 	rm -f "$EVENTS" "$RG_TMP/daemon.err"
 	ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events "$EVENTS" \
-		--control "$CTL" "$@" 2>"$RG_TMP/daemon.err" &
+		--control "$CTL" --repeat-interval 0 "$@" 2>"$RG_TMP/daemon.err" &
 	DPID=$!
 	wait_observing
 }

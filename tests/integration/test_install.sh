@@ -33,7 +33,7 @@ rc=$?
 check "make install DESTDIR=... PREFIX=/usr: exit 0" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || sed 's/^/  /' "$RG_TMP/install.out"
 
-printf '%s\n' /etc/reflguard/reflguard.conf /usr/lib/systemd/system/reflguard.service \
+printf '%s\n' /etc/logrotate.d/reflguard /etc/reflguard/reflguard.conf /usr/lib/systemd/system/reflguard.service \
 	/usr/sbin/reflguard /usr/share/bash-completion/completions/reflguard \
 	/usr/share/man/man5/reflguard.conf.5 /usr/share/man/man8/reflguard.8 >"$RG_TMP/want.files"
 files_in "$DEST" >"$RG_TMP/got.files"
@@ -45,6 +45,9 @@ check "install: sbin/reflguard, mode 0755, the binary built" \
 check "install: man8/reflguard.8, mode 0644" mode_is 644 "$DEST/usr/share/man/man8/reflguard.8"
 check "install: man5/reflguard.conf.5, mode 0644" mode_is 644 "$DEST/usr/share/man/man5/reflguard.conf.5"
 check "install: the unit, mode 0644" mode_is 644 "$UNIT"
+check "install: logrotate.d/reflguard, mode 0644, the one in docs" \
+	bash -c 'test "$(stat -c %a "$0")" = 644 && cmp -s "$0" "$1"' "$DEST/etc/logrotate.d/reflguard" \
+	"$RG_TOP/docs/reflguard.logrotate"
 check "install: /etc/reflguard/reflguard.conf is the example, mode 0644" \
 	bash -c 'test "$(stat -c %a "$0")" = 644 && cmp -s "$0" "$1"' "$CONF" "$EXAMPLE"
 check "unit: ExecStart=/usr/sbin/reflguard run --config /etc/reflguard/reflguard.conf" \
@@ -56,7 +59,7 @@ for line in Type=notify 'ExecReload=/bin/kill -HUP $MAINPID' StateDirectory=refl
 	RuntimeDirectory=reflguard \
 	'CapabilityBoundingSet=CAP_NET_ADMIN CAP_SETUID CAP_SETGID CAP_SETPCAP CAP_CHOWN CAP_DAC_READ_SEARCH' \
 	NoNewPrivileges=yes ProtectSystem=strict \
-	ProtectHome=yes PrivateTmp=yes \
+	ProtectHome=yes PrivateTmp=yes WatchdogSec=30s \
 	'RestrictAddressFamilies=AF_NETLINK AF_UNIX AF_INET AF_INET6' \
 	SystemCallFilter=@system-service SystemCallFilter=seccomp; do
 	grep -qxF -- "$line" "$UNIT" || missing+=" '$line'"

@@ -43,6 +43,38 @@ check "journal: every line has a prefix" eval "! grep -qv '^<[0-7]>' '$ERR'"
 stop_daemon
 check "journal: the stopping line is <6>" grep -q '^<6>stopping' "$ERR"
 
+# ---- journal: a failed start says why at err priority ----
+mkdir -p "$RG_TMP/adir"
+: >"$ERR"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$ERR") ip netns exec "$(lab_ns fw)" "$REFLGUARD" run \
+	--events "$RG_TMP/adir" --control "$CTL" --expressway-e 64.100.0.10 2>"$ERR"
+check "journal: a failed start exits 2" test $? -eq 2
+check "journal: its reason is <3> (err)" grep -q "^<3>events file $RG_TMP/adir: not a regular file" "$ERR"
+
+# ---- journal with events = -: each finding there once, as the human line ----
+: >"$ERR"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$ERR") ip netns exec "$(lab_ns fw)" "$REFLGUARD" run \
+	--events - --control "$CTL" --expressway-e 64.100.0.10 >>"$ERR" 2>&1 &
+DPID=$!
+check "journal, events = -: daemon starts" wait_observing
+find_c1
+check "journal, events = -: the finding as its <4> line" \
+	wait_for grep -q '^<4>translated hairpin: Expressway-C 10.0.30.2:27901' "$ERR"
+check "journal, events = -: not also as JSON" eval "! grep -q '\"event\"' '$ERR'"
+check "journal, events = -: the start says so" grep -q '^<6>events = - and the journal' "$ERR"
+"$REFLGUARD" status --control "$CTL" --json >"$RG_TMP/st.json"
+check "journal, events = -: status still has the finding" \
+	grep -q '"last_findings":\[{"event":"flow"' "$RG_TMP/st.json"
+check "the daemon exits 0 on SIGTERM" stop_daemon
+# Without the journal, events = - is the JSON on stdout, as always.
+ip netns exec "$(lab_ns fw)" "$REFLGUARD" run --events - --control "$CTL" \
+	--expressway-e 64.100.0.10 >"$RG_TMP/stdout" 2>"$ERR" &
+DPID=$!
+wait_observing
+find_c1
+check "no journal, events = -: the JSON on stdout" wait_for grep -q '^{"event":"flow"' "$RG_TMP/stdout"
+check "the daemon exits 0 on SIGTERM" stop_daemon
+
 # ---- JOURNAL_STREAM naming another file (stderr redirected): plain ----
 check "journal elsewhere: daemon starts" run_with_stream "1:2"
 find_c1
@@ -96,6 +128,18 @@ check "syslog: nothing on stderr" test ! -s "$ERR"
 check "the daemon exits 0 on SIGTERM" stop_daemon
 kill "$LPID" 2>/dev/null
 wait "$LPID" 2>/dev/null
+
+# ---- log = syslog with no syslog daemon: a failed start still says why ----
+printf 'expressway-e = 64.100.0.10\nlog = syslog\n' >"$RG_TMP/rg.conf"
+unshare -m sh -c '
+	mount --make-rprivate / && mount --rbind /dev "$1/hostdev" &&
+	mount -t tmpfs none /dev && for d in null zero random urandom full; do
+		touch "/dev/$d" && mount --bind "$1/hostdev/$d" "/dev/$d" || exit 1
+	done && exec ip netns exec "$2" "$3" run -c "$1/rg.conf" --events "$1/adir" --control "$4"' \
+	sh "$RG_TMP" "$(lab_ns fw)" "$REFLGUARD" "$CTL" 2>"$ERR" >/dev/null
+check "syslog, no /dev/log: a failed start exits 2" test $? -eq 2
+check "syslog, no /dev/log: stderr says why" \
+	grep -q "^reflguard: events file $RG_TMP/adir: not a regular file" "$ERR"
 
 # ---- a bad log value: exit 2, FILE:LINE ----
 printf 'expressway-e = 64.100.0.10\nlog = journal\n' >"$RG_TMP/bad.conf"

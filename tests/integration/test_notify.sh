@@ -32,3 +32,41 @@ wait "$dpid"
 check "SIGTERM: exit 0" test $? -eq 0
 wait "$NPID"
 check "SIGTERM: STOPPING=1" grep -q 'STOPPING=1' "$LOG"
+
+# ---- the watchdog: WATCHDOG=1 at half of $WATCHDOG_USEC, from the loop ----
+pings() { grep -c 'WATCHDOG=1' "$LOG" 2>/dev/null || true; }
+run_watchdog() {	# ENV...: the daemon with that environment, its pid in dpid
+	listen_notify
+	env NOTIFY_SOCKET="$SOCK" "$@" ip netns exec "$(lab_ns fw)" "$REFLGUARD" run \
+		-c "$RG_TMP/rg.conf" --events "$RG_TMP/ev.json" --control "$RG_TMP/ctl.sock" \
+		2>"$RG_TMP/daemon.err" &
+	dpid=$!
+	for _ in $(seq 100); do grep -q 'READY=1' "$LOG" 2>/dev/null && break; sleep 0.05; done
+}
+stop_watchdog() {
+	kill -TERM "$dpid"
+	wait "$dpid"
+	wait "$NPID"
+}
+run_watchdog WATCHDOG_USEC=400000
+sleep 1.5
+n=$(pings)
+check "watchdog: WATCHDOG=1 every 200 ms for a 400 ms WATCHDOG_USEC ($n in 1.5 s)" \
+	test "$n" -ge 5 -a "$n" -le 10
+kill -STOP "$dpid"
+n=$(pings)
+sleep 1
+check "watchdog: a daemon that does not run does not ping" test "$(pings)" -le $((n + 1))
+kill -CONT "$dpid"
+more_pings() { [ "$(pings)" -gt "$1" ]; }
+check "watchdog: and pings again when it does" wait_for more_pings $((n + 1))
+stop_watchdog
+check "watchdog: SIGTERM: STOPPING=1 (while pinging)" grep -q 'STOPPING=1' "$LOG"
+run_watchdog WATCHDOG_USEC=400000 WATCHDOG_PID=1
+sleep 1
+check "watchdog: WATCHDOG_PID of another process: no ping" test "$(pings)" -eq 0
+stop_watchdog
+run_watchdog
+sleep 1
+check "watchdog: no WATCHDOG_USEC: no ping" test "$(pings)" -eq 0
+stop_watchdog

@@ -53,6 +53,9 @@ static int (*const registrars[])(void) = {
 	register_http_request_tests,
 	register_route_cache_tests,
 	register_seccomp_filter_tests,
+	register_ring_tests,
+	register_repeat_tests,
+	register_watchdog_tests,
 };
 
 int main(int argc, char *argv[])

@@ -537,6 +537,22 @@ static void test_remediation_keys(void)
 	set_fails("reset", "maybe", "invalid value 'maybe' for reset (yes or no)");
 }
 
+static void test_repeat_interval(void)
+{
+	struct rg_config c;
+
+	rg_config_defaults(&c);
+	CU_ASSERT_EQUAL(c.repeat_interval, 60);
+	set_ok(&c, "repeat-interval", "0");
+	CU_ASSERT_EQUAL(c.repeat_interval, 0);
+	set_ok(&c, "repeat-interval", "86400");
+	CU_ASSERT_EQUAL(c.repeat_interval, 86400);
+	set_fails("repeat-interval", "86401", "invalid number of seconds '86401' for repeat-interval (0 to 86400)");
+	set_fails("repeat-interval", "", "empty value for repeat-interval");
+	set_fails("repeat-interval", "10s", "invalid number of seconds '10s' for repeat-interval (0 to 86400)");
+	set_fails("repeat-interval", "-1", "invalid number of seconds '-1' for repeat-interval (0 to 86400)");
+}
+
 static void test_queue_rcvbuf(void)
 {
 	static struct rg_config base, over;
@@ -625,6 +641,7 @@ static const struct unit_test tests[] = {
 	{ "merge of nothing changes nothing", test_merge_nothing_given },
 	{ "validate: expressway-e required", test_validate },
 	{ "max-exemptions and reset", test_remediation_keys },
+	{ "repeat-interval", test_repeat_interval },
 	{ "queue-rcvbuf: bytes, bounded", test_queue_rcvbuf },
 	{ "user and seccomp", test_user_and_seccomp },
 	{ "mode names", test_mode_name },

@@ -120,6 +120,12 @@ static const char expected[] =
 	"# HELP reflguard_reinstated_total Times reflguard's objects were put back after someone removed them.\n"
 	"# TYPE reflguard_reinstated_total counter\n"
 	"reflguard_reinstated_total 0\n"
+	"# HELP reflguard_events_dropped_total Events lines dropped because their output did not keep up (the flows are counted).\n"
+	"# TYPE reflguard_events_dropped_total counter\n"
+	"reflguard_events_dropped_total 9\n"
+	"# HELP reflguard_log_dropped_total Log lines dropped because the log output did not keep up.\n"
+	"# TYPE reflguard_log_dropped_total counter\n"
+	"reflguard_log_dropped_total 0\n"
 	"# HELP reflguard_refused_total Translated flows not exempted, by reason.\n"
 	"# TYPE reflguard_refused_total counter\n"
 	"reflguard_refused_total{reason=\"not-expressway-c\"} 0\n"
@@ -165,6 +171,7 @@ static void snapshot(struct rg_status *s, struct rg_hist *h, struct rg_state *st
 	s->counters.translated_found = 3;
 	s->counters.exempted = 2;
 	s->counters.unexempted = 1;
+	s->counters.events_dropped = 9;
 	rg_counters_refused(&s->counters, "limit");
 	rg_counters_refused(&s->counters, "a-new-word");
 	rg_hist_observe(h, 5000);

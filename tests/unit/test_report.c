@@ -314,7 +314,44 @@ static void test_kept_values_capped(void)
 	rg_report_free(&r);
 }
 
+/* A summary line of the daemon counts every flow it stands for. */
+static void test_repeats(void)
+{
+	struct rg_report r;
+	struct rg_event ev;
+
+	rg_report_init(&r);
+	ev = flow("10.0.30.2", 1000, "64.100.0.10", 4000, 1000);
+	CU_ASSERT_EQUAL(feed(&r, &ev), 0);
+	ev = flow("10.0.30.2", 1057, "64.100.0.10", 4057, 1060);
+	ev.repeats = 57;
+	ev.since.tv_sec = 1001;
+	CU_ASSERT_EQUAL(feed(&r, &ev), 0);
+	ev = flow("10.0.30.2", 1100, "64.100.0.10", 4100, 1061);
+	ev.type = "refused";
+	ev.action = "refused";
+	ev.reason = "limit";
+	ev.repeats = 3;
+	CU_ASSERT_EQUAL(feed(&r, &ev), 0);
+	CU_ASSERT_EQUAL(r.flows, 61);
+	CU_ASSERT_EQUAL(r.translated, 61);
+	CU_ASSERT_EQUAL(r.refused, 3);
+	CU_ASSERT_EQUAL_FATAL(r.n_c, 1);
+	CU_ASSERT_EQUAL(r.c[0].flows, 61);
+	CU_ASSERT_EQUAL(r.c[0].refused[0].flows, 3);
+	CU_ASSERT_EQUAL_FATAL(r.n_pair, 1);
+	CU_ASSERT_EQUAL(r.pair[0].flows, 61);
+	/* Not a count: skipped, as is a repeated remediation event. */
+	CU_ASSERT_EQUAL(feed_str(&r, "{\"event\":\"flow\",\"repeats\":0}"), -1);
+	ev = flow("10.0.30.2", 1100, "64.100.0.10", 4100, 1061);
+	ev.type = "exempted";
+	ev.repeats = 2;
+	CU_ASSERT_EQUAL(feed(&r, &ev), -1);
+	rg_report_free(&r);
+}
+
 static const struct unit_test tests[] = {
+	{ "summary lines count every flow", test_repeats },
 	{ "translated flows: counts, E saw, times, nft fix", test_translated_flows },
 	{ "same-segment refused: no nft fix, the explanation", test_same_segment_refused },
 	{ "the newest finding by time decides the fix", test_latest_by_time },

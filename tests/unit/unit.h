@@ -39,6 +39,9 @@ int register_metrics_tests(void);
 int register_http_request_tests(void);
 int register_route_cache_tests(void);
 int register_seccomp_filter_tests(void);
+int register_ring_tests(void);
+int register_repeat_tests(void);
+int register_watchdog_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {
