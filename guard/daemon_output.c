@@ -17,7 +17,7 @@
 #include "log.h"
 #include "log_format.h"
 
-#define EVENTS_QUEUE_BYTES (2048 * 1024)	/* about 2200 events */
+#define EVENTS_QUEUE_BYTES (512 * 1024)	/* about 550 events */
 #define STOP_WAIT_MS 2000		/* SIGTERM: for a stalled reader */
 
 /* Nobody reads a stderr that is /dev/null or closed: no human lines. */

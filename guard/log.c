@@ -19,7 +19,7 @@
 #include "outq.h"
 
 #define LINE_MAX_LEN 1024
-#define QUEUE_BYTES (256 * 1024)	/* about 1000 lines */
+#define QUEUE_BYTES (128 * 1024)	/* about 500 lines */
 
 static enum { TO_STDERR, TO_JOURNAL, TO_SYSLOG } target = TO_STDERR;
 /* Once the daemon's loop runs, its lines go through a writer thread. */
