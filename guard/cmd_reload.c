@@ -19,8 +19,9 @@ const char reload_usage[] =
 	"Asks the running daemon to read its configuration again, as SIGHUP does,\n"
 	"and waits for its verdict. A file with an error (FILE:LINE is printed) or\n"
 	"a change that needs a restart is refused: the configuration in force\n"
-	"stays. The daemon reads the file it was started with; -c FILE here only\n"
-	"tells where its control socket is. The unit's ExecReload.\n"
+	"stays. The daemon reads the file it was started with; -c FILE here tells\n"
+	"where its control socket is, and when it does not parse it is refused\n"
+	"here already (FILE:LINE, exit 1). The unit's ExecReload.\n"
 	"\n"
 	"  -c, --config FILE  configuration (its control socket)\n"
 	"  --control PATH     control socket (default " RG_DEFAULT_CONTROL ")\n"
@@ -55,7 +56,8 @@ static int parse(int argc, char *argv[], struct rg_config *cfg)
 	}
 	if (rg_usage_no_operands("reload", argc, argv) < 0)
 		return -1;
-	return rg_ctl_client_config("reload", config, control, cfg);
+	/* The file the daemon would read, refused here already: exit 1. */
+	return rg_ctl_client_config("reload", config, control, cfg) < 0 ? -2 : 0;
 }
 
 /* The daemon's answer: {"ok":true}, or {"ok":false,"error":"..."}. */
@@ -87,7 +89,7 @@ int reload_main(int argc, char *argv[])
 	int ret = parse(argc, argv, &cfg);
 
 	if (ret)
-		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
+		return ret > 0 ? RG_EXIT_OK : ret == -1 ? RG_EXIT_USAGE : RG_EXIT_FAIL;
 	rg_strbuf_init(&reply);
 	switch (rg_ctl_client_ask("reload", cfg.control, "reload", &reply,
 				  RELOAD_TIMEOUT_MS)) {
