@@ -155,10 +155,12 @@ static void arm(struct daemon *d)
 static void drop_client(struct daemon *d, struct client *c)
 {
 	char junk[256];
+	int i;
 
 	/* What the client wrote past its line, read, so that our close is
-	 * an EOF to it and not a reset that could cost it the answer. */
-	while (recv(c->fd, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+	 * an EOF to it and not a reset that could cost it the answer; a
+	 * bounded read: a client writing on must not hold the loop. */
+	for (i = 0; i < 16 && recv(c->fd, junk, sizeof(junk), MSG_DONTWAIT) > 0; i++)
 		;
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);

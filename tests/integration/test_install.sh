@@ -94,11 +94,12 @@ check "install again: exit 0, the changed configuration kept" \
 
 # --- the unit ------------------------------------------------------------
 
-# systemd-analyze verify wants ExecStart's binary at its path: a copy of the
-# unit pointing into DESTDIR, and MANPATH for Documentation='s man pages.
+# systemd-analyze verify wants ExecStart's and ExecReload's binary at its
+# path: a copy of the unit pointing into DESTDIR, and MANPATH for
+# Documentation='s man pages.
 if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$RG_TMP/verify"
-	sed "s|^ExecStart=/usr/sbin/|ExecStart=$DEST/usr/sbin/|" "$UNIT" >"$RG_TMP/verify/reflguard.service"
+	sed -E "s#^(ExecStart|ExecReload)=/usr/sbin/#\1=$DEST/usr/sbin/#" "$UNIT" >"$RG_TMP/verify/reflguard.service"
 	man_opt=()
 	command -v man >/dev/null || man_opt=(--man=no)
 	MANPATH=$DEST/usr/share/man systemd-analyze verify "${man_opt[@]}" \
