@@ -156,6 +156,25 @@ check "control group: the daemon still runs" kill -0 "$DPID"
 check "control group: the element stays" in_set "10.0.30.2 . 10.0.10.2 . tcp . 7003"
 as_nobody "$REFLGUARD" status --control "$CTL" >/dev/null 2>&1
 check "control group: status is read" test $? -eq 0
+# A root client waits while 12 group clients crowd in: they take each
+# other's places, never root's, which is then answered.
+python3 - "$CTL" >"$RG_TMP/rootwait.out" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+time.sleep(2)
+s.sendall(b"status json\n"); s.settimeout(3)
+print("answered" if s.recv(1) else "closed")
+PY
+RPID=$!
+sleep 0.3
+as_nobody /usr/bin/python3 -c 'import socket,sys,time
+ss=[]
+for _ in range(12):
+    s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); ss.append(s); time.sleep(0.02)
+time.sleep(2.5)' "$CTL"
+wait "$RPID"
+check "control group: 12 group clients cannot push root's client out ($(cat "$RG_TMP/rootwait.out"))" \
+	grep -qx answered "$RG_TMP/rootwait.out"
 stop
 
 # ---- 5. An answer far larger than a socket buffer: 5000 exemptions.
