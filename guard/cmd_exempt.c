@@ -2,8 +2,9 @@
 /*
  * reflguard exempt list|add|del|flush: exemptions by hand. A running
  * remediating daemon makes add, del and flush itself (one writer of the
- * state file); without one they are made here: the kernel first and the
- * state file after it, so the file never claims what the kernel refused.
+ * state file); without one they are made here, under the daemon lock: the
+ * kernel first and the state file after it, so the file never claims what
+ * the kernel refused.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "control.h"
+#include "ctl_client.h"
 #include "ctl_request.h"
 #include "event.h"
 #include "exempt.h"
@@ -26,6 +28,7 @@
 #include "nft_text.h"
 #include "privs.h"
 #include "json_read.h"
+#include "lock.h"
 #include "route.h"
 #include "state_file.h"
 #include "statics.h"
@@ -66,6 +69,7 @@ struct exempt_cmd {
 	bool force, json, nft;
 	struct rg_nl nl;
 	struct rg_state state;
+	struct rg_lock lock;		/* held while changing without a daemon */
 };
 
 static int set_opt(struct rg_config *over, const char *key, const char *v)
@@ -188,35 +192,64 @@ static int save_state(struct exempt_cmd *x)
 #define DAEMON_TIMEOUT_MS 30000
 
 /*
+ * No daemon answered: none may start, nor run unseen (on another control
+ * socket), while the change is made here. -1 after printing.
+ */
+static int hold_lock(struct exempt_cmd *x)
+{
+	if (rg_lock_acquire(&x->lock) == 0)
+		return 0;
+	if (errno == EADDRINUSE)
+		fprintf(stderr, "reflguard exempt: a reflguard (pid %ld) is running but does not answer on %s (its -c FILE or --control?); nothing changed\n",
+			(long)x->lock.holder, x->cfg.control);
+	else
+		fprintf(stderr, "reflguard exempt: cannot take the daemon lock %s: %s; nothing changed\n",
+			x->lock.path, strerror(errno));
+	return -1;
+}
+
+/*
  * A running remediating daemon makes the change itself: the state file
  * then has one writer, and a daemon's own write can never undo a change
  * made here (a flush lost that way brought an exemption back into the
  * daemon's state while the kernel no longer had it). Returns 1 when the
  * daemon did it, 0 when there is no such daemon (the change is then made
- * here), -1 with errno when the daemon could not.
+ * here), -1 with errno when the daemon could not, -2 when it could not be
+ * asked or refused, said already. A daemon reached that then fails (drops
+ * us, times out) is never taken for no daemon: it may hold the change.
  */
-static int via_daemon(const struct exempt_cmd *x, const struct rg_ctl_exempt *r,
+static int via_daemon(struct exempt_cmd *x, const struct rg_ctl_exempt *r,
 		      size_t *removed)
 {
 	char line[RG_CTL_REQ_MAX + 1];
 	const struct rg_jdoc_field *f;
+	enum rg_ctl_client_result res;
 	struct rg_strbuf reply;
 	struct rg_jdoc d;
-	bool ok = false;
-	int ret = 0;
+	const char *why;
+	bool ok = false, parsed;
+	int ret = -2;
 
 	if (rg_ctl_format_exempt(r, line, sizeof(line)) < 0)
-		return 0;
+		return hold_lock(x) < 0 ? -2 : 0;
 	rg_strbuf_init(&reply);
-	if (rg_ctl_request(x->cfg.control, line, &reply, DAEMON_TIMEOUT_MS) < 0) {
-		/* Asked but not answered: it may have done it; never twice. */
-		ret = errno == ETIMEDOUT ? -1 : 0;
+	res = rg_ctl_client_ask("exempt", x->cfg.control, line, &reply, DAEMON_TIMEOUT_MS);
+	if (res != RG_CTL_ANSWERED) {
+		if (res == RG_CTL_NO_DAEMON)
+			ret = hold_lock(x) < 0 ? -2 : 0;
 		goto out;
 	}
-	/* No "ok": a dry-run daemon, or one from before this request. */
-	if (rg_jdoc_parse(&d, rg_strbuf_str(&reply), reply.len) < 0 ||
-	    rg_jdoc_bool(&d, "ok", &ok) < 0)
+	parsed = rg_jdoc_parse(&d, rg_strbuf_str(&reply), reply.len) == 0;
+	if (!parsed || rg_jdoc_bool(&d, "ok", &ok) < 0) {
+		why = parsed ? rg_jdoc_str(&d, "error") : NULL;
+		/* A dry-run daemon keeps no state: the change is made here. */
+		if (why && !strcmp(why, "not remediating"))
+			ret = 0;
+		else
+			fprintf(stderr, "reflguard exempt: the daemon on %s refused: %s\n",
+				x->cfg.control, why ? why : "unexpected answer");
 		goto out;
+	}
 	ret = 1;
 	if (ok && (f = rg_jdoc_get(&d, "removed")) && f->type == RG_JDOC_NUMBER)
 		*removed = (size_t)strtoull(f->str, NULL, 10);
@@ -311,6 +344,8 @@ static int do_add(struct exempt_cmd *x)
 	r = (struct rg_ctl_exempt){ .op = RG_CTL_X_ADD, .x = e, .force = x->force };
 	by = via_daemon(x, &r, &unused);
 	if (by != 0) {
+		if (by == -2)
+			return RG_EXIT_FAIL;
 		if (by < 0) {
 			fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
 			return RG_EXIT_FAIL;
@@ -353,6 +388,8 @@ static int do_del(struct exempt_cmd *x)
 	rg_exemption_element(&e, el, sizeof(el));
 	r.x = e;
 	by = via_daemon(x, &r, &unused);
+	if (by == -2)
+		return RG_EXIT_FAIL;
 	if (by < 0 && errno == ENOENT) {
 		fprintf(stderr, "reflguard exempt del: no exemption %s\n", el);
 		return RG_EXIT_FAIL;
@@ -402,6 +439,8 @@ static int do_flush(struct exempt_cmd *x)
 		return RG_EXIT_USAGE;
 	by = via_daemon(x, &r, &removed);
 	if (by != 0) {
+		if (by == -2)
+			return RG_EXIT_FAIL;
 		if (by < 0) {
 			fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
 			return RG_EXIT_FAIL;
@@ -550,6 +589,7 @@ int exempt_main(int argc, char *argv[])
 	int ret;
 
 	memset(&x, 0, sizeof(x));
+	x.lock.fd = -1;
 	rg_state_init(&x.state);
 	ret = parse(&x, argc, argv);
 	if (ret)
@@ -570,6 +610,7 @@ int exempt_main(int argc, char *argv[])
 		rg_usage_error("exempt", "unknown action '%s' (list, add, del or flush)", x.action);
 		ret = RG_EXIT_USAGE;
 	}
+	rg_lock_release(&x.lock);
 	rg_nl_close(&x.nl);
 	rg_state_free(&x.state);
 	return ret;

@@ -7,19 +7,20 @@
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
-#include "control.h"
+#include "ctl_client.h"
 #include "strbuf.h"
 #include "usage.h"
 
 const char status_usage[] =
-	"Usage: reflguard status [--control PATH] [--json]\n"
+	"Usage: reflguard status [-c FILE] [--control PATH] [--json]\n"
 	"\n"
 	"Asks the running daemon for its mode, uptime, kernel path, counters and\n"
 	"the last finding per Expressway-C.\n"
 	"\n"
-	"  --control PATH  control socket (default " RG_DEFAULT_CONTROL ")\n"
-	"  --json          print the daemon's JSON document\n"
-	"  -h, --help      show this help\n"
+	"  -c, --config FILE  configuration (its control socket)\n"
+	"  --control PATH     control socket (default " RG_DEFAULT_CONTROL ")\n"
+	"  --json             print the daemon's JSON document\n"
+	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: 0 answered, 1 no daemon answered, 2 bad usage.\n";
 
@@ -28,21 +29,25 @@ const char status_usage[] =
 int status_main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
 		{ "control", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *path = RG_DEFAULT_CONTROL;
+	const char *config = NULL, *control = NULL;
+	enum rg_ctl_client_result r;
 	struct rg_strbuf reply;
+	struct rg_config cfg;
 	bool json = false;
-	int c, ret;
+	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'C': path = optarg; break;
+		case 'c': config = optarg; break;
+		case 'C': control = optarg; break;
 		case 'j': json = true; break;
 		case 'h': fputs(status_usage, stdout); return RG_EXIT_OK;
 		default:
@@ -50,14 +55,16 @@ int status_main(int argc, char *argv[])
 			return RG_EXIT_USAGE;
 		}
 	}
-	if (rg_usage_no_operands("status", argc, argv) < 0)
+	if (rg_usage_no_operands("status", argc, argv) < 0 ||
+	    rg_ctl_client_config("status", config, control, &cfg) < 0)
 		return RG_EXIT_USAGE;
 	rg_strbuf_init(&reply);
-	ret = rg_ctl_request(path, json ? "status json" : "status text", &reply,
-			     STATUS_TIMEOUT_MS);
-	if (ret < 0 || reply.len == 0) {
-		fprintf(stderr, "reflguard status: no daemon answers on %s: %s\n",
-			path, ret < 0 ? strerror(errno) : "empty answer");
+	r = rg_ctl_client_ask("status", cfg.control, json ? "status json" : "status text",
+			      &reply, STATUS_TIMEOUT_MS);
+	if (r != RG_CTL_ANSWERED) {
+		if (r == RG_CTL_NO_DAEMON)
+			fprintf(stderr, "reflguard status: no daemon answers on %s: %s\n",
+				cfg.control, strerror(errno));
 		rg_strbuf_free(&reply);
 		return RG_EXIT_FAIL;
 	}

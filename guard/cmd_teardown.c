@@ -10,30 +10,36 @@
 #include "cli.h"
 #include "cmdline.h"
 #include "commands.h"
-#include "control.h"
+#include "ctl_client.h"
+#include "lock.h"
 #include "exempt.h"
 #include "usage.h"
 
 const char teardown_usage[] =
-	"Usage: reflguard teardown [--purge] [-c FILE] [--state FILE] [--control PATH]\n"
+	"Usage: reflguard teardown [--purge] [--stop] [-c FILE] [--state FILE] [--control PATH]\n"
 	"\n"
 	"Removes every table, chain, set and rule reflguard installed (its ip and\n"
 	"ip6 'reflguard' tables), in one transaction: the firewall's ruleset is then\n"
 	"exactly what it was before reflguard ran. The user's tables are not\n"
-	"touched. A running daemon loses its chain too; stop it first.\n"
+	"touched. A running daemon would put its chain back: teardown refuses,\n"
+	"naming its pid, unless --stop asks it to stop first.\n"
 	"\n"
 	"  --purge           also delete the state file, so a restart installs nothing\n"
-	"  -c, --config FILE configuration (for the state file's path)\n"
+	"  --stop            stop the running daemon first (over its control socket)\n"
+	"  -c, --config FILE configuration (the state file's and control socket's paths)\n"
 	"  --state FILE      state file (default " RG_DEFAULT_STATE ")\n"
-	"  --control PATH    the daemon's control socket, told to reload its state\n"
+	"  --control PATH    the daemon's control socket, for --stop\n"
 	"  -h, --help        show this help\n"
 	"\n"
-	"Exit status: 0 done, 1 the kernel refused, 2 bad usage.\n";
+	"Exit status: 0 done, 1 a daemon runs (without --stop) or the kernel refused,\n"
+	"2 bad usage.\n";
 
-static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge)
+static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge,
+		 bool *stop)
 {
 	static const struct option opts[] = {
 		{ "purge", no_argument, NULL, 'p' },
+		{ "stop", no_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "state", required_argument, NULL, 'S' },
 		{ "control", required_argument, NULL, 'C' },
@@ -51,6 +57,7 @@ static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge)
 	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': *purge = true; break;
+		case 's': *stop = true; break;
 		case 'c': config = optarg; break;
 		case 'S':
 		case 'C':
@@ -75,18 +82,65 @@ static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge)
 	return 0;
 }
 
-int teardown_main(int argc, char *argv[])
-{
-	struct rg_strbuf reply;
-	struct rg_config cfg;
-	unsigned int tables = 0;
-	bool purge = false;
-	struct rg_nl nl;
-	int ret;
+/* How long --stop waits for the daemon to let go of its lock. */
+#define STOP_WAIT_MS 15000
 
-	ret = parse(argc, argv, &cfg, &purge);
-	if (ret)
-		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
+/* Asks the daemon to stop, then waits to hold its lock. -1 after printing. */
+static int stop_daemon(const struct rg_config *cfg, struct rg_lock *lock)
+{
+	pid_t pid = lock->holder;
+	struct rg_strbuf reply;
+	int res, waited;
+	bool ok;
+
+	rg_strbuf_init(&reply);
+	res = rg_ctl_client_ask("teardown", cfg->control, "stop", &reply, 5000);
+	ok = res == RG_CTL_ANSWERED && strstr(rg_strbuf_str(&reply), "\"ok\":true");
+	if (res == RG_CTL_ANSWERED && !ok)
+		fprintf(stderr, "reflguard teardown: the daemon (pid %ld) refused to stop: %s",
+			(long)pid, rg_strbuf_str(&reply));
+	else if (res == RG_CTL_NO_DAEMON)
+		fprintf(stderr, "reflguard teardown: the daemon (pid %ld) does not answer on %s (its -c FILE or --control?); nothing removed\n",
+			(long)pid, cfg->control);
+	rg_strbuf_free(&reply);
+	if (!ok)
+		return -1;
+	for (waited = 0; rg_lock_acquire(lock) < 0; waited += 50) {
+		if (errno != EADDRINUSE || waited >= STOP_WAIT_MS) {
+			fprintf(stderr, "reflguard teardown: the daemon (pid %ld) did not stop; nothing removed\n",
+				(long)pid);
+			return -1;
+		}
+		usleep(50 * 1000);
+	}
+	return 0;
+}
+
+/*
+ * The daemon lock, held while tearing down: a running daemon would put
+ * its chain back at once, and none may start meanwhile. -1 after printing.
+ */
+static int hold_lock(const struct rg_config *cfg, bool stop, struct rg_lock *lock)
+{
+	if (rg_lock_acquire(lock) == 0)
+		return 0;
+	if (errno != EADDRINUSE) {
+		fprintf(stderr, "reflguard teardown: cannot take the daemon lock %s: %s\n",
+			lock->path, strerror(errno));
+		return -1;
+	}
+	if (stop)
+		return stop_daemon(cfg, lock);
+	fprintf(stderr, "reflguard teardown: a reflguard daemon (pid %ld) is running and would put its chain back; stop it first (systemctl stop reflguard), or use --stop; nothing removed\n",
+		(long)lock->holder);
+	return -1;
+}
+
+static int remove_all(const struct rg_config *cfg, bool purge)
+{
+	unsigned int tables = 0;
+	struct rg_nl nl;
+
 	if (rg_nl_open(&nl, NETLINK_NETFILTER) < 0 || rg_teardown(&nl, &tables) < 0) {
 		fprintf(stderr, "reflguard teardown: %s\n", strerror(errno));
 		rg_nl_close(&nl);
@@ -95,15 +149,29 @@ int teardown_main(int argc, char *argv[])
 	rg_nl_close(&nl);
 	printf("removed %u reflguard table%s\n", tables, tables == 1 ? "" : "s");
 	if (purge) {
-		if (unlink(cfg.state) < 0 && errno != ENOENT) {
-			fprintf(stderr, "reflguard teardown: %s: %s\n", cfg.state,
+		if (unlink(cfg->state) < 0 && errno != ENOENT) {
+			fprintf(stderr, "reflguard teardown: %s: %s\n", cfg->state,
 				strerror(errno));
 			return RG_EXIT_FAIL;
 		}
-		printf("removed the state file %s\n", cfg.state);
+		printf("removed the state file %s\n", cfg->state);
 	}
-	rg_strbuf_init(&reply);
-	rg_ctl_request(cfg.control, "reload-state", &reply, 1000);
-	rg_strbuf_free(&reply);
 	return RG_EXIT_OK;
+}
+
+int teardown_main(int argc, char *argv[])
+{
+	struct rg_lock lock = { .fd = -1 };
+	bool purge = false, stop = false;
+	struct rg_config cfg;
+	int ret;
+
+	ret = parse(argc, argv, &cfg, &purge, &stop);
+	if (ret)
+		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
+	if (hold_lock(&cfg, stop, &lock) < 0)
+		return RG_EXIT_FAIL;
+	ret = remove_all(&cfg, purge);
+	rg_lock_release(&lock);
+	return ret;
 }

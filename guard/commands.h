@@ -17,6 +17,8 @@ int scan_main(int argc, char *argv[]);
 extern const char scan_usage[];
 int status_main(int argc, char *argv[]);
 extern const char status_usage[];
+int reload_main(int argc, char *argv[]);
+extern const char reload_usage[];
 
 int exempt_main(int argc, char *argv[]);
 extern const char exempt_usage[];

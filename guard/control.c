@@ -23,8 +23,13 @@ static int make_addr(const char *path, struct sockaddr_un *sun)
 	return 0;
 }
 
-static int connect_to(const char *path)
+/*
+ * A blocking connect to a socket whose backlog is full waits: the send
+ * timeout bounds that wait, as poll() bounds the rest.
+ */
+static int connect_to(const char *path, int timeout_ms)
 {
+	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
 	struct sockaddr_un sun;
 	int fd;
 
@@ -33,7 +38,8 @@ static int connect_to(const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		int err = errno;
 
 		close(fd);
@@ -61,26 +67,47 @@ static int make_parent(const char *path)
 	return 0;
 }
 
-int rg_ctl_listen(const char *path)
+/*
+ * What is at path already: nothing, or a socket nobody answers on (a
+ * killed daemon's), which goes. A socket that answers is another daemon;
+ * anything else (a symlink, a file) is not ours to replace or follow.
+ */
+static int clear_path(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = ENOTSOCK;
+		return -1;
+	}
+	fd = connect_to(path, 1000);
+	if (fd >= 0 || errno != ECONNREFUSED) {
+		if (fd >= 0)
+			close(fd);
+		errno = EADDRINUSE;
+		return -1;
+	}
+	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int rg_ctl_listen(const char *path, mode_t mode)
 {
 	struct sockaddr_un sun;
 	mode_t old;
 	int fd, ret;
 
-	if (make_addr(path, &sun) < 0 || make_parent(path) < 0)
+	if (make_addr(path, &sun) < 0 || make_parent(path) < 0 ||
+	    clear_path(path) < 0)
 		return -1;
-	fd = connect_to(path);
-	if (fd >= 0) {
-		close(fd);
-		errno = EADDRINUSE;
-		return -1;
-	}
-	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	/* The umask makes the socket 0600 from its first instant. */
-	old = umask(0177);
+	/* The umask gives the socket its mode from its first instant: no
+	 * chmod by path afterwards, which would follow a planted link. */
+	old = umask(~mode & 0777);
 	ret = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (ret < 0 || listen(fd, 8) < 0) {
@@ -104,39 +131,69 @@ static int remaining_ms(const struct timespec *deadline)
 	return ms > 0 ? (int)ms : 0;
 }
 
-int rg_ctl_request(const char *path, const char *request,
-		   struct rg_strbuf *reply, int timeout_ms)
+/* Connected: sends the line, reads to EOF; -1 with errno on any failure. */
+static int exchange(int fd, const char *request, struct rg_strbuf *reply,
+		    const struct timespec *deadline)
 {
-	struct timespec deadline;
-	struct pollfd pfd;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct rg_strbuf line;
 	char buf[4096];
-	int fd, ret = -1;
+	ssize_t n;
+	int ret;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	fd = connect_to(path);
-	if (fd < 0)
+	rg_strbuf_init(&line);
+	rg_strbuf_addf(&line, "%s\n", request);
+	/* A daemon that closed on us is an error here, never a SIGPIPE. */
+	ret = rg_strbuf_failed(&line) ? -1 :
+	      (int)send(fd, line.data, line.len, MSG_NOSIGNAL);
+	rg_strbuf_free(&line);
+	if (ret < 0)
 		return -1;
-	if (write(fd, request, strlen(request)) < 0 || write(fd, "\n", 1) < 0)
-		goto out;
-	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
 	for (;;) {
-		ssize_t n;
-
-		if (poll(&pfd, 1, remaining_ms(&deadline)) <= 0) {
+		if (poll(&pfd, 1, remaining_ms(deadline)) <= 0) {
 			errno = ETIMEDOUT;
-			goto out;
+			return -1;
 		}
 		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
-			goto out;
+			return -1;
 		if (n == 0)
 			break;
 		rg_strbuf_addn(reply, buf, (size_t)n);
 	}
-	ret = rg_strbuf_failed(reply) ? -1 : 0;
-out:
+	if (rg_strbuf_failed(reply)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* Closed without a word: dropped, not answered. */
+	if (reply->len == 0) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	return 0;
+}
+
+int rg_ctl_request(const char *path, const char *request,
+		   struct rg_strbuf *reply, int timeout_ms)
+{
+	struct timespec deadline;
+	int fd, ret, err;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	fd = connect_to(path, timeout_ms);
+	if (fd < 0)
+		return errno == ENOENT || errno == ECONNREFUSED ? -1 : -2;
+	ret = exchange(fd, request, reply, &deadline) < 0 ? -2 : 0;
+	err = errno;
 	close(fd);
+	errno = err;
 	return ret;
 }

@@ -12,6 +12,8 @@ static const struct {
 	{ "status text", RG_CTL_STATUS_TEXT },
 	{ "status", RG_CTL_STATUS_TEXT },
 	{ "reload-state", RG_CTL_RELOAD_STATE },
+	{ "reload", RG_CTL_RELOAD },
+	{ "stop", RG_CTL_STOP },
 };
 
 enum rg_ctl_request rg_ctl_parse_request(const char *buf, size_t len)
@@ -29,6 +31,22 @@ enum rg_ctl_request rg_ctl_parse_request(const char *buf, size_t len)
 		    !memcmp(buf, requests[i].line, n))
 			return requests[i].req;
 	return RG_CTL_UNKNOWN;
+}
+
+bool rg_ctl_request_changes(enum rg_ctl_request req)
+{
+	switch (req) {
+	case RG_CTL_STATUS_JSON:
+	case RG_CTL_STATUS_TEXT:
+	case RG_CTL_UNKNOWN:
+		return false;
+	case RG_CTL_RELOAD_STATE:
+	case RG_CTL_EXEMPT:
+	case RG_CTL_RELOAD:
+	case RG_CTL_STOP:
+		break;
+	}
+	return true;
 }
 
 #define MAX_WORDS 6

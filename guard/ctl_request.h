@@ -18,6 +18,8 @@ enum rg_ctl_request {
 	RG_CTL_STATUS_TEXT,	/* "status text", or "status" alone */
 	RG_CTL_RELOAD_STATE,	/* "reload-state" */
 	RG_CTL_EXEMPT,		/* "exempt-...": see rg_ctl_parse_exempt */
+	RG_CTL_RELOAD,		/* "reload": the configuration, answered with the verdict */
+	RG_CTL_STOP,		/* "stop": as SIGTERM (teardown --stop) */
 };
 
 /*
@@ -27,6 +29,12 @@ enum rg_ctl_request {
  * RG_CTL_UNKNOWN. Never reads past len.
  */
 enum rg_ctl_request rg_ctl_parse_request(const char *buf, size_t len);
+/*
+ * Whether the request changes anything (the kernel, the state, the
+ * configuration, the daemon's life): those are root's (or the daemon's own
+ * user's); the control group only reads.
+ */
+bool rg_ctl_request_changes(enum rg_ctl_request req);
 
 /*
  * `reflguard exempt` asking the running daemon to make its change, so that

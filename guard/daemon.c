@@ -13,6 +13,7 @@
 #include "notify.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -60,15 +61,6 @@ void rg_log_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Someone asked the lock who holds it; they have their answer. */
-static void on_lock_probe(struct daemon *d)
-{
-	int fd = accept4(d->lockfd, NULL, NULL, SOCK_CLOEXEC);
-
-	if (fd >= 0)
-		close(fd);
-}
-
 /* What a reload cannot change under a running daemon. */
 static const char *needs_restart(const struct rg_config *old,
 				 const struct rg_config *fresh)
@@ -99,46 +91,54 @@ static const char *needs_restart(const struct rg_config *old,
 	return NULL;
 }
 
+/* The reason a reload was refused: logged, and kept for `reflguard reload`. */
+static int refuse(char *msg, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int refuse(char *msg, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+	rg_log("%s", msg);
+	return -1;
+}
+
 /*
  * SIGHUP: the configuration file is read again, the flags still override
  * it. A file with an error changes nothing (the error, FILE:LINE, has been
  * printed); a good one replaces the configuration and the observation
- * rules, in one transaction.
+ * rules, in one transaction. 0, or -1 with the reason in msg.
  */
-static void apply_config(struct daemon *d)
+static int apply_config(struct daemon *d, char *msg, size_t len)
 {
 	struct rg_config fresh;
 	char err[RG_ERR_LEN];
 	const char *what;
 
 	/* Through the logger: under syslog, stderr is read by nobody. */
-	if (rg_cmdline_config_msg(d->cmdline, &fresh, err, sizeof(err)) < 0) {
-		rg_log("%s; configuration not reloaded, the previous one stays in force",
-		       err);
-		return;
-	}
+	if (rg_cmdline_config_msg(d->cmdline, &fresh, err, sizeof(err)) < 0)
+		return refuse(msg, len, "%s; configuration not reloaded, the previous one stays in force",
+			      err);
 	what = needs_restart(d->cfg, &fresh);
-	if (what) {
-		rg_log("configuration not reloaded: changing %s needs a restart", what);
-		return;
-	}
+	if (what)
+		return refuse(msg, len, "configuration not reloaded: changing %s needs a restart",
+			      what);
 	if (fresh.mode == RG_MODE_REMEDIATE && d->cfg->mode != RG_MODE_REMEDIATE &&
-	    (rg_daemon_reload_state(d) < 0 || rg_daemon_restore(d) < 0)) {
-		rg_log("configuration not reloaded: the state could not be restored");
-		return;
-	}
+	    (rg_daemon_reload_state(d) < 0 || rg_daemon_restore(d) < 0))
+		return refuse(msg, len, "configuration not reloaded: the state could not be restored");
 	if (fresh.mode == RG_MODE_REMEDIATE &&
-	    rg_daemon_apply_statics(d, &fresh) < 0) {
-		rg_log("configuration not reloaded: the exempt lines could not be applied");
-		return;
-	}
+	    rg_daemon_apply_statics(d, &fresh) < 0)
+		return refuse(msg, len, "configuration not reloaded: the exempt lines could not be applied");
 	if (rg_observe_install(&d->nft, &fresh, d->qpath, fresh.queue) < 0) {
-		rg_log("configuration not reloaded: %s; the previous rules stay",
-		       strerror(errno));
+		int err_no = errno;
+
 		/* Best effort: the exempt lines back as they were. */
 		if (d->cfg->mode == RG_MODE_REMEDIATE)
 			rg_daemon_apply_statics(d, d->cfg);
-		return;
+		return refuse(msg, len, "configuration not reloaded: %s; the previous rules stay",
+			      strerror(err_no));
 	}
 	d->cfg_store = fresh;
 	d->repeat.interval_s = d->cfg->repeat_interval;
@@ -147,13 +147,26 @@ static void apply_config(struct daemon *d)
 		d->status.state = &d->state;
 	rg_logp(LOG_INFO, "configuration reloaded: %s mode, %zu Expressway-E, %zu port ranges",
 	       rg_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports);
+	return 0;
+}
+
+int rg_daemon_reload_config(struct daemon *d, char *msg, size_t len)
+{
+	int ret;
+
+	rg_notify("RELOADING=1");
+	ret = apply_config(d, msg, len);
+	/* A reload reopens the events file too, as SIGHUP always has. */
+	rg_daemon_output_reopen(d);
+	rg_notify("READY=1");
+	return ret;
 }
 
 static void reload_config(struct daemon *d)
 {
-	rg_notify("RELOADING=1");
-	apply_config(d);
-	rg_notify("READY=1");
+	char msg[RG_ERR_LEN + 128];
+
+	rg_daemon_reload_config(d, msg, sizeof(msg));
 }
 
 static void on_signal(struct daemon *d)
@@ -166,7 +179,6 @@ static void on_signal(struct daemon *d)
 		d->stop = true;
 	} else if (si.ssi_signo == SIGHUP) {
 		reload_config(d);
-		rg_daemon_output_reopen(d);
 	} else if (si.ssi_signo == SIGUSR1) {
 		/* logrotate's postrotate: the files only, no reload. */
 		rg_daemon_output_reopen(d);
@@ -175,7 +187,7 @@ static void on_signal(struct daemon *d)
 
 #define STATE_RETRY_MS 5000
 
-enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER,
+enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_CTL_TIMER, TAG_MON, TAG_TIMER,
        TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_WATCHDOG };
 /* Control clients are tagged 100 + i, metrics clients 200 + i. */
 #define TAG_METRICS_CLIENT 200
@@ -253,8 +265,8 @@ static void loop(struct daemon *d)
 				rg_daemon_accept(d);
 			else if (tag == TAG_SIG)
 				on_signal(d);
-			else if (tag == TAG_LOCK)
-				on_lock_probe(d);
+			else if (tag == TAG_CTL_TIMER)
+				rg_daemon_ctl_tick(d);
 			else if (tag == TAG_MON)
 				rg_watch_event(d);
 			else if (tag == TAG_TIMER)
@@ -298,11 +310,15 @@ static int open_sockets(struct daemon *d)
 		rg_log_err("netlink: %s", strerror(errno));
 		return -1;
 	}
-	d->ctlfd = rg_ctl_listen(d->cfg->control);
+	d->ctlfd = rg_ctl_listen(d->cfg->control,
+				 *d->cfg->control_group ? 0660 : 0600);
 	if (d->ctlfd < 0) {
 		if (errno == EADDRINUSE)
 			rg_log_err("another reflguard answers on %s; not starting",
 				 d->cfg->control);
+		else if (errno == ENOTSOCK)
+			rg_log("control socket %s: something other than a socket is there (a symlink, a file); not replaced, not starting",
+			       d->cfg->control);
 		else
 			rg_log_err("control socket %s: %s", d->cfg->control,
 				 strerror(errno));
@@ -311,7 +327,11 @@ static int open_sockets(struct daemon *d)
 	return 0;
 }
 
-/* --control-group: the group may connect (0660) and read; see daemon_ctl.c. */
+/*
+ * --control-group: the group may connect (0660 from the bind) and read;
+ * see daemon_ctl.c. The group is given without following a link that
+ * someone may have put in the socket's place.
+ */
 static int open_control_to_group(struct daemon *d)
 {
 	const char *name = d->cfg->control_group;
@@ -324,8 +344,8 @@ static int open_control_to_group(struct daemon *d)
 		rg_log_err("control-group '%s': no such group", name);
 		return -1;
 	}
-	if (chown(d->cfg->control, (uid_t)-1, gr->gr_gid) < 0 ||
-	    chmod(d->cfg->control, 0660) < 0) {
+	if (fchownat(AT_FDCWD, d->cfg->control, (uid_t)-1, gr->gr_gid,
+		     AT_SYMLINK_NOFOLLOW) < 0) {
 		rg_log_err("control socket %s: %s", d->cfg->control, strerror(errno));
 		return -1;
 	}
@@ -379,24 +399,25 @@ static int start_observing(struct daemon *d)
 /*
  * Returns 0, -1 when the daemon cannot start, -2 when the fault is in its
  * input (a state file that cannot be parsed): nothing was changed then.
+ * Another daemon running is -1, exit 1: the unit's RestartPreventExitStatus=2
+ * must not keep a real daemon from starting once the other is gone.
  */
 static int take_lock(struct daemon *d)
 {
-	pid_t holder;
-
-	d->lockfd = rg_lock_acquire(&holder);
-	if (d->lockfd >= 0)
+	if (rg_lock_acquire(&d->lock) == 0)
 		return 0;
-	if (errno != EADDRINUSE) {
-		rg_log_err("cannot take the daemon lock: %s", strerror(errno));
-		return -1;
-	}
-	if (holder)
+	if (errno == EPERM)
+		rg_log_err("cannot take the daemon lock %s: not a private file in a directory only its owner writes; not starting",
+		       d->lock.path);
+	else if (errno != EADDRINUSE)
+		rg_log_err("cannot take the daemon lock %s: %s", d->lock.path,
+		       strerror(errno));
+	else if (d->lock.holder)
 		rg_log_err("another reflguard (pid %ld) is running in this network namespace; not starting",
-		       (long)holder);
+		       (long)d->lock.holder);
 	else
 		rg_log_err("another reflguard is running in this network namespace; not starting");
-	return -2;
+	return -1;
 }
 
 static int setup(struct daemon *d, bool reset_state)
@@ -432,12 +453,12 @@ static int setup(struct daemon *d, bool reset_state)
 		rg_log_err("cannot watch the nftables ruleset: %s", strerror(errno));
 		return -1;
 	}
-	if (watch(d, d->lockfd, TAG_LOCK) < 0 ||
-	    watch(d, mnl_socket_get_fd(d->mon.sock), TAG_MON) < 0 ||
+	if (watch(d, mnl_socket_get_fd(d->mon.sock), TAG_MON) < 0 ||
 	    watch(d, d->timerfd, TAG_TIMER) < 0 ||
 	    watch(d, mnl_socket_get_fd(d->rtmon.sock), TAG_ROUTES) < 0 ||
 	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
-	    watch(d, d->ctlfd, TAG_CTL) < 0 || watch(d, d->sigfd, TAG_SIG) < 0 ||
+	    rg_daemon_ctl_watch(d, TAG_CTL, TAG_CTL_TIMER) < 0 ||
+	    watch(d, d->sigfd, TAG_SIG) < 0 ||
 	    watch_metrics(d) < 0)
 		return -1;
 	if (rg_daemon_watchdog_open(d) < 0 ||
@@ -453,16 +474,12 @@ static int setup(struct daemon *d, bool reset_state)
 
 static void teardown(struct daemon *d)
 {
-	size_t i;
-
 	if (d->observing && rg_observe_remove(&d->nft) < 0)
 		rg_log("could not remove the observation chain: %s",
 			 strerror(errno));
 	if (d->ct.sock)
 		rg_daemon_resets_due(d, true);
-	for (i = 0; i < MAX_CLIENTS; i++)
-		if (d->clients[i].fd >= 0)
-			close(d->clients[i].fd);
+	rg_daemon_ctl_close(d);
 	rg_msrv_close(&d->metrics);
 	if (d->queue.buf)
 		rg_queue_close(&d->queue);
@@ -482,8 +499,7 @@ static void teardown(struct daemon *d)
 	}
 	if (d->sigfd >= 0)
 		close(d->sigfd);
-	if (d->lockfd >= 0)
-		close(d->lockfd);
+	rg_lock_release(&d->lock);
 	if (d->epfd >= 0)
 		close(d->epfd);
 	rg_daemon_repeats(d, INT64_MAX);
@@ -504,7 +520,8 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	d.cfg_store = *cfg;
 	d.cfg = &d.cfg_store;
 	d.cmdline = cl;
-	d.epfd = d.sigfd = d.ctlfd = d.lockfd = d.timerfd = d.wdfd = -1;
+	d.epfd = d.sigfd = d.ctlfd = d.timerfd = d.ctl_timerfd = d.wdfd = -1;
+	d.lock.fd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d.clients[i].fd = -1;
 	rg_msrv_init(&d.metrics);

@@ -5,12 +5,15 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ctl_request.h"
 #include "daemon_int.h"
+#include "json.h"
 #include "listing.h"
+#include "log.h"
 #include "observe.h"
 
 #include <linux/netfilter.h>
@@ -61,96 +64,278 @@ void rg_daemon_refresh_counters(struct daemon *d)
 	read_overflow(d);
 }
 
-static void answer(struct daemon *d, struct client *c)
+static bool privileged(uid_t uid)
 {
-	struct rg_strbuf out;
+	return uid == 0 || uid == geteuid();
+}
+
+static void reload(struct daemon *d, struct rg_strbuf *out)
+{
+	char msg[RG_ERR_LEN + 128];
+	struct rg_json j;
+
+	rg_json_init(&j, out);
+	rg_json_obj_begin(&j, NULL);
+	if (rg_daemon_reload_config(d, msg, sizeof(msg)) == 0) {
+		rg_json_bool(&j, "ok", true);
+	} else {
+		rg_json_bool(&j, "ok", false);
+		rg_json_str(&j, "error", msg);
+	}
+	rg_json_obj_end(&j);
+	rg_strbuf_add(out, "\n");
+}
+
+static void act(struct daemon *d, struct client *c, enum rg_ctl_request req,
+		struct rg_strbuf *out)
+{
 	struct timespec now;
 
-	rg_strbuf_init(&out);
-	rg_daemon_refresh_counters(d);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	switch (rg_ctl_parse_request(c->req, c->len)) {
+	switch (req) {
 	case RG_CTL_STATUS_JSON:
-		rg_status_json(&d->status, &now, &out);
-		break;
 	case RG_CTL_STATUS_TEXT:
-		rg_status_text(&d->status, &now, &out);
+		rg_daemon_refresh_counters(d);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (req == RG_CTL_STATUS_JSON)
+			rg_status_json(&d->status, &now, out);
+		else
+			rg_status_text(&d->status, &now, out);
 		break;
 	case RG_CTL_RELOAD_STATE:
-		/* Reading is for the control group; changing is root's. */
-		if (c->uid != 0 && c->uid != geteuid())
-			rg_strbuf_add(&out, "{\"error\":\"permission denied\"}\n");
-		else
-			rg_strbuf_add(&out, rg_daemon_reload_state(d) == 0 ?
-				      "{\"ok\":true}\n" : "{\"ok\":false}\n");
+		rg_strbuf_add(out, rg_daemon_reload_state(d) == 0 ?
+			      "{\"ok\":true}\n" : "{\"ok\":false}\n");
 		break;
 	case RG_CTL_EXEMPT:
-		if (c->uid != 0 && c->uid != geteuid())
-			rg_strbuf_add(&out, "{\"error\":\"permission denied\"}\n");
-		else
-			rg_daemon_exempt_request(d, c->req, c->len, &out);
+		rg_daemon_exempt_request(d, c->req, c->len, out);
+		break;
+	case RG_CTL_RELOAD:
+		reload(d, out);
+		break;
+	case RG_CTL_STOP:
+		rg_logp(LOG_INFO, "stop asked over the control socket (uid %ld)",
+			(long)c->uid);
+		rg_strbuf_addf(out, "{\"ok\":true,\"pid\":%ld}\n", (long)getpid());
+		d->stop = true;
 		break;
 	case RG_CTL_UNKNOWN:
-		rg_strbuf_add(&out, "{\"error\":\"unknown request\"}\n");
+		rg_strbuf_add(out, "{\"error\":\"unknown request\"}\n");
 		break;
 	}
-	/* Small answers fit the socket buffer; a client too slow to take one
-	 * is not waited for. */
-	if (send(c->fd, out.data, out.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		rg_log("control: answer not sent: %s", strerror(errno));
-	rg_strbuf_free(&out);
+}
+
+static void answer(struct daemon *d, struct client *c)
+{
+	enum rg_ctl_request req = rg_ctl_parse_request(c->req, c->len);
+
+	/* Reading is for the control group; changing is root's. */
+	if (rg_ctl_request_changes(req) && !privileged(c->uid))
+		rg_strbuf_add(&c->out, "{\"error\":\"permission denied\"}\n");
+	else
+		act(d, c, req, &c->out);
+	if (rg_strbuf_failed(&c->out) || c->out.len > CTL_OUT_MAX) {
+		rg_log("control: answer of %zu bytes not sent: too large", c->out.len);
+		rg_strbuf_reset(&c->out);
+		rg_strbuf_add(&c->out, "{\"error\":\"answer too large\"}\n");
+	}
+	c->answered = true;
+}
+
+/* A one-second tick while someone is connected, none otherwise. */
+static void arm(struct daemon *d)
+{
+	struct itimerspec t = { { 0, 0 }, { 0, 0 } };
+	size_t i;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (d->clients[i].fd >= 0)
+			t.it_value.tv_sec = t.it_interval.tv_sec = 1;
+	timerfd_settime(d->ctl_timerfd, 0, &t, NULL);
 }
 
 static void drop_client(struct daemon *d, struct client *c)
 {
+	char junk[256];
+	int i;
+
+	/* What the client wrote past its line, read, so that our close is
+	 * an EOF to it and not a reset that could cost it the answer; a
+	 * bounded read: a client writing on must not hold the loop. */
+	for (i = 0; i < 16 && recv(c->fd, junk, sizeof(junk), MSG_DONTWAIT) > 0; i++)
+		;
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
+	rg_strbuf_free(&c->out);
 }
 
-void rg_daemon_client(struct daemon *d, struct client *c)
+static void set_events(struct daemon *d, struct client *c, uint32_t events)
+{
+	struct epoll_event ev = {
+		.events = events, .data.u64 = 100 + (uint64_t)(c - d->clients),
+	};
+
+	if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+		drop_client(d, c);
+}
+
+/* Sends what the socket takes; the rest waits for EPOLLOUT. */
+static void send_some(struct daemon *d, struct client *c)
+{
+	ssize_t n = send(c->fd, c->out.data + c->sent, c->out.len - c->sent,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	if (n < 0) {
+		drop_client(d, c);
+		return;
+	}
+	c->sent += (size_t)n;
+	/* A reader that keeps reading keeps its slot. */
+	clock_gettime(CLOCK_MONOTONIC, &c->since);
+	if (c->sent == c->out.len)
+		drop_client(d, c);
+}
+
+static void read_request(struct daemon *d, struct client *c)
 {
 	ssize_t n = recv(c->fd, c->req + c->len, sizeof(c->req) - 1 - c->len,
 			 MSG_DONTWAIT);
 
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
-	if (n > 0) {
-		c->len += (size_t)n;
-		c->req[c->len] = '\0';
-		if (!strchr(c->req, '\n') && c->len < sizeof(c->req) - 1)
-			return;
-		answer(d, c);
+	if (n <= 0) {
+		drop_client(d, c);
+		return;
 	}
-	drop_client(d, c);
+	c->len += (size_t)n;
+	c->req[c->len] = '\0';
+	if (!memchr(c->req, '\n', c->len) && c->len < sizeof(c->req) - 1)
+		return;
+	answer(d, c);
+	set_events(d, c, EPOLLOUT);
+	if (c->fd >= 0)
+		send_some(d, c);
 }
 
-void rg_daemon_accept(struct daemon *d)
+void rg_daemon_client(struct daemon *d, struct client *c)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
-	int fd = accept4(d->ctlfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (c->fd < 0)
+		return;
+	if (c->answered)
+		send_some(d, c);
+	else
+		read_request(d, c);
+	if (c->fd < 0)
+		arm(d);
+}
+
+static bool older(const struct client *a, const struct client *b)
+{
+	return a->since.tv_sec < b->since.tv_sec ||
+	       (a->since.tv_sec == b->since.tv_sec && a->since.tv_nsec < b->since.tv_nsec);
+}
+
+/*
+ * A free slot, or the oldest client's: idle clients cannot keep the
+ * socket from answering. An unprivileged newcomer (the control group) only
+ * ever takes an unprivileged client's slot, so it cannot cut root off.
+ */
+static struct client *slot(struct daemon *d, uid_t uid)
+{
+	struct client *victim = NULL, *c;
 	size_t i;
 
-	if (fd < 0)
-		return;
+	for (i = 0; i < MAX_CLIENTS; i++) {
+		c = &d->clients[i];
+		if (c->fd < 0)
+			return c;
+		if (privileged(c->uid) && !privileged(uid))
+			continue;
+		if (!victim || (privileged(victim->uid) && !privileged(c->uid)) ||
+		    (privileged(victim->uid) == privileged(c->uid) && older(c, victim)))
+			victim = c;
+	}
+	if (victim)
+		drop_client(d, victim);
+	return victim;
+}
+
+static void accept_one(struct daemon *d, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	socklen_t len = sizeof(struct ucred);
 	struct ucred cred;
-	socklen_t len = sizeof(cred);
+	struct client *c;
 
 	/* Who is asking decides what they may ask: SO_PEERCRED. */
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    !(c = slot(d, cred.uid))) {
 		close(fd);
 		return;
 	}
-	for (i = 0; i < MAX_CLIENTS; i++) {
-		if (d->clients[i].fd < 0) {
-			d->clients[i] = (struct client){ .fd = fd, .uid = cred.uid };
-			ev.data.u64 = 100 + i;
-			if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
-				return;
-			d->clients[i].fd = -1;
-			break;
-		}
+	*c = (struct client){ .fd = fd, .uid = cred.uid };
+	rg_strbuf_init(&c->out);
+	clock_gettime(CLOCK_MONOTONIC, &c->since);
+	ev.data.u64 = 100 + (uint64_t)(c - d->clients);
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
+		c->fd = -1;
+		return;
 	}
-	close(fd);	/* too many at once: the client retries */
+	arm(d);
 }
 
+/* Per wake-up, so a flood of connections cannot hold the loop. */
+#define ACCEPTS_PER_WAKE 8
+
+void rg_daemon_accept(struct daemon *d)
+{
+	int fd, n;
+
+	for (n = 0; n < ACCEPTS_PER_WAKE; n++) {
+		fd = accept4(d->ctlfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		accept_one(d, fd);
+	}
+}
+
+void rg_daemon_ctl_tick(struct daemon *d)
+{
+	struct timespec now;
+	uint64_t expirations;
+	size_t i;
+
+	if (read(d->ctl_timerfd, &expirations, sizeof(expirations)) < 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (d->clients[i].fd >= 0 &&
+		    now.tv_sec - d->clients[i].since.tv_sec >= CTL_DEADLINE_S)
+			drop_client(d, &d->clients[i]);
+	arm(d);
+}
+
+int rg_daemon_ctl_watch(struct daemon *d, uint64_t tag_listen, uint64_t tag_timer)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag_listen };
+
+	d->ctl_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (d->ctl_timerfd < 0 || epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->ctlfd, &ev) < 0)
+		return -1;
+	ev.data.u64 = tag_timer;
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->ctl_timerfd, &ev);
+}
+
+void rg_daemon_ctl_close(struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (d->clients[i].fd >= 0)
+			drop_client(d, &d->clients[i]);
+	if (d->ctl_timerfd >= 0)
+		close(d->ctl_timerfd);
+	d->ctl_timerfd = -1;
+}

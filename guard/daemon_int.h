@@ -19,6 +19,7 @@
 #include "event.h"
 #include "exemption.h"
 #include "flow.h"
+#include "lock.h"
 #include "metrics.h"
 #include "metrics_server.h"
 #include "nlsock.h"
@@ -43,11 +44,18 @@
 #define CUT_MIN_MS 250			/* between two lookups for cut packets */
 #define RESET_HOLD_MS 2000		/* a reset entry's ends are told meanwhile */
 
+#define CTL_DEADLINE_S 5		/* a client idle this long is dropped */
+#define CTL_OUT_MAX (64u << 20)		/* the largest answer kept for a client */
+
 struct client {
 	int fd;
 	uid_t uid;			/* SO_PEERCRED of the connection */
 	char req[RG_CTL_REQ_MAX + 1];
 	size_t len;
+	struct timespec since;		/* CLOCK_MONOTONIC: accept, or the last bytes sent */
+	struct rg_strbuf out;		/* the answer, sent as the socket takes it */
+	size_t sent;
+	bool answered;
 };
 
 /* An exemption waiting for its first clean connection. */
@@ -92,7 +100,8 @@ struct daemon {
 	struct rg_ct_query ct_q[RG_QUEUE_BATCH];
 	struct rg_ct_answer ct_a[RG_QUEUE_BATCH];
 	bool observing;
-	int epfd, sigfd, ctlfd, lockfd, timerfd;
+	int epfd, sigfd, ctlfd, timerfd;
+	struct rg_lock lock;		/* one daemon per network namespace */
 	int wdfd;			/* systemd's watchdog timer, -1 when off */
 	struct rg_outq evq;		/* the events: see daemon_output.c */
 	bool events_off;		/* events = - to the journal: human lines only */
@@ -112,6 +121,7 @@ struct daemon {
 	unsigned int n_ineffective;
 	unsigned int recent_pos;
 	struct client clients[MAX_CLIENTS];
+	int ctl_timerfd;		/* ticks while control clients are connected */
 	bool state_dirty;		/* the last state write failed */
 	struct timespec last_enobufs;
 	struct timespec last_resync;	/* CLOCK_MONOTONIC: the last resync ended */
@@ -223,6 +233,16 @@ void rg_watch_check(struct daemon *d);
 /* daemon_ctl.c: the control socket's clients. */
 void rg_daemon_accept(struct daemon *d);
 void rg_daemon_client(struct daemon *d, struct client *c);
+/* The timer: clients past their deadline are dropped. */
+void rg_daemon_ctl_tick(struct daemon *d);
+/* Adds the listening socket and the deadline timer to the loop. */
+int rg_daemon_ctl_watch(struct daemon *d, uint64_t tag_listen, uint64_t tag_timer);
+void rg_daemon_ctl_close(struct daemon *d);
+/*
+ * `reflguard reload`: the configuration read again as SIGHUP does; 0, or
+ * -1 with why (FILE:LINE: ... for a bad file) in msg. daemon.c.
+ */
+int rg_daemon_reload_config(struct daemon *d, char *msg, size_t len);
 /* Brings the counters the kernel keeps (queue drops, overflow) up to date. */
 void rg_daemon_refresh_counters(struct daemon *d);
 

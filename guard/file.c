@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,16 +37,14 @@ static int grow(char **buf, size_t *cap, size_t need)
 	return 0;
 }
 
-int rg_read_file(const char *path, char **out, size_t *len)
+/* Reads fd to its end into a NUL-terminated buffer; closes fd. */
+static int read_fd(int fd, char **out, size_t *len)
 {
 	size_t used = 0, cap = 0;
 	char *buf = NULL;
 	ssize_t r;
-	int fd, ret = -1, saved;
+	int ret = -1, saved;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
 	for (;;) {
 		if (used + 1 >= cap && grow(&buf, &cap, used + 2))
 			goto out;
@@ -69,6 +68,34 @@ out:
 	close(fd);
 	errno = saved;
 	return ret;
+}
+
+int rg_read_file(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	return read_fd(fd, out, len);
+}
+
+int rg_read_file_private(const char *path, char **out, size_t *len)
+{
+	/* O_NONBLOCK: a FIFO put there must not hang the open. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		int err = S_ISREG(st.st_mode) ? EPERM : EINVAL;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return read_fd(fd, out, len);
 }
 
 static int write_all(int fd, const char *p, size_t n)

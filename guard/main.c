@@ -15,6 +15,7 @@ static const struct rg_command commands[] = {
 	{ "run", run_main, "Run the daemon: watch, classify, report", run_usage },
 	{ "scan", scan_main, "List translated hairpinned flows in conntrack now", scan_usage },
 	{ "status", status_main, "Ask the running daemon how it is doing", status_usage },
+	{ "reload", reload_main, "Ask the running daemon to read its configuration again", reload_usage },
 	{ "exempt", exempt_main, "List, add or remove exemptions by hand", exempt_usage },
 	{ "teardown", teardown_main, "Remove everything reflguard installed", teardown_usage },
 	{ "doctor", doctor_main, "Probe the kernel for what reflguard can use", doctor_usage },

@@ -29,6 +29,18 @@ static unsigned int nul_line(const char *text, size_t len)
 	return 0;
 }
 
+/* Why a state file is not read: said plainly for the refusals. */
+static const char *refusal(int err)
+{
+	if (err == ELOOP)
+		return "a symbolic link: not followed (the state file must be a regular file)";
+	if (err == EINVAL)
+		return "not a regular file";
+	if (err == EPERM)
+		return "writable by group or others: not trusted (chmod 0600 it)";
+	return strerror(err);
+}
+
 int rg_state_load(const char *path, struct rg_state *s, char *err,
 		  size_t errlen)
 {
@@ -38,11 +50,11 @@ int rg_state_load(const char *path, struct rg_state *s, char *err,
 	int ret = -1;
 
 	rg_state_clear(s);
-	if (rg_read_file(path, &text, &len)) {
+	if (rg_read_file_private(path, &text, &len)) {
 		if (errno == ENOENT)
 			ret = 0;
 		else
-			rg_errf(err, errlen, "%s: %s", path, strerror(errno));
+			rg_errf(err, errlen, "%s: %s", path, refusal(errno));
 		goto out;
 	}
 	line = nul_line(text, len);

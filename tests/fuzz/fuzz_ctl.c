@@ -29,7 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	FUZZ_CHECK(r == RG_CTL_UNKNOWN || r == RG_CTL_STATUS_JSON ||
 		   r == RG_CTL_STATUS_TEXT || r == RG_CTL_RELOAD_STATE ||
-		   r == RG_CTL_EXEMPT);
+		   r == RG_CTL_EXEMPT || r == RG_CTL_RELOAD || r == RG_CTL_STOP);
+	/* Only status (and nonsense) is the control group's to ask. */
+	FUZZ_CHECK(rg_ctl_request_changes(r) ==
+		   (r != RG_CTL_UNKNOWN && r != RG_CTL_STATUS_JSON &&
+		    r != RG_CTL_STATUS_TEXT));
 	exempt_round_trip(buf, size);
 	/* What follows the first newline never changes the answer. */
 	if (nl)
@@ -39,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r != RG_CTL_UNKNOWN && r != RG_CTL_EXEMPT) {
 		size_t n = nl ? (size_t)(nl - buf) : size, i;
 
-		FUZZ_CHECK(n >= 6 && n <= 13);
+		FUZZ_CHECK(n >= 4 && n <= 13);
 		for (i = 0; i < n; i++)
 			FUZZ_CHECK((buf[i] >= ' ' && buf[i] <= '~') ||
 				   (buf[i] == '\r' && i == n - 1));

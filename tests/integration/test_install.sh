@@ -55,7 +55,7 @@ check "unit: ExecStart=/usr/sbin/reflguard run --config /etc/reflguard/reflguard
 check "unit: no @PLACEHOLDER@ left" bash -c '! grep -q "@[A-Z]*@" "$0"' "$UNIT"
 
 missing=
-for line in Type=notify 'ExecReload=/bin/kill -HUP $MAINPID' StateDirectory=reflguard \
+for line in Type=notify 'ExecReload=/usr/sbin/reflguard reload --config /etc/reflguard/reflguard.conf' StateDirectory=reflguard \
 	RuntimeDirectory=reflguard \
 	'CapabilityBoundingSet=CAP_NET_ADMIN CAP_SETUID CAP_SETGID CAP_SETPCAP CAP_CHOWN CAP_DAC_READ_SEARCH' \
 	NoNewPrivileges=yes ProtectSystem=strict \
@@ -123,11 +123,12 @@ fi
 
 # --- the unit ------------------------------------------------------------
 
-# systemd-analyze verify wants ExecStart's binary at its path: a copy of the
-# unit pointing into DESTDIR, and MANPATH for Documentation='s man pages.
+# systemd-analyze verify wants ExecStart's and ExecReload's binary at its
+# path: a copy of the unit pointing into DESTDIR, and MANPATH for
+# Documentation='s man pages.
 if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$RG_TMP/verify"
-	sed "s|^ExecStart=/usr/sbin/|ExecStart=$DEST/usr/sbin/|" "$UNIT" >"$RG_TMP/verify/reflguard.service"
+	sed -E "s#^(ExecStart|ExecReload)=/usr/sbin/#\1=$DEST/usr/sbin/#" "$UNIT" >"$RG_TMP/verify/reflguard.service"
 	man_opt=()
 	command -v man >/dev/null || man_opt=(--man=no)
 	MANPATH=$DEST/usr/share/man systemd-analyze verify "${man_opt[@]}" \
@@ -184,9 +185,22 @@ else
 		test "$(cap Uid) $(cap NoNewPrivs) $(cap Seccomp)" = "$(id -u "$RGU") 1 2"
 	check "unit's ExecStart: status answers on the configured socket" \
 		quiet "$REFLGUARD" status --control "$RG_TMP/control.sock"
-	kill -HUP "$DPID"	# ExecReload
-	check "unit's ExecReload (SIGHUP): the configuration is read again" \
-		wait_for grep -qs 'configuration reloaded' "$RG_TMP/unit.err"
+	reload=()
+	for w in $(sed -n 's/^ExecReload=//p' "$UNIT"); do
+		case $w in /usr/*|/etc/*) w=$DEST$w ;; esac
+		reload+=("$w")
+	done
+	ip netns exec "$ns" "${reload[@]}" >"$RG_TMP/reload.out" 2>&1
+	check "unit's ExecReload (reflguard reload): exit 0, the daemon's verdict ($(head -c 200 "$RG_TMP/reload.out"))" \
+		bash -c 'test "$0" -eq 0 && grep -qs "configuration reloaded" "$1"' "$?" "$RG_TMP/unit.err"
+	echo 'bogus-key = 1' >>"$CONF"
+	ip netns exec "$ns" "${reload[@]}" >"$RG_TMP/reload.out" 2>&1
+	check "unit's ExecReload with a bad file: exit 1, FILE:LINE named" \
+		bash -c 'test "$0" -eq 1 && grep -q "reflguard.conf:[0-9]*:" "$1"' "$?" "$RG_TMP/reload.out"
+	sed -i '/^bogus-key = 1$/d' "$CONF"
+	kill -HUP "$DPID"
+	check "SIGHUP: the configuration is read again" \
+		wait_for bash -c 'test "$(grep -c "configuration reloaded" "$0")" -ge 2' "$RG_TMP/unit.err"
 	stop_daemon
 	check "unit's stop (SIGTERM): exit 0, STOPPING=1, the chain removed" \
 		bash -c 'test "$0" -eq 0 && grep -q STOPPING=1 "$1" && ! ip netns exec "$2" nft list chain ip reflguard observe >/dev/null 2>&1' \

@@ -16,8 +16,10 @@ DPID=
 start_daemon() {	# [setpriv args --] ARGS...
 	local pre=()
 	if [ "${1:-}" = as-nobody ]; then
-		pre=(setpriv --reuid=65534 --regid=65534 --clear-groups
-		     --inh-caps=+net_admin --ambient-caps=+net_admin)
+		# Its lock lives in a runtime directory of its own, as the
+		# unit's RuntimeDirectory= gives a User=.
+		pre=(env RUNTIME_DIRECTORY="$PUB/run" setpriv --reuid=65534 --regid=65534
+		     --clear-groups --inh-caps=+net_admin --ambient-caps=+net_admin)
 		shift
 	fi
 	rm -f "$PUB/events.json"
@@ -86,7 +88,15 @@ check "control-group: an unknown group is refused at start (exit 1)" bash -c '
 		--control-group no-such-group-here --events /dev/null 2>/dev/null; test $? -eq 1' \
 	"$(lab_ns fw)" "$REFLGUARD" "$CTL"
 
-# An unprivileged user given CAP_NET_ADMIN alone runs the daemon.
+# An unprivileged user given CAP_NET_ADMIN alone runs the daemon, with a
+# runtime directory of its own for the lock; without one it cannot take the
+# lock in root's /run/reflguard, and says so.
+check "as nobody without a runtime directory of its own: refused (exit 1), the lock named" bash -c '
+	ip netns exec "$0" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=+net_admin --ambient-caps=+net_admin "$1" run --expressway-e 64.100.0.10 \
+		--control "$2" --events /dev/null 2>"$3"; test $? -eq 1 && grep -q "daemon lock /run/reflguard/" "$3"' \
+	"$(lab_ns fw)" "$REFLGUARD" "$CTL" "$RG_TMP/nolock.err"
+mkdir -p "$PUB/run" && chown 65534:65534 "$PUB/run" && chmod 0755 "$PUB/run"
 start_daemon as-nobody || { not_ok "as nobody with CAP_NET_ADMIN: daemon starts"; cat "$RG_TMP/daemon.err"; }
 check "as nobody: the daemon runs as uid 65534" \
 	test "$(awk '$1 == "Uid:" { print $2 }' "/proc/$DPID/status")" = 65534

@@ -33,6 +33,22 @@ static void test_client_requests(void)
 	CU_ASSERT_EQUAL(parse("status text\n"), RG_CTL_STATUS_TEXT);
 	CU_ASSERT_EQUAL(parse("reload-state\n"), RG_CTL_RELOAD_STATE);
 	CU_ASSERT_EQUAL(parse("status\n"), RG_CTL_STATUS_TEXT);
+	CU_ASSERT_EQUAL(parse("reload\n"), RG_CTL_RELOAD);
+	CU_ASSERT_EQUAL(parse("stop\n"), RG_CTL_STOP);
+	CU_ASSERT_EQUAL(parse("reload\r\n"), RG_CTL_RELOAD);
+	CU_ASSERT_EQUAL(parse("stop"), RG_CTL_STOP);
+}
+
+/* The control group reads; whatever changes something is root's. */
+static void test_changes(void)
+{
+	CU_ASSERT_FALSE(rg_ctl_request_changes(RG_CTL_STATUS_JSON));
+	CU_ASSERT_FALSE(rg_ctl_request_changes(RG_CTL_STATUS_TEXT));
+	CU_ASSERT_FALSE(rg_ctl_request_changes(RG_CTL_UNKNOWN));
+	CU_ASSERT_TRUE(rg_ctl_request_changes(RG_CTL_RELOAD_STATE));
+	CU_ASSERT_TRUE(rg_ctl_request_changes(RG_CTL_EXEMPT));
+	CU_ASSERT_TRUE(rg_ctl_request_changes(RG_CTL_RELOAD));
+	CU_ASSERT_TRUE(rg_ctl_request_changes(RG_CTL_STOP));
 }
 
 /* A buffer the daemon answers without a newline: it filled up. */
@@ -71,7 +87,8 @@ static void test_unknown(void)
 		"status textual\n", "statusjson\n", "status  json\n",
 		" status json\n", "status json \n", "Status json\n",
 		"STATUS JSON\n", "status js\n", "stat", "reload-state now\n",
-		"reload\n", "reload-states\n", "help\n", "status\tjson\n",
+		"reload-states\n", "reload now\n", "reloads\n", "stop now\n",
+		"stopp\n", "Stop\n", " stop\n", "sto\n", "help\n", "status\tjson\n",
 	};
 	size_t i;
 
@@ -101,9 +118,13 @@ static void test_truncated(void)
 		for (len = 0; len + 1 < full; len++) {
 			enum rg_ctl_request want = RG_CTL_UNKNOWN;
 
-			/* "status json" cut to "status" is a request too. */
+			/* "status json" cut to "status" is a request too,
+			 * and "reload-state" cut to "reload"; the daemon
+			 * answers a line only once its newline came. */
 			if (len == 6 && i < 2)
 				want = RG_CTL_STATUS_TEXT;
+			if (len == 6 && i == 2)
+				want = RG_CTL_RELOAD;
 			CU_ASSERT_EQUAL(parse_n(reqs[i], len), want);
 		}
 	}
@@ -183,6 +204,7 @@ static const struct unit_test tests[] = {
 	{ "exempt requests: formatted and parsed back", test_exempt_round_trip },
 	{ "exempt requests: malformed ones refused", test_exempt_bad },
 	{ "what the clients send", test_client_requests },
+	{ "which requests change something", test_changes },
 	{ "request without newline", test_whole_buffer },
 	{ "trailing carriage return", test_crlf },
 	{ "first line only", test_first_line_only },
