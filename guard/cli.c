@@ -72,3 +72,12 @@ const char *rg_cli_bad_option(char *const argv[], int optind, int optopt,
 	}
 	return word ? word : "?";
 }
+
+const char *rg_cli_swallowed(char *const argv[], int optind,
+			     const char *optarg)
+{
+	if (!optarg || strncmp(optarg, "--", 2) || optind < 3 ||
+	    argv[optind - 1] != optarg)
+		return NULL;
+	return argv[optind - 2];
+}

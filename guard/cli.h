@@ -28,5 +28,13 @@ const char *rg_cli_suggest(const struct rg_command *cmds, size_t n,
  */
 const char *rg_cli_bad_option(char *const argv[], int optind, int optopt,
 			      char *buf, size_t len);
+/*
+ * The option whose value is missing when getopt_long() took the next
+ * option for it ("--expressway-e --mode remediate" gives --expressway-e
+ * the value "--mode"), else NULL. Only a value in a word of its own
+ * counts: "--events=--x" says what it means.
+ */
+const char *rg_cli_swallowed(char *const argv[], int optind,
+			     const char *optarg);
 
 #endif

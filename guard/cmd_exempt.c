@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "control.h"
 #include "ctl_request.h"
+#include "errmsg.h"
 #include "event.h"
 #include "exempt.h"
 #include "exemption.h"
@@ -97,6 +98,8 @@ static int parse(struct exempt_cmd *x, int argc, char *argv[])
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		if (rg_usage_value("exempt", argv) < 0)
+			return -1;
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'S': if (set_opt(&over, "state", optarg) < 0) return -1; break;
@@ -307,14 +310,14 @@ static int do_add(struct exempt_cmd *x)
 	by = via_daemon(x, &r, &unused);
 	if (by != 0) {
 		if (by < 0) {
-			fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
+			fprintf(stderr, "reflguard exempt add: %s: %s\n", el, rg_errmsg_errno(errno));
 			return RG_EXIT_FAIL;
 		}
 		printf("exempted %s\n", el);
 		return RG_EXIT_OK;
 	}
 	if (rg_exempt_change(&x->nl, &e, true) < 0) {
-		fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
+		fprintf(stderr, "reflguard exempt add: %s: %s\n", el, rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
 	memset(&entry, 0, sizeof(entry));
@@ -354,7 +357,7 @@ static int do_del(struct exempt_cmd *x)
 	}
 	if (by != 0) {
 		if (by < 0) {
-			fprintf(stderr, "reflguard exempt del: %s: %s\n", el, strerror(errno));
+			fprintf(stderr, "reflguard exempt del: %s: %s\n", el, rg_errmsg_errno(errno));
 			return RG_EXIT_FAIL;
 		}
 		printf("removed %s\n", el);
@@ -363,7 +366,7 @@ static int do_del(struct exempt_cmd *x)
 	in_state = rg_state_find(&x->state, &e) != NULL;
 	in_kernel = rg_exempt_change(&x->nl, &e, false) == 0;
 	if (!in_kernel && errno != ENOENT) {
-		fprintf(stderr, "reflguard exempt del: %s: %s\n", el, strerror(errno));
+		fprintf(stderr, "reflguard exempt del: %s: %s\n", el, rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
 	if (!in_state && !in_kernel) {
@@ -398,7 +401,7 @@ static int do_flush(struct exempt_cmd *x)
 	by = via_daemon(x, &r, &removed);
 	if (by != 0) {
 		if (by < 0) {
-			fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
+			fprintf(stderr, "reflguard exempt flush: %s\n", rg_errmsg_errno(errno));
 			return RG_EXIT_FAIL;
 		}
 		print_flushed(x, removed);
@@ -407,7 +410,7 @@ static int do_flush(struct exempt_cmd *x)
 	for (i = 0; i < x->cfg.n_static; i++)
 		xs[i] = x->cfg.statics[i].x;
 	if (rg_exempt_sync(&x->nl, xs, x->cfg.n_static) < 0) {
-		fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
+		fprintf(stderr, "reflguard exempt flush: %s\n", rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
 	removed = rg_state_dynamic(&x->state);
@@ -503,7 +506,7 @@ static int do_list(struct exempt_cmd *x)
 		return RG_EXIT_USAGE;
 	rg_state_init(&k.s);
 	if (rg_exempt_dump(&x->nl, collect, &k) < 0 || k.failed) {
-		fprintf(stderr, "reflguard exempt list: %s\n", strerror(errno));
+		fprintf(stderr, "reflguard exempt list: %s\n", rg_errmsg_errno(errno));
 		goto out_free;
 	}
 	rg_strbuf_init(&out);
@@ -550,7 +553,7 @@ int exempt_main(int argc, char *argv[])
 	if (ret)
 		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
 	if (rg_nl_open(&x.nl, NETLINK_NETFILTER) < 0) {
-		fprintf(stderr, "reflguard exempt: netlink: %s\n", strerror(errno));
+		fprintf(stderr, "reflguard exempt: netlink: %s\n", rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
 	if (!strcmp(x.action, "list"))

@@ -56,6 +56,8 @@ static int parse_args(int argc, char *argv[], struct report_cmd *cmd)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (rg_usage_value("report", argv) < 0)
+			return -1;
 		switch (c) {
 		case 'j': cmd->json = true; break;
 		case 'H': cmd->html = optarg; break;

@@ -41,6 +41,8 @@ int status_main(int argc, char *argv[])
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (rg_usage_value("status", argv) < 0)
+			return RG_EXIT_USAGE;
 		switch (c) {
 		case 'C': path = optarg; break;
 		case 'j': json = true; break;

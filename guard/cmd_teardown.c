@@ -11,6 +11,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "control.h"
+#include "errmsg.h"
 #include "exempt.h"
 #include "usage.h"
 
@@ -49,6 +50,8 @@ static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		if (rg_usage_value("teardown", argv) < 0)
+			return -1;
 		switch (c) {
 		case 'p': *purge = true; break;
 		case 'c': config = optarg; break;
@@ -88,7 +91,7 @@ int teardown_main(int argc, char *argv[])
 	if (ret)
 		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
 	if (rg_nl_open(&nl, NETLINK_NETFILTER) < 0 || rg_teardown(&nl, &tables) < 0) {
-		fprintf(stderr, "reflguard teardown: %s\n", strerror(errno));
+		fprintf(stderr, "reflguard teardown: %s\n", rg_errmsg_errno(errno));
 		rg_nl_close(&nl);
 		return RG_EXIT_FAIL;
 	}

@@ -336,7 +336,9 @@ static int choose_paths(struct daemon *d)
 
 	rg_probe_all(&d->caps);
 	if (!rg_caps_can_run(&d->caps, &why)) {
-		rg_log("cannot run on this kernel: %s (see 'reflguard doctor')", why);
+		/* Missing privilege is no fault of the kernel's. */
+		rg_log("cannot run%s: %s (see 'reflguard doctor')",
+		       d->caps.net_admin.state == RG_CAP_YES ? " on this kernel" : "", why);
 		return -1;
 	}
 	d->qpath = rg_caps_queue_path(&d->caps);
