@@ -22,6 +22,9 @@ const struct rg_command *rg_cli_find(const struct rg_command *cmds, size_t n,
 /* The command name closest to word when it is a likely typo, else NULL. */
 const char *rg_cli_suggest(const struct rg_command *cmds, size_t n,
 			   const char *word);
+/* The same over a list of words (the configuration's keys). */
+const char *rg_cli_suggest_word(const char *const *words, size_t n,
+				const char *word);
 /*
  * The word getopt_long() stopped at, for "unknown option 'WORD'": the
  * argument itself for long options, "-x" for a short one.

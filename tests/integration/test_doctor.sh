@@ -99,6 +99,13 @@ bad_usage --html report --html --json /dev/null
 bad_usage --control status --control --json
 bad_usage --state exempt list --state --json
 bad_usage --state teardown --state --purge
+# Options before the command: say where they go.
+bad_usage -c -c /etc/reflguard/reflguard.conf run
+check "an option before the command: the hint names the command" \
+	grep -qF "options go after the command: 'reflguard run -c ...'" "$RG_TMP/err"
+bad_usage e.example.com scan --expressway-e e.example.com
+check "a host name for an address: says names are not resolved" \
+	grep -qF "host names are not resolved" "$RG_TMP/err"
 "$REFLGUARD" >/dev/null 2>"$RG_TMP/err"
 check "no command: exit 2 with usage" test $? -eq 2 -a -s "$RG_TMP/err"
 check "unknown command suggests the near one" grep -q "did you mean 'doctor'" <(

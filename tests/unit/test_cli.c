@@ -31,6 +31,19 @@ static void test_suggest_typo(void)
 	CU_ASSERT_STRING_EQUAL(rg_cli_suggest(cmds, 3, "scna"), "scan");
 }
 
+static void test_suggest_word(void)
+{
+	static const char *const keys[] = { "mode", "log", "queue-maxlen", "queue" };
+
+	CU_ASSERT_STRING_EQUAL(rg_cli_suggest_word(keys, 4, "qeueu"), "queue");
+	CU_ASSERT_STRING_EQUAL(rg_cli_suggest_word(keys, 4, "queue-maxln"), "queue-maxlen");
+	CU_ASSERT_STRING_EQUAL(rg_cli_suggest_word(keys, 4, "mod"), "mode");
+	/* Too few letters left to call it a typo. */
+	CU_ASSERT_PTR_NULL(rg_cli_suggest_word(keys, 4, "foo"));
+	CU_ASSERT_PTR_NULL(rg_cli_suggest_word(keys, 4, "lg"));
+	CU_ASSERT_PTR_NULL(rg_cli_suggest_word(keys, 4, ""));
+}
+
 static void test_no_suggestion_for_unrelated_word(void)
 {
 	CU_ASSERT_PTR_NULL(rg_cli_suggest(cmds, 3, "frobnicate"));
@@ -70,6 +83,7 @@ static const struct unit_test tests[] = {
 	{ "find a command by exact name", test_find },
 	{ "suggest the command a typo meant", test_suggest_typo },
 	{ "no suggestion for an unrelated word", test_no_suggestion_for_unrelated_word },
+	{ "suggest the word of a list a typo meant", test_suggest_word },
 	{ "name the offending option", test_bad_option_word },
 	{ "a missing value does not swallow the next option", test_swallowed_value },
 	{ NULL, NULL }

@@ -118,6 +118,10 @@ static void test_set_expressway_e_errors(void)
 		  "invalid address '' in '64.100.0.10=' for expressway-e");
 	set_fails("expressway-e", "64.100.0.10:7003",
 		  "invalid address '64.100.0.10:7003' for expressway-e");
+	set_fails("expressway-e", "expressway.example.com",
+		  "invalid address 'expressway.example.com' for expressway-e (host names are not resolved: give the IP address)");
+	set_fails("expressway-e", "64.100.0.10=exp-e",
+		  "invalid address 'exp-e' in '64.100.0.10=exp-e' for expressway-e (host names are not resolved: give the IP address)");
 	set_fails("expressway-e", "64.100.0.10=fd00:10::2",
 		  "mixed address families in '64.100.0.10=fd00:10::2' for expressway-e (PUBLIC=INTERNAL, both IPv4 or both IPv6)");
 
@@ -174,6 +178,8 @@ static void test_set_expressway_c_errors(void)
 		  "invalid prefix length '/24x' in '10.0.0.0/24x' for expressway-c");
 	set_fails("expressway-c", "300.0.0.0/8",
 		  "invalid address '300.0.0.0' in '300.0.0.0/8' for expressway-c");
+	set_fails("expressway-c", "expc.example/32",
+		  "invalid address 'expc.example' in 'expc.example/32' for expressway-c (host names are not resolved: give the IP address)");
 	set_fails("expressway-c", "/24",
 		  "invalid address '' in '/24' for expressway-c");
 	set_fails("expressway-c", "10.1",
@@ -284,6 +290,8 @@ static void test_set_metrics(void)
 		  "invalid address '::1' in '::1:9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
 	set_fails("metrics", "[10.0.0.1]:9153",
 		  "invalid address '[10.0.0.1]' in '[10.0.0.1]:9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
+	set_fails("metrics", "localhost:9153",
+		  "invalid address 'localhost' in 'localhost:9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT) (host names are not resolved: give the IP address)");
 	set_fails("metrics", ":9153",
 		  "invalid address '' in ':9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
 }
@@ -325,7 +333,13 @@ static void test_set_empty_and_unknown(void)
 		set_fails(*k, "", msg);
 	}
 	set_fails("foo", "bar", "unknown key 'foo'");
-	set_fails("Mode", "dry-run", "unknown key 'Mode'");
+	set_fails("Mode", "dry-run", "unknown key 'Mode' (did you mean 'mode'?)");
+	set_fails("expresway-e", "64.100.0.10",
+		  "unknown key 'expresway-e' (did you mean 'expressway-e'?)");
+	set_fails("expressway_c", "10.0.30.2",
+		  "unknown key 'expressway_c' (did you mean 'expressway-c'?)");
+	set_fails("no-reset", "yes",
+		  "unknown key 'no-reset' (in a file, --no-reset is 'reset = no')");
 	set_fails("", "x", "unknown key ''");
 }
 
