@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
+#include "config_warn.h"
 #include "file.h"
 #include "strbuf.h"
 #include "usage.h"
@@ -95,6 +96,17 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 	rg_strbuf_add(out, "\n");
 }
 
+/* Valid but likely not meant: said on stderr, the file still passes. */
+static void print_warnings(const char *file, const struct rg_config *c)
+{
+	struct rg_strbuf w;
+
+	rg_strbuf_init(&w);
+	if (rg_config_warn(c, file, &w))
+		fputs(rg_strbuf_str(&w), stderr);
+	rg_strbuf_free(&w);
+}
+
 /* Parses and validates; on error prints the message and returns -1. */
 static int check(const char *file, const char *text, size_t len,
 		 struct rg_config *c)
@@ -141,6 +153,7 @@ int check_config_main(int argc, char *argv[])
 	}
 	if (check(file, text, len, &c))
 		goto out;
+	print_warnings(file, &c);
 	rg_strbuf_addf(&out, "%s: ok\n", file);
 	summarize(&c, &out);
 	if (rg_strbuf_failed(&out)) {

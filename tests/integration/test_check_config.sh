@@ -32,6 +32,19 @@ printf 'expressway-e = 64.100.0.10\r\nports = tcp/7003' >"$RG_TMP/crlf.conf"
 "$REFLGUARD" check-config "$RG_TMP/crlf.conf" >"$RG_TMP/out" 2>&1
 check "check-config: CRLF and no final newline are fine" grep -qxF "$RG_TMP/crlf.conf: ok" "$RG_TMP/out"
 
+# Valid but likely not meant: a warning on stderr, and the file still passes.
+printf 'mode = remediate\nexpressway-e = 64.100.0.10\nmetrics = 0.0.0.0:9153\n' >"$RG_TMP/warn.conf"
+"$REFLGUARD" check-config "$RG_TMP/warn.conf" >"$RG_TMP/out" 2>"$RG_TMP/err"
+check "check-config warn.conf: exit 0, 'FILE: ok'" \
+	bash -c 'test "$0" -eq 0 && grep -qxF "$1: ok" "$2"' "$?" "$RG_TMP/warn.conf" "$RG_TMP/out"
+check "check-config: warns on mode = remediate without expressway-c" grep -qF \
+	"$RG_TMP/warn.conf: warning: mode = remediate without expressway-c" "$RG_TMP/err"
+check "check-config: warns on metrics off loopback" grep -qF \
+	"$RG_TMP/warn.conf: warning: metrics on 0.0.0.0:9153, not a loopback address" "$RG_TMP/err"
+printf 'mode = remediate\nexpressway-e = 64.100.0.10\nexpressway-c = 10.0.30.2\nmetrics = 127.0.0.1:9153\n' >"$RG_TMP/nowarn.conf"
+"$REFLGUARD" check-config "$RG_TMP/nowarn.conf" >"$RG_TMP/out" 2>"$RG_TMP/err"
+check "check-config: no warning with expressway-c and metrics on loopback" test ! -s "$RG_TMP/err"
+
 # refused NAME EXPECTED-STDERR-LINE: exit 2, that exact message, nothing on stdout.
 refused() {
 	local name=$1 want=$2 rc
