@@ -10,6 +10,7 @@
 #include "config.h"
 #include "config_warn.h"
 #include "file.h"
+#include "plural.h"
 #include "strbuf.h"
 #include "usage.h"
 
@@ -86,7 +87,8 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 			rg_strbuf_addf(out, "-%u", r->hi);
 	}
 	if (c->n_static)
-		rg_strbuf_addf(out, "; %zu static exemptions", c->n_static);
+		rg_strbuf_addf(out, "; %zu static %s", c->n_static,
+			       rg_plural(c->n_static, "exemption", "exemptions"));
 	if (c->metrics.port) {
 		char where[RG_ENDPOINT_STRLEN];
 

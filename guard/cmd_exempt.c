@@ -26,6 +26,7 @@
 #include "json.h"
 #include "nft_text.h"
 #include "json_read.h"
+#include "plural.h"
 #include "route.h"
 #include "state_file.h"
 #include "statics.h"
@@ -382,10 +383,13 @@ static int do_del(struct exempt_cmd *x)
 static void print_flushed(const struct exempt_cmd *x, size_t removed)
 {
 	if (x->cfg.n_static)
-		printf("removed %zu exemptions; kept %zu static (exempt lines in %s)\n",
-		       removed, x->cfg.n_static, x->cfg.static_file);
+		printf("removed %zu %s; kept %zu static (exempt %s in %s)\n",
+		       removed, rg_plural(removed, "exemption", "exemptions"),
+		       x->cfg.n_static, rg_plural(x->cfg.n_static, "line", "lines"),
+		       x->cfg.static_file);
 	else
-		printf("removed %zu exemptions\n", removed);
+		printf("removed %zu %s\n", removed,
+		       rg_plural(removed, "exemption", "exemptions"));
 }
 
 /* The exempt lines stay: the kernel is left holding exactly them. */

@@ -11,6 +11,7 @@
 #include "lock.h"
 #include "log.h"
 #include "notify.h"
+#include "plural.h"
 #include "privs.h"
 
 #include <errno.h>
@@ -133,8 +134,9 @@ static void apply_config(struct daemon *d)
 	d->status.mode = rg_mode_name(d->cfg->mode);
 	if (d->cfg->mode == RG_MODE_REMEDIATE)
 		d->status.state = &d->state;
-	rg_logp(LOG_INFO, "configuration reloaded: %s mode, %zu Expressway-E, %zu port ranges",
-	       rg_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports);
+	rg_logp(LOG_INFO, "configuration reloaded: %s mode, %zu Expressway-E, %zu %s",
+	       rg_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports,
+	       rg_plural(d->cfg->n_ports, "port range", "port ranges"));
 }
 
 static void reload_config(struct daemon *d)

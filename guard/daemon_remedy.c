@@ -15,6 +15,7 @@
 #include "exempt.h"
 #include "finding.h"
 #include "log.h"
+#include "plural.h"
 #include "remedy.h"
 #include "state_file.h"
 #include "statics.h"
@@ -88,13 +89,15 @@ static int sync_kernel(struct daemon *d, const struct rg_state *st)
 int rg_daemon_restore(struct daemon *d)
 {
 	if (sync_kernel(d, &d->state) < 0) {
-		rg_log("cannot restore the %zu exemptions of %s: %s", d->state.n,
+		rg_log("cannot restore the %zu %s of %s: %s", d->state.n,
+		       rg_plural(d->state.n, "exemption", "exemptions"),
 		       d->cfg->state, strerror(errno));
 		return -1;
 	}
 	if (d->state.n)
-		rg_logp(LOG_INFO, "restored %zu exemptions from %s, %zu of them static (exempt lines)",
-			d->state.n, d->cfg->state,
+		rg_logp(LOG_INFO, "restored %zu %s from %s, %zu of them static (exempt lines)",
+			d->state.n, rg_plural(d->state.n, "exemption", "exemptions"),
+			d->cfg->state,
 			d->state.n - rg_state_dynamic(&d->state));
 	return 0;
 }

@@ -28,6 +28,14 @@ check "check-config: the summary names mode, Expressway-Es and ports" grep -qxF 
 	"$RG_TMP/out"
 check "check-config: a valid file prints nothing on stderr" test ! -s "$RG_TMP/err"
 
+# Counts in words: one of a thing is singular.
+printf 'expressway-e = 64.100.0.10\nexempt = 10.0.30.2 10.0.10.2 tcp/7003\n' >"$RG_TMP/one.conf"
+"$REFLGUARD" check-config "$RG_TMP/one.conf" >"$RG_TMP/out" 2>&1
+check "check-config: '1 static exemption', singular" grep -qE '; 1 static exemption$' "$RG_TMP/out"
+printf 'exempt = 10.0.30.3 10.0.10.2 tcp/7003\n' >>"$RG_TMP/one.conf"
+"$REFLGUARD" check-config "$RG_TMP/one.conf" >"$RG_TMP/out" 2>&1
+check "check-config: '2 static exemptions', plural" grep -qE '; 2 static exemptions$' "$RG_TMP/out"
+
 printf 'expressway-e = 64.100.0.10\r\nports = tcp/7003' >"$RG_TMP/crlf.conf"
 "$REFLGUARD" check-config "$RG_TMP/crlf.conf" >"$RG_TMP/out" 2>&1
 check "check-config: CRLF and no final newline are fine" grep -qxF "$RG_TMP/crlf.conf: ok" "$RG_TMP/out"

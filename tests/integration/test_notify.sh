@@ -21,8 +21,8 @@ check "READY=1 comes with MAINPID" grep -q "MAINPID=$dpid" "$LOG"
 has_chain() { lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1; }
 check "READY=1 only once the observation chain is installed" has_chain
 exchange c1 10.0.30.2:27901 64.100.0.10:7003 10.0.10.2:7003
-for _ in $(seq 60); do grep -q 'STATUS=dry-run: 1 flows, 1 translated' "$LOG" && break; sleep 0.05; done
-check "STATUS carries the counters" grep -q 'STATUS=dry-run: 1 flows, 1 translated' "$LOG"
+for _ in $(seq 60); do grep -q 'STATUS=dry-run: 1 flow, 1 translated' "$LOG" && break; sleep 0.05; done
+check "STATUS carries the counters" grep -q 'STATUS=dry-run: 1 flow, 1 translated' "$LOG"
 kill -HUP "$dpid"
 for _ in $(seq 60); do grep -q 'RELOADING=1' "$LOG" && break; sleep 0.05; done
 check "SIGHUP: RELOADING=1 then READY=1" \
