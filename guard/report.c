@@ -296,6 +296,7 @@ static bool blank(const char *line, size_t len)
 /* The totals over the whole file; C's block counts connections only. */
 static void count(struct rg_report *r, const struct rg_report_ev *f)
 {
+	r->events++;
 	if (!r->first[0] || strcmp(f->ts, r->first) < 0)
 		snprintf(r->first, sizeof(r->first), "%s", f->ts);
 	if (strcmp(f->ts, r->last) > 0)
