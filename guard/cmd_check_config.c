@@ -17,8 +17,8 @@
 const char check_config_usage[] =
 	"Usage: reflguard check-config FILE\n"
 	"\n"
-	"Reads a configuration file (`key = value` lines, the keys being the\n"
-	"long options of `reflguard run`), checks every setting and the whole,\n"
+	"Reads a configuration file (`key = value` lines, the keys named after\n"
+	"the long options of `reflguard run`), checks every setting and the whole,\n"
 	"and prints 'FILE: ok' and what it configures. Nothing is changed.\n"
 	"\n"
 	"  -h, --help  show this help\n"

@@ -519,7 +519,8 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 			   (long)getpid(), d.status.mode, cfg->n_e);
 		loop(&d);
 		rg_notify("STOPPING=1");
-		rg_logp(LOG_INFO, "stopping%s", cfg->mode == RG_MODE_REMEDIATE ?
+		/* The mode now, which a reload may have changed. */
+		rg_logp(LOG_INFO, "stopping%s", d.cfg->mode == RG_MODE_REMEDIATE ?
 		       "; the exemptions stay in force" : "");
 	}
 	teardown(&d);

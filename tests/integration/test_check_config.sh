@@ -107,6 +107,15 @@ check "check-config unreadable file: exit 2" test "$rc" -eq 2
 check "check-config unreadable file: names it and the reason" grep -qxF \
 	"reflguard check-config: cannot read '$RG_TMP/unreadable.conf': Permission denied" "$RG_TMP/err"
 
+# reflguard.conf(5) lists every key a reload refuses to change, as the
+# daemon's needs_restart() does.
+code_keys=$(sed -n '/^static const char \*needs_restart/,/^}/p' "$RG_TOP/guard/daemon.c" |
+	grep -o 'return "[a-z-]*"' | cut -d'"' -f2 | sort | tr '\n' ' ')
+man_keys=$(sed -n '/refuses a file that changes/,/^\.SH/p' "$RG_TOP/docs/reflguard.conf.5" |
+	grep -oE '^\.BR? [a-z\\-]+' | awk '{print $2}' | sed 's/\\-/-/g' | sort | tr '\n' ' ')
+check "reflguard.conf(5): the keys a reload refuses are the daemon's ($code_keys)" \
+	test -n "$code_keys" -a "$code_keys" = "$man_keys"
+
 # Every bad command line: exit 2 and a message naming the word at fault.
 bad() {	# EXPECTED-WORD ARGS...
 	local word=$1 rc
