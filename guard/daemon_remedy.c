@@ -39,8 +39,8 @@ static int with_statics(struct rg_state *s, const struct rg_config *cfg)
 	now_ts(ts, sizeof(ts));
 	if (rg_statics_apply(s, cfg, ts) == 0)
 		return 0;
-	rg_log("cannot take the %zu exempt lines: %s", cfg->n_static,
-	       strerror(errno));
+	rg_log("cannot take the %zu exempt %s: %s", cfg->n_static,
+	       rg_plural(cfg->n_static, "line", "lines"), strerror(errno));
 	return -1;
 }
 
@@ -160,8 +160,8 @@ int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
 		goto out;
 	/* One batch: lines added and lines removed change together. */
 	if (sync_kernel(d, &next) < 0) {
-		rg_log("cannot apply the %zu exempt lines: %s", cfg->n_static,
-		       strerror(errno));
+		rg_log("cannot apply the %zu exempt %s: %s", cfg->n_static,
+		       rg_plural(cfg->n_static, "line", "lines"), strerror(errno));
 		goto out;
 	}
 	added = statics_missing(&next, &d->state);
