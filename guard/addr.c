@@ -2,6 +2,7 @@
 #include "addr.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -220,4 +221,19 @@ const char *rg_proto_name(uint8_t proto)
 		return "udp";
 	}
 	return "?";
+}
+
+const char *rg_addr_name_hint(const char *s, size_t n)
+{
+	bool letter = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (isalpha((unsigned char)s[i]))
+			letter = true;
+		else if (!isdigit((unsigned char)s[i]) && s[i] != '.' && s[i] != '-')
+			return "";
+	}
+	/* Hex digits alone may be a mistyped IPv6 address, which has colons. */
+	return letter ? " (host names are not resolved: give the IP address)" : "";
 }

@@ -35,6 +35,12 @@ struct rg_port_range {
 int rg_addr_parse(const char *s, struct rg_addr *out);
 /* "10.0.30.0/24", "fd00::/64"; a bare address is a host prefix. */
 int rg_prefix_parse(const char *s, struct rg_prefix *out);
+/*
+ * What to add to "invalid address 'S'" when S (its first n bytes) reads
+ * as a host name: reflguard never resolves one, so the address must be
+ * given. "" when it does not look like a name.
+ */
+const char *rg_addr_name_hint(const char *s, size_t n);
 bool rg_prefix_contains(const struct rg_prefix *p, const struct rg_addr *a);
 bool rg_addr_equal(const struct rg_addr *a, const struct rg_addr *b);
 size_t rg_addr_len(const struct rg_addr *a);	/* 4, 16, or 0 */

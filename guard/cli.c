@@ -44,20 +44,44 @@ static size_t distance(const char *a, const char *b, size_t cap)
 	return row[lb];
 }
 
+/* Two edits at most still read as a typo. */
+#define NEAR_ENOUGH 3
+
+/*
+ * name when it is nearer word than *best_d, which it then becomes. Two
+ * letters of word at least must stay: "foo" is no typo of "log".
+ */
+static const char *nearer(const char *word, const char *name, size_t *best_d)
+{
+	size_t d = distance(word, name, *best_d);
+
+	if (d >= *best_d || d + 2 > strlen(word))
+		return NULL;
+	*best_d = d;
+	return name;
+}
+
 const char *rg_cli_suggest(const struct rg_command *cmds, size_t n,
 			   const char *word)
 {
-	const char *best = NULL;
-	size_t best_d = 3, i;	/* two edits at most still reads as a typo */
+	const char *best = NULL, *hit;
+	size_t best_d = NEAR_ENOUGH, i;
 
-	for (i = 0; i < n; i++) {
-		size_t d = distance(word, cmds[i].name, best_d);
+	for (i = 0; i < n; i++)
+		if ((hit = nearer(word, cmds[i].name, &best_d)))
+			best = hit;
+	return best;
+}
 
-		if (d < best_d) {
-			best_d = d;
-			best = cmds[i].name;
-		}
-	}
+const char *rg_cli_suggest_word(const char *const *words, size_t n,
+				const char *word)
+{
+	const char *best = NULL, *hit;
+	size_t best_d = NEAR_ENOUGH, i;
+
+	for (i = 0; i < n; i++)
+		if ((hit = nearer(word, words[i], &best_d)))
+			best = hit;
 	return best;
 }
 
@@ -71,4 +95,13 @@ const char *rg_cli_bad_option(char *const argv[], int optind, int optopt,
 		return buf;
 	}
 	return word ? word : "?";
+}
+
+const char *rg_cli_swallowed(char *const argv[], int optind,
+			     const char *optarg)
+{
+	if (!optarg || strncmp(optarg, "--", 2) || optind < 3 ||
+	    argv[optind - 1] != optarg)
+		return NULL;
+	return argv[optind - 2];
 }

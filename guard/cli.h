@@ -22,11 +22,22 @@ const struct rg_command *rg_cli_find(const struct rg_command *cmds, size_t n,
 /* The command name closest to word when it is a likely typo, else NULL. */
 const char *rg_cli_suggest(const struct rg_command *cmds, size_t n,
 			   const char *word);
+/* The same over a list of words (the configuration's keys). */
+const char *rg_cli_suggest_word(const char *const *words, size_t n,
+				const char *word);
 /*
  * The word getopt_long() stopped at, for "unknown option 'WORD'": the
  * argument itself for long options, "-x" for a short one.
  */
 const char *rg_cli_bad_option(char *const argv[], int optind, int optopt,
 			      char *buf, size_t len);
+/*
+ * The option whose value is missing when getopt_long() took the next
+ * option for it ("--expressway-e --mode remediate" gives --expressway-e
+ * the value "--mode"), else NULL. Only a value in a word of its own
+ * counts: "--events=--x" says what it means.
+ */
+const char *rg_cli_swallowed(char *const argv[], int optind,
+			     const char *optarg);
 
 #endif

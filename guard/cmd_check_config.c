@@ -8,16 +8,18 @@
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
+#include "config_warn.h"
 #include "file.h"
 #include "privs.h"
+#include "plural.h"
 #include "strbuf.h"
 #include "usage.h"
 
 const char check_config_usage[] =
 	"Usage: reflguard check-config FILE\n"
 	"\n"
-	"Reads a configuration file (`key = value` lines, the keys being the\n"
-	"long options of `reflguard run`), checks every setting and the whole,\n"
+	"Reads a configuration file (`key = value` lines, the keys named after\n"
+	"the long options of `reflguard run`), checks every setting and the whole,\n"
 	"and prints 'FILE: ok' and what it configures. Nothing is changed.\n"
 	"\n"
 	"  -h, --help  show this help\n"
@@ -86,7 +88,8 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 			rg_strbuf_addf(out, "-%u", r->hi);
 	}
 	if (c->n_static)
-		rg_strbuf_addf(out, "; %zu static exemptions", c->n_static);
+		rg_strbuf_addf(out, "; %zu static %s", c->n_static,
+			       rg_plural(c->n_static, "exemption", "exemptions"));
 	if (*c->user)
 		rg_strbuf_addf(out, "; user %s", c->user);
 	if (!c->seccomp)
@@ -110,6 +113,17 @@ static int check_user(const char *file, const struct rg_config *c)
 	fprintf(stderr, "%s:%u: %s '%s' for user\n", file, c->user_line,
 		errno == ENOENT ? "no such user" : strerror(errno), c->user);
 	return -1;
+}
+
+/* Valid but likely not meant: said on stderr, the file still passes. */
+static void print_warnings(const char *file, const struct rg_config *c)
+{
+	struct rg_strbuf w;
+
+	rg_strbuf_init(&w);
+	if (rg_config_warn(c, file, &w))
+		fputs(rg_strbuf_str(&w), stderr);
+	rg_strbuf_free(&w);
 }
 
 /* Parses and validates; on error prints the message and returns -1. */
@@ -158,6 +172,7 @@ int check_config_main(int argc, char *argv[])
 	}
 	if (check(file, text, len, &c))
 		goto out;
+	print_warnings(file, &c);
 	rg_strbuf_addf(&out, "%s: ok\n", file);
 	summarize(&c, &out);
 	if (rg_strbuf_failed(&out)) {

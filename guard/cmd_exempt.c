@@ -21,6 +21,7 @@
 #include "control.h"
 #include "ctl_client.h"
 #include "ctl_request.h"
+#include "errmsg.h"
 #include "event.h"
 #include "exempt.h"
 #include "exemption.h"
@@ -29,6 +30,7 @@
 #include "privs.h"
 #include "json_read.h"
 #include "lock.h"
+#include "plural.h"
 #include "route.h"
 #include "state_file.h"
 #include "statics.h"
@@ -102,6 +104,8 @@ static int parse(struct exempt_cmd *x, int argc, char *argv[])
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		if (rg_usage_value("exempt", argv) < 0)
+			return -1;
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'S': if (set_opt(&over, "state", optarg) < 0) return -1; break;
@@ -347,14 +351,14 @@ static int do_add(struct exempt_cmd *x)
 		if (by == -2)
 			return RG_EXIT_FAIL;
 		if (by < 0) {
-			fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
+			fprintf(stderr, "reflguard exempt add: %s: %s\n", el, rg_errmsg_errno(errno));
 			return RG_EXIT_FAIL;
 		}
 		printf("exempted %s\n", el);
 		return RG_EXIT_OK;
 	}
 	if (rg_exempt_change(&x->nl, &e, true) < 0) {
-		fprintf(stderr, "reflguard exempt add: %s: %s\n", el, strerror(errno));
+		fprintf(stderr, "reflguard exempt add: %s: %s\n", el, rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
 	memset(&entry, 0, sizeof(entry));
@@ -396,7 +400,7 @@ static int do_del(struct exempt_cmd *x)
 	}
 	if (by != 0) {
 		if (by < 0) {
-			fprintf(stderr, "reflguard exempt del: %s: %s\n", el, strerror(errno));
+			fprintf(stderr, "reflguard exempt del: %s: %s\n", el, rg_errmsg_errno(errno));
 			return RG_EXIT_FAIL;
 		}
 		printf("removed %s\n", el);
@@ -405,7 +409,7 @@ static int do_del(struct exempt_cmd *x)
 	in_state = rg_state_find(&x->state, &e) != NULL;
 	in_kernel = rg_exempt_change(&x->nl, &e, false) == 0;
 	if (!in_kernel && errno != ENOENT) {
-		fprintf(stderr, "reflguard exempt del: %s: %s\n", el, strerror(errno));
+		fprintf(stderr, "reflguard exempt del: %s: %s\n", el, rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
 	if (!in_state && !in_kernel) {
@@ -421,10 +425,13 @@ static int do_del(struct exempt_cmd *x)
 static void print_flushed(const struct exempt_cmd *x, size_t removed)
 {
 	if (x->cfg.n_static)
-		printf("removed %zu exemptions; kept %zu static (exempt lines in %s)\n",
-		       removed, x->cfg.n_static, x->cfg.static_file);
+		printf("removed %zu %s; kept %zu static (exempt %s in %s)\n",
+		       removed, rg_plural(removed, "exemption", "exemptions"),
+		       x->cfg.n_static, rg_plural(x->cfg.n_static, "line", "lines"),
+		       x->cfg.static_file);
 	else
-		printf("removed %zu exemptions\n", removed);
+		printf("removed %zu %s\n", removed,
+		       rg_plural(removed, "exemption", "exemptions"));
 }
 
 /* The exempt lines stay: the kernel is left holding exactly them. */
@@ -442,7 +449,7 @@ static int do_flush(struct exempt_cmd *x)
 		if (by == -2)
 			return RG_EXIT_FAIL;
 		if (by < 0) {
-			fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
+			fprintf(stderr, "reflguard exempt flush: %s\n", rg_errmsg_errno(errno));
 			return RG_EXIT_FAIL;
 		}
 		print_flushed(x, removed);
@@ -451,7 +458,7 @@ static int do_flush(struct exempt_cmd *x)
 	for (i = 0; i < x->cfg.n_static; i++)
 		xs[i] = x->cfg.statics[i].x;
 	if (rg_exempt_sync(&x->nl, xs, x->cfg.n_static) < 0) {
-		fprintf(stderr, "reflguard exempt flush: %s\n", strerror(errno));
+		fprintf(stderr, "reflguard exempt flush: %s\n", rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
 	removed = rg_state_dynamic(&x->state);
@@ -547,7 +554,7 @@ static int do_list(struct exempt_cmd *x)
 		return RG_EXIT_USAGE;
 	rg_state_init(&k.s);
 	if (rg_exempt_dump(&x->nl, collect, &k) < 0 || k.failed) {
-		fprintf(stderr, "reflguard exempt list: %s\n", strerror(errno));
+		fprintf(stderr, "reflguard exempt list: %s\n", rg_errmsg_errno(errno));
 		goto out_free;
 	}
 	rg_strbuf_init(&out);
@@ -595,7 +602,7 @@ int exempt_main(int argc, char *argv[])
 	if (ret)
 		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
 	if (rg_nl_open(&x.nl, NETLINK_NETFILTER) < 0) {
-		fprintf(stderr, "reflguard exempt: netlink: %s\n", strerror(errno));
+		fprintf(stderr, "reflguard exempt: netlink: %s\n", rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
 	if (!strcmp(x.action, "list"))

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "file.h"
+#include "plural.h"
 #include "report.h"
 #include "report_html.h"
 #include "strbuf.h"
@@ -33,8 +34,9 @@ const char report_usage[] =
 	"  -h, --help   show this help\n"
 	"\n"
 	"Exit status: 0 no translated flow in the file, 1 some flows were\n"
-	"translated, 2 bad usage or an unreadable file (or FILE cannot be\n"
-	"written: it is then left as it was).\n";
+	"translated, 2 bad usage, an unreadable file, one with no reflguard\n"
+	"event line (the wrong file), or FILE cannot be written (it is then\n"
+	"left as it was).\n";
 
 struct report_cmd {
 	bool json;
@@ -56,6 +58,8 @@ static int parse_args(int argc, char *argv[], struct report_cmd *cmd)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (rg_usage_value("report", argv) < 0)
+			return -1;
 		switch (c) {
 		case 'j': cmd->json = true; break;
 		case 'H': cmd->html = optarg; break;
@@ -167,6 +171,20 @@ static int print_text(const struct report_cmd *cmd, const struct rg_report *r,
 	return 0;
 }
 
+/*
+ * Lines, and not one of them an event: the wrong file (the configuration,
+ * a log) rather than a firewall without findings. An empty file is fine:
+ * the daemon writes nothing until it finds something.
+ */
+static int not_events(const char *name, const struct rg_report *r)
+{
+	if (r->events || !r->skipped)
+		return 0;
+	fprintf(stderr, "reflguard report: no reflguard event in '%s' (%lu %s skipped): is it the events file?\n",
+		name, r->skipped, rg_plural(r->skipped, "line", "lines"));
+	return -1;
+}
+
 int report_main(int argc, char *argv[])
 {
 	struct report_cmd cmd = { 0 };
@@ -180,7 +198,7 @@ int report_main(int argc, char *argv[])
 	rg_report_init(&r);
 	rg_strbuf_init(&out);
 	ret = RG_EXIT_USAGE;
-	if (read_events(cmd.events, &r))
+	if (read_events(cmd.events, &r) || not_events(cmd.events, &r))
 		goto out;
 	if (cmd.html ? write_html(&cmd, &r, &out) : print_text(&cmd, &r, &out))
 		goto out;

@@ -11,6 +11,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "ct.h"
+#include "errmsg.h"
 #include "event.h"
 #include "finding.h"
 #include "route.h"
@@ -30,7 +31,8 @@ const char scan_usage[] =
 	"  --json                  print {\"flows\": [...]} with the event fields\n"
 	"  -h, --help              show this help\n"
 	"\n"
-	"Exit status: 0 no translated flow, 1 some, 2 error.\n";
+	"Exit status: 0 no translated flow, 1 some, or no privilege to look\n"
+	"(root or CAP_NET_ADMIN), 2 bad input or another error.\n";
 
 struct scan {
 	const struct rg_config *cfg;
@@ -128,10 +130,13 @@ int scan_main(int argc, char *argv[])
 	s.json = cl.json;
 	rg_strbuf_init(&s.out);
 	if (dump(&s) < 0) {
+		int err = errno;
+
 		fprintf(stderr, "reflguard scan: conntrack dump failed: %s\n",
-			strerror(errno));
+			rg_errmsg_errno(err));
 		rg_strbuf_free(&s.out);
-		return RG_EXIT_USAGE;
+		/* Not the command line's fault: no privilege is a plain failure. */
+		return err == EPERM ? RG_EXIT_FAIL : RG_EXIT_USAGE;
 	}
 	if (s.json)
 		printf("{\"flows\":[%s]}\n", rg_strbuf_str(&s.out));

@@ -45,6 +45,8 @@ int status_main(int argc, char *argv[])
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		if (rg_usage_value("status", argv) < 0)
+			return RG_EXIT_USAGE;
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'C': control = optarg; break;

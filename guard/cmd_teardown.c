@@ -12,6 +12,8 @@
 #include "commands.h"
 #include "ctl_client.h"
 #include "lock.h"
+#include "control.h"
+#include "errmsg.h"
 #include "exempt.h"
 #include "usage.h"
 
@@ -55,6 +57,8 @@ static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge,
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		if (rg_usage_value("teardown", argv) < 0)
+			return -1;
 		switch (c) {
 		case 'p': *purge = true; break;
 		case 's': *stop = true; break;
@@ -142,7 +146,7 @@ static int remove_all(const struct rg_config *cfg, bool purge)
 	struct rg_nl nl;
 
 	if (rg_nl_open(&nl, NETLINK_NETFILTER) < 0 || rg_teardown(&nl, &tables) < 0) {
-		fprintf(stderr, "reflguard teardown: %s\n", strerror(errno));
+		fprintf(stderr, "reflguard teardown: %s\n", rg_errmsg_errno(errno));
 		rg_nl_close(&nl);
 		return RG_EXIT_FAIL;
 	}

@@ -82,6 +82,8 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:h", key_opts, &idx)) != -1) {
+		if (rg_usage_value(cmd, argv) < 0)
+			return -1;
 		switch (c) {
 		case OPT_KEY:
 			if (set_key(cmd, flags, key_opts[idx].name, optarg, cl) < 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "cli.h"
 #include "errmsg.h"
 
 /*
@@ -61,10 +62,13 @@ static int set_mode(struct rg_config *c, const char *v, char *err, size_t errlen
 static int bad_addr(const char *part, size_t n, const char *value,
 		    const char *key, char *err, size_t errlen)
 {
+	const char *hint = rg_addr_name_hint(part, n);
+
 	if (n == strlen(value))
-		return rg_errf(err, errlen, "invalid address '%s' for %s", value, key);
-	return rg_errf(err, errlen, "invalid address '%.*s' in '%s' for %s",
-		    (int)n, part, value, key);
+		return rg_errf(err, errlen, "invalid address '%s' for %s%s", value,
+			    key, hint);
+	return rg_errf(err, errlen, "invalid address '%.*s' in '%s' for %s%s",
+		    (int)n, part, value, key, hint);
 }
 
 /* Copies the first n bytes of s and parses them; too long is invalid. */
@@ -329,8 +333,8 @@ static int set_metrics(struct rg_config *c, const char *v, char *err,
 		}
 		if (parse_addr_n(a, n, &l.addr) ||
 		    (a != v) != (l.addr.family == AF_INET6))
-			return rg_errf(err, errlen, "invalid address '%.*s' in '%s' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)",
-				    (int)(colon - v), v, v);
+			return rg_errf(err, errlen, "invalid address '%.*s' in '%s' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)%s",
+				    (int)(colon - v), v, v, rg_addr_name_hint(a, n));
 	}
 	if (parse_port(port, &l.port))
 		return rg_errf(err, errlen, "invalid port '%s' in '%s' for metrics (1 to 65535)",
@@ -509,6 +513,24 @@ void rg_config_defaults(struct rg_config *c)
 	set_ports(c, RG_DEFAULT_PORTS, err, sizeof(err));
 }
 
+/* An unknown key gets the did-you-mean an unknown command gets. */
+static int unknown_key(const char *key, char *err, size_t errlen)
+{
+	const char *names[NKEYS], *near;
+	size_t i;
+
+	/* The one long option of run that is not a key's name. */
+	if (!strcmp(key, "no-reset"))
+		return rg_errf(err, errlen, "unknown key 'no-reset' (in a file, --no-reset is 'reset = no')");
+	for (i = 0; i < NKEYS; i++)
+		names[i] = keys[i].name;
+	near = rg_cli_suggest_word(names, NKEYS, key);
+	if (near)
+		return rg_errf(err, errlen, "unknown key '%s' (did you mean '%s'?)",
+			    key, near);
+	return rg_errf(err, errlen, "unknown key '%s'", key);
+}
+
 int rg_config_set(struct rg_config *c, const char *key, const char *value,
 		  char *err, size_t errlen)
 {
@@ -525,7 +547,7 @@ int rg_config_set(struct rg_config *c, const char *key, const char *value,
 		c->given |= keys[i].bit;
 		return 0;
 	}
-	return rg_errf(err, errlen, "unknown key '%s'", key);
+	return unknown_key(key, err, errlen);
 }
 
 static char *trim(char *s)

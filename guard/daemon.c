@@ -11,6 +11,7 @@
 #include "lock.h"
 #include "log.h"
 #include "notify.h"
+#include "plural.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -145,8 +146,9 @@ static int apply_config(struct daemon *d, char *msg, size_t len)
 	d->status.mode = rg_mode_name(d->cfg->mode);
 	if (d->cfg->mode == RG_MODE_REMEDIATE)
 		d->status.state = &d->state;
-	rg_logp(LOG_INFO, "configuration reloaded: %s mode, %zu Expressway-E, %zu port ranges",
-	       rg_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports);
+	rg_logp(LOG_INFO, "configuration reloaded: %s mode, %zu Expressway-E, %zu %s",
+	       rg_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports,
+	       rg_plural(d->cfg->n_ports, "port range", "port ranges"));
 	return 0;
 }
 
@@ -358,7 +360,9 @@ static int choose_paths(struct daemon *d)
 
 	rg_probe_all(&d->caps);
 	if (!rg_caps_can_run(&d->caps, &why)) {
-		rg_log_err("cannot run on this kernel: %s (see 'reflguard doctor')", why);
+		/* Missing privilege is no fault of the kernel's. */
+		rg_log_err("cannot run%s: %s (see 'reflguard doctor')",
+		       d->caps.net_admin.state == RG_CAP_YES ? " on this kernel" : "", why);
 		return -1;
 	}
 	d->qpath = rg_caps_queue_path(&d->caps);
@@ -550,7 +554,8 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 		loop(&d);
 		rg_log_queue_stop(2000);
 		rg_notify("STOPPING=1");
-		rg_logp(LOG_INFO, "stopping%s", cfg->mode == RG_MODE_REMEDIATE ?
+		/* The mode now, which a reload may have changed. */
+		rg_logp(LOG_INFO, "stopping%s", d.cfg->mode == RG_MODE_REMEDIATE ?
 		       "; the exemptions stay in force" : "");
 	}
 	teardown(&d);

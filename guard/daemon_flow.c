@@ -15,6 +15,7 @@
 #include "notify.h"
 #include "packet_flow.h"
 #include "pkt_parse.h"
+#include "plural.h"
 #include "route.h"
 
 #include <linux/netfilter.h>
@@ -93,8 +94,9 @@ static void notify_status(struct daemon *d)
 	if (now.tv_sec == d->last_notify)
 		return;
 	d->last_notify = now.tv_sec;
-	rg_notifyf("STATUS=%s: %llu flows, %llu translated, %llu exempted, %llu refused",
+	rg_notifyf("STATUS=%s: %llu %s, %llu translated, %llu exempted, %llu refused",
 		   d->status.mode, (unsigned long long)c->flows_classified,
+		   rg_plural(c->flows_classified, "flow", "flows"),
 		   (unsigned long long)c->translated_found,
 		   (unsigned long long)c->exempted,
 		   (unsigned long long)c->refused);
@@ -445,8 +447,9 @@ void rg_daemon_resync_if_due(struct daemon *d)
 	d->last_resync_ms = ms_since(&start);
 	clock_gettime(CLOCK_MONOTONIC, &d->last_resync);
 	if (d->resync_log)
-		rg_log("resynced from conntrack after ENOBUFS: %llu entries scanned",
-		       (unsigned long long)(d->status.counters.scan_flows - before));
+		rg_log("resynced from conntrack after ENOBUFS: %llu %s scanned",
+		       (unsigned long long)(d->status.counters.scan_flows - before),
+		       rg_plural(d->status.counters.scan_flows - before, "entry", "entries"));
 	d->resync_log = false;
 }
 

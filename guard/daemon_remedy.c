@@ -15,6 +15,7 @@
 #include "exempt.h"
 #include "finding.h"
 #include "log.h"
+#include "plural.h"
 #include "remedy.h"
 #include "state_file.h"
 #include "statics.h"
@@ -38,8 +39,8 @@ static int with_statics(struct rg_state *s, const struct rg_config *cfg)
 	now_ts(ts, sizeof(ts));
 	if (rg_statics_apply(s, cfg, ts) == 0)
 		return 0;
-	rg_log("cannot take the %zu exempt lines: %s", cfg->n_static,
-	       strerror(errno));
+	rg_log("cannot take the %zu exempt %s: %s", cfg->n_static,
+	       rg_plural(cfg->n_static, "line", "lines"), strerror(errno));
 	return -1;
 }
 
@@ -88,13 +89,15 @@ static int sync_kernel(struct daemon *d, const struct rg_state *st)
 int rg_daemon_restore(struct daemon *d)
 {
 	if (sync_kernel(d, &d->state) < 0) {
-		rg_log("cannot restore the %zu exemptions of %s: %s", d->state.n,
+		rg_log("cannot restore the %zu %s of %s: %s", d->state.n,
+		       rg_plural(d->state.n, "exemption", "exemptions"),
 		       d->cfg->state, strerror(errno));
 		return -1;
 	}
 	if (d->state.n)
-		rg_logp(LOG_INFO, "restored %zu exemptions from %s, %zu of them static (exempt lines)",
-			d->state.n, d->cfg->state,
+		rg_logp(LOG_INFO, "restored %zu %s from %s, %zu of them static (exempt lines)",
+			d->state.n, rg_plural(d->state.n, "exemption", "exemptions"),
+			d->cfg->state,
 			d->state.n - rg_state_dynamic(&d->state));
 	return 0;
 }
@@ -157,8 +160,8 @@ int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
 		goto out;
 	/* One batch: lines added and lines removed change together. */
 	if (sync_kernel(d, &next) < 0) {
-		rg_log("cannot apply the %zu exempt lines: %s", cfg->n_static,
-		       strerror(errno));
+		rg_log("cannot apply the %zu exempt %s: %s", cfg->n_static,
+		       rg_plural(cfg->n_static, "line", "lines"), strerror(errno));
 		goto out;
 	}
 	added = statics_missing(&next, &d->state);

@@ -145,8 +145,8 @@ void rg_watch_check(struct daemon *d)
 	if (d->cfg->mode == RG_MODE_REMEDIATE) {
 		missing = missing_exemptions(d);
 		if (missing > 0) {
-			rg_log("%ld exemptions were removed from the kernel by someone else; reinstating them from the state",
-			       missing);
+			rg_log("%ld %s removed from the kernel by someone else; reinstating from the state",
+			       missing, missing == 1 ? "exemption was" : "exemptions were");
 			if (rg_daemon_restore(d) == 0)
 				d->status.counters.reinstated++;
 		}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "plural.h"
 
 struct probe_row {
 	const char *key;	/* JSON name */
@@ -74,8 +75,8 @@ static void text_row(const struct rg_caps *c, size_t i, struct rg_strbuf *out)
 		rg_strbuf_addf(out, "%-8snot probed", state);
 	else if (rows[i].offset == offsetof(struct rg_caps, ctnetlink) &&
 		 c->ct_entries_known)
-		rg_strbuf_addf(out, "%-8s%u tracked connections", state,
-			       c->ct_entries);
+		rg_strbuf_addf(out, "%-8s%u tracked %s", state, c->ct_entries,
+			       rg_plural(c->ct_entries, "connection", "connections"));
 	else
 		rg_strbuf_add(out, state);
 	rg_strbuf_add(out, "\n");

@@ -13,4 +13,13 @@
 int rg_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* What a netlink refusal lacks, for the privileges reflguard needs. */
+#define RG_ERRMSG_PRIVILEGE "needs root or CAP_NET_ADMIN"
+
+/*
+ * strerror(err), except that the kernel's EPERM to a netlink request
+ * says which privilege is missing: "Operation not permitted" does not.
+ */
+const char *rg_errmsg_errno(int err);
+
 #endif

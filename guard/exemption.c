@@ -122,10 +122,11 @@ int rg_exemption_parse(const char *c, const char *e, const char *proto_port,
 
 	memset(&t, 0, sizeof(t));
 	if (rg_addr_parse(c, &t.c))
-		return rg_errf(err, errlen, "invalid address '%s' for C_ADDR", c);
+		return rg_errf(err, errlen, "invalid address '%s' for C_ADDR%s", c,
+			    rg_addr_name_hint(c, strlen(c)));
 	if (rg_addr_parse(e, &t.e_internal))
-		return rg_errf(err, errlen, "invalid address '%s' for E_INTERNAL",
-			    e);
+		return rg_errf(err, errlen, "invalid address '%s' for E_INTERNAL%s",
+			    e, rg_addr_name_hint(e, strlen(e)));
 	if (t.c.family != t.e_internal.family)
 		return rg_errf(err, errlen,
 			    "C_ADDR and E_INTERNAL are of different families");

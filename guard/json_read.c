@@ -163,7 +163,21 @@ static size_t utf8_seq(const struct cursor *c)
 	return rg_utf8_seq(c->p, (size_t)(c->end - c->p));
 }
 
-/* A quoted string into d->text, NUL-terminated; *out points at it. */
+/* Plain printable ASCII from c->p up to a quote, backslash or other byte. */
+static size_t ascii_run(const struct cursor *c)
+{
+	const unsigned char *q = c->p;
+
+	while (q < c->end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+		q++;
+	return (size_t)(q - c->p);
+}
+
+/*
+ * A quoted string into d->text, NUL-terminated; *out points at it. A run
+ * of plain ASCII goes in with one copy: byte by byte, the events lines'
+ * long strings cost a copy call per byte.
+ */
 static int string(struct cursor *c, struct rg_jdoc *d, const char **out)
 {
 	size_t start = d->used, n;
@@ -179,7 +193,9 @@ static int string(struct cursor *c, struct rg_jdoc *d, const char **out)
 		}
 		if (*c->p < 0x20)
 			return -1;
-		n = utf8_seq(c);
+		n = ascii_run(c);
+		if (!n)
+			n = utf8_seq(c);
 		if (!n || put(d, c->p, n))
 			return -1;
 		c->p += n;

@@ -52,6 +52,23 @@ static int unknown_command(const char *word)
 	return RG_EXIT_USAGE;
 }
 
+/* "reflguard -c FILE run": the options belong after the command. */
+static int option_first(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (rg_cli_find(commands, NCOMMANDS, argv[i])) {
+			fprintf(stderr, "reflguard: unknown option '%s' (options go after the command: 'reflguard %s %s ...')\n",
+				argv[1], argv[i], argv[1]);
+			return RG_EXIT_USAGE;
+		}
+	}
+	fprintf(stderr, "reflguard: unknown option '%s' (see 'reflguard --help')\n",
+		argv[1]);
+	return RG_EXIT_USAGE;
+}
+
 static int help_main(int argc, char *argv[])
 {
 	const struct rg_command *cmd;
@@ -88,11 +105,8 @@ int main(int argc, char *argv[])
 		printf("reflguard %s\n", RG_VERSION);
 		return RG_EXIT_OK;
 	}
-	if (argv[1][0] == '-') {
-		fprintf(stderr, "reflguard: unknown option '%s' (see 'reflguard --help')\n",
-			argv[1]);
-		return RG_EXIT_USAGE;
-	}
+	if (argv[1][0] == '-')
+		return option_first(argc, argv);
 	cmd = rg_cli_find(commands, NCOMMANDS, argv[1]);
 	if (!cmd)
 		return unknown_command(argv[1]);

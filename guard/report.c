@@ -10,6 +10,7 @@
 #include "event.h"
 #include "json.h"
 #include "json_read.h"
+#include "plural.h"
 
 static const char same_segment_advice[] =
 	"Expressway-C shares Expressway-E's segment: the source translation is "
@@ -319,6 +320,7 @@ static bool blank(const char *line, size_t len)
 /* The totals over the whole file; C's block counts connections only. */
 static void count(struct rg_report *r, const struct rg_report_ev *f)
 {
+	r->events++;
 	if (!r->first[0] || strcmp(f->ts, r->first) < 0)
 		snprintf(r->first, sizeof(r->first), "%s", f->ts);
 	if (strcmp(f->ts, r->last) > 0)
@@ -385,22 +387,17 @@ static const char *advice(const struct rg_report_c *c, char *buf, size_t len)
 	return buf;
 }
 
-static const char *plural(unsigned long n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
 static void text_summary(const struct rg_report *r, struct rg_strbuf *out)
 {
 	if (!r->flows)
 		rg_strbuf_add(out, "No flows in the events file.\n");
 	else
 		rg_strbuf_addf(out, "%lu %s from %zu Expressway-C, %lu translated.\n",
-			       r->flows, plural(r->flows, "flow", "flows"),
+			       r->flows, rg_plural(r->flows, "flow", "flows"),
 			       r->n_c, r->translated);
 	if (r->skipped)
 		rg_strbuf_addf(out, "%lu %s skipped (not a reflguard event).\n",
-			       r->skipped, plural(r->skipped, "line", "lines"));
+			       r->skipped, rg_plural(r->skipped, "line", "lines"));
 	if (r->failed)
 		rg_strbuf_add(out, "Out of memory: this summary is incomplete.\n");
 }
@@ -495,7 +492,7 @@ static void text_c(const struct rg_report_c *c, struct rg_strbuf *out)
 	for (i = 0; i < c->n_refused; i++)
 		rg_strbuf_addf(out, "  %-12s %s (%lu %s)\n", i ? "" : "refused",
 			       c->refused[i].text, c->refused[i].flows,
-			       plural(c->refused[i].flows, "flow", "flows"));
+			       rg_plural(c->refused[i].flows, "flow", "flows"));
 	text_fix(c, out);
 }
 

@@ -106,6 +106,7 @@ struct rg_report {
 	size_t n_pair, cap_pair;
 	/* flows: "flow" and "refused" events; the rest count remediation. */
 	unsigned long flows, translated, skipped;
+	unsigned long events;		/* lines read as a reflguard event */
 	unsigned long refused, exempted, verified, resets;
 	char first[RG_REPORT_TS_LEN], last[RG_REPORT_TS_LEN];	/* any event */
 	bool failed;			/* out of memory: the summary is partial */

@@ -29,6 +29,16 @@ int rg_usage_bad_option(const char *cmd, int c, char *const argv[])
 						sizeof(word)));
 }
 
+int rg_usage_value(const char *cmd, char *const argv[])
+{
+	const char *flag = rg_cli_swallowed(argv, optind, optarg);
+
+	if (!flag)
+		return 0;
+	return rg_usage_error(cmd, "missing value for '%s' ('%s' is the next option)",
+			      flag, optarg);
+}
+
 int rg_usage_no_operands(const char *cmd, int argc, char *const argv[])
 {
 	if (optind < argc)

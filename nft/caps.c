@@ -62,7 +62,7 @@ bool rg_caps_can_run(const struct rg_caps *c, const char **why)
 	const char *reason = NULL;
 
 	if (!yes(&c->net_admin))
-		reason = "CAP_NET_ADMIN is missing (run as root)";
+		reason = "it needs root or CAP_NET_ADMIN";
 	else if (!yes(&c->nftables))
 		reason = "nftables does not answer";
 	else if (!yes(&c->nfqueue))

@@ -11,7 +11,9 @@
 #     all      regress, then run (the default)
 #
 # Env: FUZZ_SECONDS (default 30), FUZZ_JOBS (targets fuzzed at once, default
-# the number of CPUs), FUZZ_CC (default clang). A crash input is kept in
+# the number of CPUs), FUZZ_CC (default clang), FUZZ_RUNS (when set, each
+# target stops after that many executions, FUZZ_SECONDS being only a cap,
+# and a target that the cap stops short of them fails: `make fuzz-long`). A crash input is kept in
 # build/fuzz/crashes/T/ with its log beside it (the last run's log is
 # build/fuzz/T.log); once minimised it becomes a file in tests/fuzz/regress/T/.
 set -u
@@ -19,8 +21,9 @@ cd "$(dirname "$0")/../.."
 
 FUZZ=build/fuzz
 SRC=tests/fuzz
-ALL=(config state ct pkt qmsg ctl events http)
+ALL=(config state ct pkt qmsg ctl events report http)
 SECONDS_EACH=${FUZZ_SECONDS:-30}
+RUNS_EACH=${FUZZ_RUNS:-}
 JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 CC_FUZZ=${FUZZ_CC:-clang}
 
@@ -29,6 +32,7 @@ max_len() {
 	case $1 in
 	config|state) echo 8192 ;;	# PATH_MAX values, many exemptions
 	events) echo 4096 ;;		# a line is refused past RG_JDOC_TEXT
+	report) echo 4096 ;;		# many lines; the rendering grows with them
 	ct) echo 1024 ;;
 	pkt) echo 512 ;;		# the daemon copies 320 bytes
 	qmsg) echo 2049 ;;		# a slot of 2048, and the MSG_TRUNC byte
@@ -51,8 +55,18 @@ have_libfuzzer() {
 	return $rc
 }
 
+# Whose seeds and dictionary a target starts from: report reads events files.
+seeds_of() {	# TARGET
+	case $1 in
+	report) echo events ;;
+	*) echo "$1" ;;
+	esac
+}
+
 inputs() {	# TARGET: the seed and regression files
-	find "$SRC/corpus/$1" "$SRC/regress/$1" -type f 2>/dev/null | sort
+	local s
+	s=$(seeds_of "$1")
+	find "$SRC/corpus/$s" "$SRC/regress/$s" "$SRC/regress/$1" -type f 2>/dev/null | sort -u
 }
 
 regress() {	# TARGET
@@ -81,16 +95,22 @@ excerpt() {	# LOG: the sanitizer's report, as comment lines
 	grep -a -m1 -A30 -E '^==[0-9]+==ERROR|runtime error|invariant broken' "$1" | sed 's/^/# /'
 }
 
+# With FUZZ_RUNS: did the time cap stop the target before it ran them all?
+short_of() {	# RUNS
+	[ -n "$RUNS_EACH" ] && [ "$1" -lt "$RUNS_EACH" ]
+}
+
 # Fuzzes one target; leaves its verdict in $RUN/T.verdict.
 fuzz_one() {	# TARGET
 	local t=$1 work=$RUN/work/$1 art=$FUZZ/crashes/$1/ log=$RUN/$1.log
-	local dict=() start end runs secs rate cov rc crash
+	local dict=() limit=() start end runs secs rate cov rc crash
 	mkdir -p "$work" "$art"
 	# A copy, so that what the run adds never lands in the seed corpus.
 	inputs "$t" | while IFS= read -r f; do cp "$f" "$work/"; done
-	[ -f "$SRC/$t.dict" ] && dict=(-dict="$SRC/$t.dict")
+	[ -f "$SRC/$(seeds_of "$t").dict" ] && dict=(-dict="$SRC/$(seeds_of "$t").dict")
+	[ -n "$RUNS_EACH" ] && limit=(-runs="$RUNS_EACH")
 	start=$(date +%s)
-	"$FUZZ/fuzz_$t" -max_total_time="$SECONDS_EACH" -timeout=10 \
+	"$FUZZ/fuzz_$t" -max_total_time="$SECONDS_EACH" "${limit[@]}" -timeout=10 \
 		-max_len="$(max_len "$t")" -print_final_stats=1 \
 		-artifact_prefix="$art" "${dict[@]}" "$work" >"$log" 2>&1
 	rc=$?
@@ -101,9 +121,14 @@ fuzz_one() {	# TARGET
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n1)
 	cov=$(grep -a -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9A-Za-z]+' "$log" | tail -n1)
 	crash=$(sed -nE 's/.*Test unit written to (.*)$/\1/p' "$log" | tail -n1)
-	if [ "$rc" -eq 0 ] && [ -z "$crash" ]; then
+	if [ "$rc" -eq 0 ] && [ -z "$crash" ] && short_of "${runs:-0}"; then
+		{
+			echo "# $t: ${cov:-no coverage line}, ${rate:-?} exec/s"
+			echo "not ok - fuzz $t: ${runs:-?} runs in $((end - start)) s, short of $RUNS_EACH (raise FUZZ_SECONDS)"
+		} >"$RUN/$t.verdict"
+	elif [ "$rc" -eq 0 ] && [ -z "$crash" ]; then
 		echo "# $t: ${cov:-no coverage line}, ${rate:-?} exec/s" >"$RUN/$t.verdict"
-		echo "ok - fuzz $t: ${runs:-?} runs in ${secs:-$((end - start))} s, no crash" \
+		echo "ok - fuzz $t: ${runs:-?} runs in ${secs:-$((end - start))} s (wall $((end - start)) s), no crash" \
 			>>"$RUN/$t.verdict"
 	else
 		[ -n "$crash" ] && cp "$log" "$crash.log"
@@ -167,7 +192,7 @@ if [ "$mode" != run ]; then
 	done
 fi
 if [ "$mode" != regress ]; then
-	echo "# fuzzing ${targets[*]}: $SECONDS_EACH s each, $JOBS at a time"
+	echo "# fuzzing ${targets[*]}: ${RUNS_EACH:+$RUNS_EACH runs or }$SECONDS_EACH s each, $JOBS at a time"
 	run "${targets[@]}"
 fi
 [ "$failed" -eq 0 ]

@@ -67,7 +67,22 @@ in_ns setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 rc=$?
 check "doctor without CAP_NET_ADMIN: exit 1" test "$rc" -eq 1
 check "doctor without CAP_NET_ADMIN: names the privilege" \
-	grep -q 'cannot run here: CAP_NET_ADMIN is missing' "$RG_TMP/unpriv"
+	grep -q 'cannot run here: it needs root or CAP_NET_ADMIN' "$RG_TMP/unpriv"
+
+# Without the privilege, each command that asks the kernel says which one
+# it lacks, and exits 1: the command line was right.
+as_nobody() {
+	in_ns setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		--bounding-set=-all timeout 20 "$REFLGUARD" "$@" >"$RG_TMP/out" 2>"$RG_TMP/err"
+}
+for args in "scan --expressway-e 64.100.0.10" "exempt list" "teardown" \
+	"run --expressway-e 64.100.0.10 --log stderr"; do
+	as_nobody $args
+	rc=$?
+	check "$args without CAP_NET_ADMIN: exit 1 (was $rc), says 'needs root or CAP_NET_ADMIN'" \
+		bash -c 'test "$0" -eq 1 && grep -q "needs root or CAP_NET_ADMIN" "$1" &&
+			! grep -q "on this kernel\|Operation not permitted" "$1"' "$rc" "$RG_TMP/err"
+done
 
 # Every bad command line: exit 2 and a message naming the word at fault.
 bad_usage frobnicate frobnicate
@@ -77,6 +92,20 @@ bad_usage --bogus doctor --bogus
 bad_usage -q doctor -q
 bad_usage extra doctor extra
 bad_usage nope help nope
+# A missing value does not take the next option for it.
+bad_usage --expressway-e run --expressway-e --mode remediate
+bad_usage -c scan -c --json
+bad_usage --html report --html --json /dev/null
+bad_usage --control status --control --json
+bad_usage --state exempt list --state --json
+bad_usage --state teardown --state --purge
+# Options before the command: say where they go.
+bad_usage -c -c /etc/reflguard/reflguard.conf run
+check "an option before the command: the hint names the command" \
+	grep -qF "options go after the command: 'reflguard run -c ...'" "$RG_TMP/err"
+bad_usage e.example.com scan --expressway-e e.example.com
+check "a host name for an address: says names are not resolved" \
+	grep -qF "host names are not resolved" "$RG_TMP/err"
 "$REFLGUARD" >/dev/null 2>"$RG_TMP/err"
 check "no command: exit 2 with usage" test $? -eq 2 -a -s "$RG_TMP/err"
 check "unknown command suggests the near one" grep -q "did you mean 'doctor'" <(

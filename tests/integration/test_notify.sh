@@ -13,7 +13,8 @@ listen_notify
 
 printf 'expressway-e = 64.100.0.10\n' >"$RG_TMP/rg.conf"
 NOTIFY_SOCKET=$SOCK ip netns exec "$(lab_ns fw)" "$REFLGUARD" run -c "$RG_TMP/rg.conf" \
-	--events "$RG_TMP/ev.json" --control "$RG_TMP/ctl.sock" 2>"$RG_TMP/daemon.err" &
+	--events "$RG_TMP/ev.json" --control "$RG_TMP/ctl.sock" --state "$RG_TMP/state" \
+	--log stderr 2>"$RG_TMP/daemon.err" &
 dpid=$!
 for _ in $(seq 100); do grep -q 'READY=1' "$LOG" 2>/dev/null && break; sleep 0.05; done
 check "READY=1 arrives" grep -q 'READY=1' "$LOG"
@@ -21,8 +22,10 @@ check "READY=1 comes with MAINPID" grep -q "MAINPID=$dpid" "$LOG"
 has_chain() { lab_exec fw nft list chain ip reflguard observe >/dev/null 2>&1; }
 check "READY=1 only once the observation chain is installed" has_chain
 exchange c1 10.0.30.2:27901 64.100.0.10:7003 10.0.10.2:7003
-for _ in $(seq 60); do grep -q 'STATUS=dry-run: 1 flows, 1 translated' "$LOG" && break; sleep 0.05; done
-check "STATUS carries the counters" grep -q 'STATUS=dry-run: 1 flows, 1 translated' "$LOG"
+for _ in $(seq 60); do grep -q 'STATUS=dry-run: 1 flow, 1 translated' "$LOG" && break; sleep 0.05; done
+check "STATUS carries the counters" grep -q 'STATUS=dry-run: 1 flow, 1 translated' "$LOG"
+# The reload switches to remediate: the stop line must say what stays.
+printf 'expressway-e = 64.100.0.10\nexpressway-c = 10.0.30.2\nmode = remediate\n' >"$RG_TMP/rg.conf"
 kill -HUP "$dpid"
 for _ in $(seq 60); do grep -q 'RELOADING=1' "$LOG" && break; sleep 0.05; done
 check "SIGHUP: RELOADING=1 then READY=1" \
@@ -30,6 +33,8 @@ check "SIGHUP: RELOADING=1 then READY=1" \
 kill -TERM "$dpid"
 wait "$dpid"
 check "SIGTERM: exit 0" test $? -eq 0
+check "stop after a reload to remediate: 'the exemptions stay in force'" \
+	grep -q 'stopping; the exemptions stay in force' "$RG_TMP/daemon.err"
 wait "$NPID"
 check "SIGTERM: STOPPING=1" grep -q 'STOPPING=1' "$LOG"
 

@@ -65,6 +65,13 @@ check "report: E saw its real address" grep -qx '  E saw        its real address
 check "report: an empty file exits 0" test $? -eq 0
 check "report: an empty file says so" grep -qx 'No flows in the events file.' "$RG_TMP/out"
 
+# Lines, none of them an event: the wrong file, not a clean firewall.
+printf 'expressway-e = 64.100.0.10\nmode = dry-run\n' >"$RG_TMP/not-events"
+bad_usage "$RG_TMP/not-events" report "$RG_TMP/not-events"
+check "report on a file with no event line: says so" \
+	grep -qF "no reflguard event in '$RG_TMP/not-events' (2 lines skipped)" "$RG_TMP/err"
+bad_usage "$RG_TMP/not-events" report --json "$RG_TMP/not-events"
+
 # Bad command lines and unreadable files: exit 2, naming what is wrong.
 bad_usage "$RG_TMP/missing.jsonl" report "$RG_TMP/missing.jsonl"
 bad_usage "$RG_TMP" report "$RG_TMP"

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "config_warn.h"
 #include "unit.h"
 
 static void assert_addr(const struct rg_addr *a, const char *want)
@@ -118,6 +119,10 @@ static void test_set_expressway_e_errors(void)
 		  "invalid address '' in '64.100.0.10=' for expressway-e");
 	set_fails("expressway-e", "64.100.0.10:7003",
 		  "invalid address '64.100.0.10:7003' for expressway-e");
+	set_fails("expressway-e", "expressway.example.com",
+		  "invalid address 'expressway.example.com' for expressway-e (host names are not resolved: give the IP address)");
+	set_fails("expressway-e", "64.100.0.10=exp-e",
+		  "invalid address 'exp-e' in '64.100.0.10=exp-e' for expressway-e (host names are not resolved: give the IP address)");
 	set_fails("expressway-e", "64.100.0.10=fd00:10::2",
 		  "mixed address families in '64.100.0.10=fd00:10::2' for expressway-e (PUBLIC=INTERNAL, both IPv4 or both IPv6)");
 
@@ -174,6 +179,8 @@ static void test_set_expressway_c_errors(void)
 		  "invalid prefix length '/24x' in '10.0.0.0/24x' for expressway-c");
 	set_fails("expressway-c", "300.0.0.0/8",
 		  "invalid address '300.0.0.0' in '300.0.0.0/8' for expressway-c");
+	set_fails("expressway-c", "expc.example/32",
+		  "invalid address 'expc.example' in 'expc.example/32' for expressway-c (host names are not resolved: give the IP address)");
 	set_fails("expressway-c", "/24",
 		  "invalid address '' in '/24' for expressway-c");
 	set_fails("expressway-c", "10.1",
@@ -284,6 +291,8 @@ static void test_set_metrics(void)
 		  "invalid address '::1' in '::1:9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
 	set_fails("metrics", "[10.0.0.1]:9153",
 		  "invalid address '[10.0.0.1]' in '[10.0.0.1]:9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
+	set_fails("metrics", "localhost:9153",
+		  "invalid address 'localhost' in 'localhost:9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT) (host names are not resolved: give the IP address)");
 	set_fails("metrics", ":9153",
 		  "invalid address '' in ':9153' for metrics (ADDR:PORT, [ADDR6]:PORT or PORT)");
 }
@@ -325,7 +334,13 @@ static void test_set_empty_and_unknown(void)
 		set_fails(*k, "", msg);
 	}
 	set_fails("foo", "bar", "unknown key 'foo'");
-	set_fails("Mode", "dry-run", "unknown key 'Mode'");
+	set_fails("Mode", "dry-run", "unknown key 'Mode' (did you mean 'mode'?)");
+	set_fails("expresway-e", "64.100.0.10",
+		  "unknown key 'expresway-e' (did you mean 'expressway-e'?)");
+	set_fails("expressway_c", "10.0.30.2",
+		  "unknown key 'expressway_c' (did you mean 'expressway-c'?)");
+	set_fails("no-reset", "yes",
+		  "unknown key 'no-reset' (in a file, --no-reset is 'reset = no')");
 	set_fails("", "x", "unknown key ''");
 }
 
@@ -620,6 +635,45 @@ static void test_mode_name(void)
 	CU_ASSERT_STRING_EQUAL(rg_mode_name((enum rg_mode)42), "?");
 }
 
+/* The warnings of c with the settings given, as check-config prints them. */
+static size_t warnings(const char *mode, const char *c_prefix,
+		       const char *metrics, struct rg_strbuf *out)
+{
+	struct rg_config c;
+
+	rg_config_defaults(&c);
+	set_ok(&c, "expressway-e", "64.100.0.10");
+	set_ok(&c, "mode", mode);
+	if (c_prefix)
+		set_ok(&c, "expressway-c", c_prefix);
+	if (metrics)
+		set_ok(&c, "metrics", metrics);
+	rg_strbuf_free(out);
+	rg_strbuf_init(out);
+	return rg_config_warn(&c, "r.conf", out);
+}
+
+static void test_warnings(void)
+{
+	struct rg_strbuf out;
+
+	rg_strbuf_init(&out);
+	CU_ASSERT_EQUAL(warnings("dry-run", NULL, NULL, &out), 0);
+	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&out), "");
+	CU_ASSERT_EQUAL(warnings("remediate", "10.0.30.0/24", "9153", &out), 0);
+	CU_ASSERT_EQUAL(warnings("remediate", NULL, NULL, &out), 1);
+	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&out),
+		"r.conf: warning: mode = remediate without expressway-c: any source that dials Expressway-E's public address counts as Expressway-C and may be exempted\n");
+	CU_ASSERT_EQUAL(warnings("dry-run", NULL, "127.0.0.53:9153", &out), 0);
+	CU_ASSERT_EQUAL(warnings("dry-run", NULL, "[::1]:9153", &out), 0);
+	CU_ASSERT_EQUAL(warnings("dry-run", NULL, "[::]:9153", &out), 1);
+	CU_ASSERT_EQUAL(warnings("dry-run", NULL, "10.0.0.1:9153", &out), 1);
+	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&out),
+		"r.conf: warning: metrics on 10.0.0.1:9153, not a loopback address: the endpoint has no authentication, so whoever reaches it reads the counters\n");
+	CU_ASSERT_EQUAL(warnings("remediate", NULL, "0.0.0.0:9153", &out), 2);
+	rg_strbuf_free(&out);
+}
+
 static const struct unit_test tests[] = {
 	{ "defaults", test_defaults },
 	{ "mode", test_set_mode },
@@ -631,6 +685,7 @@ static const struct unit_test tests[] = {
 	{ "ports errors name the bad item", test_set_ports_errors },
 	{ "queue: 0 to 65535", test_set_queue },
 	{ "metrics: PORT, ADDR:PORT, [ADDR6]:PORT", test_set_metrics },
+	{ "warnings: remediate without expressway-c, metrics off loopback", test_warnings },
 	{ "events, state and control paths", test_set_paths },
 	{ "empty values and unknown keys", test_set_empty_and_unknown },
 	{ "messages fit the caller's buffer", test_error_truncated_to_buffer },

@@ -38,6 +38,12 @@ static void test_text_names_paths_and_verdict(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "conntrack path: ctnetlink lookup"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "reflguard can run here."));
 	rg_strbuf_free(&sb);
+	/* One is singular. */
+	c.ct_entries = 1;
+	rg_strbuf_init(&sb);
+	rg_doctor_format_text(&c, &sb);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb), " 1 tracked connection\n"));
+	rg_strbuf_free(&sb);
 }
 
 static void test_text_gives_reason_when_it_cannot_run(void)
@@ -50,7 +56,7 @@ static void test_text_gives_reason_when_it_cannot_run(void)
 	rg_strbuf_init(&sb);
 	rg_doctor_format_text(&c, &sb);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb),
-		"reflguard cannot run here: CAP_NET_ADMIN is missing"));
+		"reflguard cannot run here: it needs root or CAP_NET_ADMIN"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb),
 		"probe failed: Operation not permitted"));
 	rg_strbuf_free(&sb);

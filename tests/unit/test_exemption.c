@@ -224,7 +224,7 @@ static void test_parse_errors(void)
 	parse_fails("", "10.0.10.2", "tcp/7003",
 		    "invalid address '' for C_ADDR");
 	parse_fails("10.0.30.2", "x", "tcp/7003",
-		    "invalid address 'x' for E_INTERNAL");
+		    "invalid address 'x' for E_INTERNAL (host names are not resolved: give the IP address)");
 	parse_fails("10.0.30.2", "[fd00:10::2]", "tcp/7003",
 		    "invalid address '[fd00:10::2]' for E_INTERNAL");
 	parse_fails("10.0.30.2", "fd00:10::2", "tcp/7003",

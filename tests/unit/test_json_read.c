@@ -187,6 +187,18 @@ static void test_limits(void)
 	memset(line + n, 'x', RG_JDOC_TEXT);
 	strcpy(line + n + RG_JDOC_TEXT, "\"}");
 	CU_ASSERT_EQUAL(parse(line), -1);
+	/* To the byte: "big", both NULs and the store's unused last byte leave 6. */
+	for (i = RG_JDOC_TEXT - 7; i <= RG_JDOC_TEXT - 5; i++) {
+		n = (size_t)sprintf(line, "{\"big\":\"");
+		memset(line + n, 'x', i);
+		strcpy(line + n + i, "\"}");
+		CU_ASSERT_EQUAL(parse(line), i <= RG_JDOC_TEXT - 6 ? 0 : -1);
+		if (i <= RG_JDOC_TEXT - 6)
+			CU_ASSERT_EQUAL(strlen(rg_jdoc_str(&doc, "big")), i);
+	}
+	/* Plain runs, escapes and UTF-8 in one string keep their order. */
+	CU_ASSERT_EQUAL(parse("{\"s\":\"ab\\ncd\xc3\xa9" "ef\\u0041gh\"}"), 0);
+	CU_ASSERT_STRING_EQUAL(rg_jdoc_str(&doc, "s"), "ab\ncd\xc3\xa9" "efAgh");
 	/* Arrays are checked but not kept: a long one still fits. */
 	n = (size_t)sprintf(line, "{\"a\":[");
 	for (i = 0; i < 200; i++)

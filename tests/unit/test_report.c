@@ -72,6 +72,7 @@ static void test_translated_flows(void)
 	CU_ASSERT_EQUAL(feed(&r, &c), 0);
 	CU_ASSERT_EQUAL(feed(&r, &a), 0);
 	CU_ASSERT_EQUAL(r.flows, 4);
+	CU_ASSERT_EQUAL(r.events, 4);
 	CU_ASSERT_EQUAL(r.translated, 3);
 	CU_ASSERT_EQUAL(r.skipped, 0);
 	CU_ASSERT_EQUAL(r.n_c, 1);
@@ -212,6 +213,8 @@ static void test_skipped_lines(void)
 	CU_ASSERT_EQUAL(feed_str(&r, " \t\r\n"), 0);
 	CU_ASSERT_EQUAL(r.skipped, sizeof(bad) / sizeof(bad[0]));
 	CU_ASSERT_EQUAL(r.flows, 0);
+	/* Blank lines are neither events nor skipped. */
+	CU_ASSERT_EQUAL(r.events, 0);
 	text(&r, &sb);
 	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&sb),
 		"No flows in the events file.\n"

@@ -72,6 +72,8 @@ static void test_exempt_errors(void)
 		    "rg.conf:1: C_ADDR and E_INTERNAL are of different families for exempt");
 	parse_fails("exempt = 10.0.30.300 10.0.10.2 tcp/7003\n",
 		    "rg.conf:1: invalid address '10.0.30.300' for C_ADDR for exempt");
+	parse_fails("exempt = 10.0.30.2 expe.example tcp/7003\n",
+		    "rg.conf:1: invalid address 'expe.example' for E_INTERNAL (host names are not resolved: give the IP address) for exempt");
 	parse_fails("exempt = 10.0.30.2 10.0.10.2 tcp/7001-7010\n",
 		    "rg.conf:1: a single port is needed, not the range 'tcp/7001-7010' for exempt (one exempt line per port)");
 	parse_fails("exempt = 10.0.30.2 10.0.10.2 tcp/7003\nexempt = 10.0.30.2  10.0.10.2 tcp/7003\n",
