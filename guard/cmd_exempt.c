@@ -31,6 +31,7 @@
 #include "json_read.h"
 #include "lock.h"
 #include "plural.h"
+#include "probe.h"
 #include "route.h"
 #include "state_file.h"
 #include "statics.h"
@@ -601,6 +602,11 @@ int exempt_main(int argc, char *argv[])
 	ret = parse(&x, argc, argv);
 	if (ret)
 		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
+	/* Before the lock and the state file, whose refusals would not say why. */
+	if (rg_probe_net_admin().state == RG_CAP_NO) {
+		fprintf(stderr, "reflguard exempt: %s\n", RG_ERRMSG_PRIVILEGE);
+		return RG_EXIT_FAIL;
+	}
 	if (rg_nl_open(&x.nl, NETLINK_NETFILTER) < 0) {
 		fprintf(stderr, "reflguard exempt: netlink: %s\n", rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;

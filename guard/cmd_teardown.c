@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "ctl_client.h"
 #include "lock.h"
+#include "probe.h"
 #include "control.h"
 #include "errmsg.h"
 #include "exempt.h"
@@ -173,6 +174,11 @@ int teardown_main(int argc, char *argv[])
 	ret = parse(argc, argv, &cfg, &purge, &stop);
 	if (ret)
 		return ret > 0 ? RG_EXIT_OK : RG_EXIT_USAGE;
+	/* Before the lock, whose refusal would not say why. */
+	if (rg_probe_net_admin().state == RG_CAP_NO) {
+		fprintf(stderr, "reflguard teardown: %s\n", RG_ERRMSG_PRIVILEGE);
+		return RG_EXIT_FAIL;
+	}
 	if (hold_lock(&cfg, stop, &lock) < 0)
 		return RG_EXIT_FAIL;
 	ret = remove_all(&cfg, purge);

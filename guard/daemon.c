@@ -39,6 +39,7 @@
 #include "finding.h"
 #include "observe.h"
 #include "packet_flow.h"
+#include "errmsg.h"
 #include "probe.h"
 #include "queue.h"
 #include "route.h"
@@ -427,8 +428,14 @@ static int take_lock(struct daemon *d)
 static int setup(struct daemon *d, bool reset_state)
 {
 	bool remediate = d->cfg->mode == RG_MODE_REMEDIATE;
-	int ret = take_lock(d);
+	int ret;
 
+	/* Before the lock, whose refusal would not say why. */
+	if (rg_probe_net_admin().state == RG_CAP_NO) {
+		rg_log_err("cannot run: %s (see 'reflguard doctor')", RG_ERRMSG_PRIVILEGE);
+		return -1;
+	}
+	ret = take_lock(d);
 	if (ret < 0)
 		return ret;
 	if (remediate && rg_daemon_load_state(d, reset_state) < 0)
