@@ -65,6 +65,44 @@ static bool is_expressway_c(const struct rg_config *cfg, const struct rg_addr *a
 	return false;
 }
 
+void rg_classify_segments(const struct rg_route *c, const struct rg_route *e,
+			  struct rg_segments *seg)
+{
+	memset(seg, 0, sizeof(*seg));
+	if (!c || !e)
+		return;
+	seg->known = true;
+	seg->c_oif = c->oif;
+	seg->e_oif = e->oif;
+	seg->has_e_net = e->has_net;
+	seg->e_net = e->net;
+}
+
+const char *rg_classify_segment(const struct rg_config *cfg,
+				const struct rg_addr *c,
+				const struct rg_segments *seg,
+				const char **assumes)
+{
+	bool inside;
+
+	*assumes = NULL;
+	if (!seg || !seg->known)
+		return "route-unknown";
+	/* Without the prefix, the interface is all there is to go on. */
+	inside = seg->has_e_net ? rg_prefix_contains(&seg->e_net, c) :
+				  seg->c_oif == seg->e_oif;
+	if (inside)
+		return "same-segment";
+	if (seg->c_oif != seg->e_oif)
+		return NULL;
+	/* Subnets sharing a link: E with a wider netmask than the
+	 * firewall's prefix would reach C on the link itself. */
+	if (cfg->same_link == RG_SAME_LINK_REFUSE)
+		return "same-link";
+	*assumes = "e-netmask";
+	return NULL;
+}
+
 static void decide(const struct rg_config *cfg, const struct rg_flow *f,
 		   const struct rg_segments *seg, struct rg_class *out)
 {
@@ -77,11 +115,8 @@ static void decide(const struct rg_config *cfg, const struct rg_flow *f,
 	 * firewall owner must act on. */
 	if (!is_expressway_c(cfg, &f->orig.src))
 		out->reason = "not-expressway-c";
-	else if (!seg || !seg->known)
-		out->reason = "route-unknown";
-	else if (seg->c_oif == seg->e_oif)
-		out->reason = "same-segment";
-	else
+	else if (!(out->reason = rg_classify_segment(cfg, &f->orig.src, seg,
+							 &out->assumes)))
 		out->action = RG_ACTION_WOULD_EXEMPT;
 }
 

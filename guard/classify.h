@@ -6,13 +6,24 @@
 
 #include "config.h"
 #include "flow.h"
+#include "route_cache.h"
 
-/* Where the firewall routes towards C and towards E; equal = one segment. */
+/*
+ * Where the firewall routes towards C and towards E, and (has_e_net) the
+ * connected prefix through which it reaches E (E's subnet, or that of
+ * E's gateway): the subnet whose hosts E answers without the firewall.
+ */
 struct rg_segments {
 	bool known;
 	int c_oif;
 	int e_oif;
+	bool has_e_net;
+	struct rg_prefix e_net;
 };
+
+/* The segments from the routes to C and to E (NULL: not routed). */
+void rg_classify_segments(const struct rg_route *c, const struct rg_route *e,
+			  struct rg_segments *seg);
 
 enum rg_action {
 	RG_ACTION_NONE = 0,		/* clean hairpin: nothing to do */
@@ -27,6 +38,7 @@ struct rg_class {
 	bool translated;
 	enum rg_action action;
 	const char *reason;		/* for REFUSED: a stable word */
+	const char *assumes;		/* what a would-exempt relies on, or NULL */
 };
 
 /*
@@ -45,6 +57,19 @@ bool rg_classify(const struct rg_config *cfg, const struct rg_flow *f,
 /* Whether a flow is a candidate at all, before any route lookup. */
 bool rg_classify_watched(const struct rg_config *cfg, const struct rg_flow *f,
 			 const struct rg_expressway_e **e);
+
+/*
+ * Whether E would answer C without the firewall once the translation is
+ * gone: the refusal's reason ("route-unknown", "same-segment": C is in
+ * the subnet through which the firewall reaches E; "same-link": C and E
+ * share an interface and same-link = refuse), or NULL when exempting is
+ * safe. *assumes is then "e-netmask" when it is safe only if E's netmask
+ * is no wider than the firewall's prefix (C and E on one link), else NULL.
+ */
+const char *rg_classify_segment(const struct rg_config *cfg,
+				const struct rg_addr *c,
+				const struct rg_segments *seg,
+				const char **assumes);
 
 const char *rg_action_name(enum rg_action a);
 /* "flow" or "refused": the event type an action is reported as. */

@@ -14,6 +14,7 @@
 
 #include <linux/netlink.h>
 
+#include "classify.h"
 #include "cli.h"
 #include "cmdline.h"
 #include "commands.h"
@@ -40,9 +41,10 @@ const char exempt_usage[] =
 	"\n"
 	"Lists or changes the exemptions (C . E internal . proto . port) in the\n"
 	"kernel and the state file together; a running daemon reloads them.\n"
-	"'add' makes the daemon's safety checks first: C and E must be routed\n"
-	"out of different interfaces (same-segment), C inside expressway-c when\n"
-	"the configuration names any, and max-exemptions; --force skips them.\n"
+	"'add' makes the daemon's safety checks first: C outside the subnet\n"
+	"through which the firewall reaches E (same-segment, and same-link when\n"
+	"they share an interface and same-link = refuse), C inside expressway-c\n"
+	"when the configuration names any, and max-exemptions; --force skips them.\n"
 	"The configuration's 'exempt =' lines are static: listed as such, kept\n"
 	"by 'flush', and refused by 'del' (exit 2): remove the line instead.\n"
 	"\n"
@@ -228,9 +230,9 @@ out:
 /* The daemon's refusals, by hand: returns the reason, or NULL. */
 static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption *e)
 {
-	int c_oif = 0, e_oif = 0;
+	struct rg_segments seg;
+	const char *assumes;
 	struct rg_nl rt;
-	bool routed;
 	size_t i;
 
 	if (x->cfg.n_c) {
@@ -245,12 +247,9 @@ static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption 
 		return "limit";
 	if (rg_nl_open(&rt, NETLINK_ROUTE) < 0)
 		return "route-unknown";
-	routed = rg_route_oif(&rt, &e->c, &c_oif) == 0 &&
-		 rg_route_oif(&rt, &e->e_internal, &e_oif) == 0;
+	rg_route_segments(&rt, &e->c, &e->e_internal, &seg);
 	rg_nl_close(&rt);
-	if (!routed)
-		return "route-unknown";
-	return c_oif == e_oif ? "same-segment" : NULL;
+	return rg_classify_segment(&x->cfg, &e->c, &seg, &assumes);
 }
 
 static int parse_exemption(struct exempt_cmd *x, struct rg_exemption *e)
@@ -300,7 +299,9 @@ static int do_add(struct exempt_cmd *x)
 	if (!x->force && (why = unsafe(x, &e))) {
 		fprintf(stderr, "reflguard exempt add: refused (%s): %s%s\n", why, el,
 			!strcmp(why, "same-segment") ?
-			": C and E are reached through the same interface; the translation keeps replies symmetric there" : "");
+			": C is in the subnet through which the firewall reaches E: without the translation E would answer C directly" :
+			!strcmp(why, "same-link") ?
+			": C and E share an interface of the firewall and same-link = refuse" : "");
 		return RG_EXIT_FAIL;
 	}
 	r = (struct rg_ctl_exempt){ .op = RG_CTL_X_ADD, .x = e, .force = x->force };

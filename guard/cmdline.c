@@ -30,6 +30,7 @@ static const struct option key_opts[] = {
 	{ "control-group", required_argument, NULL, OPT_KEY },
 	{ "log", required_argument, NULL, OPT_KEY },
 	{ "metrics", required_argument, NULL, OPT_KEY },
+	{ "same-link", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
 	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
 	{ "config", required_argument, NULL, 'c' },

@@ -64,23 +64,32 @@ void rg_daemon_routes_check(struct daemon *d)
 		rg_route_cache_flush(&d->routes);
 }
 
-static bool route_oif(struct daemon *d, const struct rg_addr *dst, int *oif)
+static bool route_get(struct daemon *d, const struct rg_route_key *k,
+		      struct rg_route *r)
 {
-	if (rg_route_cache_get(&d->routes, dst, oif))
+	if (rg_route_cache_get(&d->routes, k, r))
 		return true;
-	if (rg_route_oif(&d->rt, dst, oif) < 0)
+	if (rg_route_get(&d->rt, k, r) < 0)
 		return false;
-	rg_route_cache_put(&d->routes, dst, *oif);
+	rg_route_cache_put(&d->routes, k, r);
 	return true;
 }
 
 static void segments(struct daemon *d, const struct rg_flow *f,
 		     struct rg_segments *seg)
 {
+	struct rg_route_key kc, ke;
+	struct rg_route rc, re;
+	bool ok;
+
 	if (!d->routes_checked)
 		rg_daemon_routes_check(d);
-	seg->known = route_oif(d, &f->orig.src, &seg->c_oif) &&
-		     route_oif(d, &f->reply.src, &seg->e_oif);
+	memset(&kc, 0, sizeof(kc));
+	memset(&ke, 0, sizeof(ke));
+	kc.dst = f->orig.src;
+	ke.dst = f->reply.src;
+	ok = route_get(d, &kc, &rc) && route_get(d, &ke, &re);
+	rg_classify_segments(ok ? &rc : NULL, ok ? &re : NULL, seg);
 }
 
 /* systemctl status shows the counters; once a second is plenty. */

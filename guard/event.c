@@ -121,6 +121,8 @@ void rg_event_json(const struct rg_event *ev, struct rg_strbuf *out)
 	json_str_or_null(&j, "action", ev->action);
 	json_str_or_null(&j, "reason", ev->reason);
 	json_str_or_null(&j, "community_id", has_cid ? cid : NULL);
+	if (ev->assumes)
+		rg_json_str(&j, "assumes", ev->assumes);
 	if (ev->with_fix)
 		json_fix(ev, &j);
 	if (ev->element)
@@ -170,6 +172,15 @@ static bool human_remedy(const struct rg_event *ev, const struct endpoints *ep,
 	return true;
 }
 
+/* C and E in different subnets on one link of the firewall. */
+static void human_link(const struct rg_event *ev, struct rg_strbuf *out)
+{
+	if (ev->reason && !strcmp(ev->reason, "same-link"))
+		rg_strbuf_add(out, "; C and E are in different subnets on one interface of the firewall: E answers C through it only if E's netmask is no wider than the firewall's prefix, and same-link = refuse says not to rely on that");
+	else if (ev->assumes && !strcmp(ev->assumes, "e-netmask"))
+		rg_strbuf_add(out, "; C and E share an interface of the firewall in different subnets: the fix assumes E's netmask is no wider than the firewall's prefix (same-link = refuse if it is)");
+}
+
 int rg_event_priority(const struct rg_event *ev)
 {
 	if (!ev->type || !strcmp(ev->type, "flow"))
@@ -198,6 +209,7 @@ void rg_event_human(const struct rg_event *ev, struct rg_strbuf *out)
 		rg_strbuf_addf(out, "; E sees C's real address %s", ep.c);
 	if (same_segment)
 		rg_strbuf_add(out, "; C shares E's segment: without the translation E would answer C directly, so it must stay");
+	human_link(ev, out);
 	if (ev->reason && (!ev->type || !strcmp(ev->type, "flow")))
 		rg_strbuf_addf(out, " (action: %s: %s)\n", action, ev->reason);
 	else

@@ -9,7 +9,13 @@
 # Library:  . tests/lab/lab.sh   -> lab_up RULESET, lab_down, lab_exec ROLE CMD..., lab_ns ROLE
 #           (sourcing only defines functions; it sets no shell options).
 #
-# Env: LAB_PREFIX (default rg) names the namespaces ${LAB_PREFIX}-{c1,c2,fw,e,out}, so several
+# Env: LAB_LAYOUT (default separate) wires C1 and E to the fw, for every ruleset but
+#      same-segment: separate (in0, dmz: the picture below), one-bridge (both subnets on
+#      one bridge br-lan, addresses 10.0.30.1 and 10.0.10.1 on it: OpenWrt's default
+#      layout), vlan (a trunk eth1 to a VLAN switch, sub-interfaces eth1.30 and eth1.10),
+#      vlan-bridge (a VLAN-filtering bridge br-lan, interfaces br-lan.30 and br-lan.10: an
+#      OpenWrt DSA switch); the rulesets name whichever interfaces C1 and E are on.
+#      LAB_PREFIX (default rg) names the namespaces ${LAB_PREFIX}-{c1,c2,fw,e,out}, so several
 #      labs can coexist; LAB_RUN (default /run/reflguard-lab) holds ${LAB_RUN}/${LAB_PREFIX}/
 #      with files "ruleset" (its name) and "ruleset.txt" (what was installed in fw).
 #
@@ -35,6 +41,24 @@ _LAB_RULESETS=(
   "same-segment|C1 on E's segment (bridge br0): dnat + masquerade, which here keeps the path symmetric (v4+v6)"
   "dnat-only|correct firewall: dnat only, no source translation; E sees C's real address (v4+v6)"
 )
+
+_LAB_LAYOUTS=(separate one-bridge vlan vlan-bridge)
+
+# lab_layout_supported LAYOUT: this kernel can build it (vlan needs 8021q, vlan-bridge
+# also the bridge's VLAN filtering); tried in a scratch namespace.
+lab_layout_supported() {
+  local ns ok=0
+  ns="$(_lab_prefix)-probe"
+  ip netns add "$ns" 2>/dev/null || return 1
+  case ${1:-} in
+    vlan) ip -n "$ns" link add d0 type dummy && ip -n "$ns" link add link d0 name d0.30 type vlan id 30 ;;
+    vlan-bridge) ip -n "$ns" link add b0 type bridge vlan_filtering 1 &&
+      ip -n "$ns" link add link b0 name b0.30 type vlan id 30 ;;
+    *) true ;;
+  esac 2>/dev/null || ok=1
+  ip netns del "$ns"
+  return $ok
+}
 
 _lab_prefix() { printf '%s' "${LAB_PREFIX:-rg}"; }
 _lab_rundir() { printf '%s/%s' "${LAB_RUN:-/run/reflguard-lab}" "$(_lab_prefix)"; }
@@ -77,13 +101,17 @@ lab_up() {
     echo "lab: unknown ruleset '$rs' (see: lab.sh rulesets)" >&2
     return 2
   fi
+  if [[ " ${_LAB_LAYOUTS[*]} " != *" ${LAB_LAYOUT:-separate} "* ]]; then
+    echo "lab: unknown layout '${LAB_LAYOUT}' (layouts: ${_LAB_LAYOUTS[*]})" >&2
+    return 2
+  fi
   if [[ -n $(_lab_existing) ]]; then
     echo "lab: prefix '$p' is already in use; run lab_down (lab.sh down) first" >&2
     return 1
   fi
   # The build runs in its own bash so errexit really applies: inside `if`/`||` in this
   # shell bash would silently ignore set -e, and a half-built lab would pass for a good one.
-  if LAB_PREFIX=$p LAB_RUN=${LAB_RUN:-/run/reflguard-lab} "$BASH" "$_LAB_SELF" __build "$rs"; then
+  if LAB_PREFIX=$p LAB_RUN=${LAB_RUN:-/run/reflguard-lab} LAB_LAYOUT=${LAB_LAYOUT:-separate} "$BASH" "$_LAB_SELF" __build "$rs"; then
     return 0
   fi
   echo "lab: bringing up '$rs' failed; removing what was made" >&2
@@ -169,10 +197,7 @@ _lab_build() {
     ip -n "$fw" link set sw-c1 master br0 up
     _lab_host c1 10.0.10.3/24 10.0.10.1 fd00:10::3/64 fd00:10::1
   else
-    _lab_veth in0 c1
-    _lab_veth dmz e
-    _lab_fwif in0 10.0.30.1/24 fd00:30::1/64
-    _lab_fwif dmz 10.0.10.1/24 fd00:10::1/64
+    "_lab_layout_${LAB_LAYOUT//-/_}"
     _lab_host c1 10.0.30.2/24 10.0.30.1 fd00:30::2/64 fd00:30::1
   fi
   _lab_veth in1 c2
@@ -189,6 +214,86 @@ _lab_build() {
 
   "_lab_rules_${rs//-/_}" "$rd/ruleset.txt"
   printf '%s\n' "$rs" >"$rd/ruleset"
+  printf '%s\n' "$LAB_LAYOUT" >"$rd/layout"
+}
+
+# ---- layouts: how C1 and E reach the fw; each sets _LAB_C_IF and _LAB_E_IF ----
+
+_LAB_C_IF=in0
+_LAB_E_IF=dmz
+
+_lab_layout_separate() {
+  _lab_veth in0 c1
+  _lab_veth dmz e
+  _lab_fwif in0 10.0.30.1/24 fd00:30::1/64
+  _lab_fwif dmz 10.0.10.1/24 fd00:10::1/64
+}
+
+_lab_layout_one_bridge() {
+  local fw
+  fw=$(lab_ns fw)
+  ip -n "$fw" link add br-lan type bridge
+  _lab_fwif br-lan 10.0.30.1/24 fd00:30::1/64
+  _lab_fwif br-lan 10.0.10.1/24 fd00:10::1/64
+  _lab_veth sw-c1 c1
+  _lab_veth sw-e e
+  ip -n "$fw" link set sw-c1 master br-lan up
+  ip -n "$fw" link set sw-e master br-lan up
+  _LAB_C_IF=br-lan
+  _LAB_E_IF=br-lan
+}
+
+_lab_access() { # BRIDGE PORT VID: PORT an untagged member of VLAN VID only
+  local fw
+  fw=$(lab_ns fw)
+  ip -n "$fw" link set "$2" master "$1" up
+  ip netns exec "$fw" bridge vlan del dev "$2" vid 1
+  ip netns exec "$fw" bridge vlan add dev "$2" vid "$3" pvid untagged
+}
+
+# The switch (a separate box in reality) is in the fw's namespace without addresses: a
+# plain bridge per VLAN, each with the trunk's tagged sub-interface and an access port.
+# The fw sees only its end of the trunk, eth1.
+_lab_layout_vlan() {
+  local fw v
+  fw=$(lab_ns fw)
+  ip -n "$fw" link add eth1 type veth peer name sw-trunk
+  ip -n "$fw" link set sw-trunk up
+  _lab_veth sw-c1 c1
+  _lab_veth sw-e e
+  for v in 30:sw-c1 10:sw-e; do
+    ip -n "$fw" link add "sw${v%%:*}" type bridge
+    ip -n "$fw" link add link sw-trunk name "sw-trunk.${v%%:*}" type vlan id "${v%%:*}"
+    ip -n "$fw" link set "sw-trunk.${v%%:*}" master "sw${v%%:*}" up
+    ip -n "$fw" link set "${v#*:}" master "sw${v%%:*}" up
+    ip -n "$fw" link set "sw${v%%:*}" up
+  done
+  ip -n "$fw" link set eth1 up
+  ip -n "$fw" link add link eth1 name eth1.30 type vlan id 30
+  ip -n "$fw" link add link eth1 name eth1.10 type vlan id 10
+  _lab_fwif eth1.30 10.0.30.1/24 fd00:30::1/64
+  _lab_fwif eth1.10 10.0.10.1/24 fd00:10::1/64
+  _LAB_C_IF=eth1.30
+  _LAB_E_IF=eth1.10
+}
+
+_lab_layout_vlan_bridge() {
+  local fw
+  fw=$(lab_ns fw)
+  ip -n "$fw" link add br-lan type bridge vlan_filtering 1
+  ip -n "$fw" link set br-lan up
+  _lab_veth sw-c1 c1
+  _lab_veth sw-e e
+  _lab_access br-lan sw-c1 30
+  _lab_access br-lan sw-e 10
+  ip netns exec "$fw" bridge vlan add dev br-lan vid 30 self
+  ip netns exec "$fw" bridge vlan add dev br-lan vid 10 self
+  ip -n "$fw" link add link br-lan name br-lan.30 type vlan id 30
+  ip -n "$fw" link add link br-lan name br-lan.10 type vlan id 10
+  _lab_fwif br-lan.30 10.0.30.1/24 fd00:30::1/64
+  _lab_fwif br-lan.10 10.0.10.1/24 fd00:10::1/64
+  _LAB_C_IF=br-lan.30
+  _LAB_E_IF=br-lan.10
 }
 
 # ---- rulesets: each installs into the fw namespace and records what it installed ----
@@ -208,7 +313,7 @@ _lab_ipt() { # FILE BINARY ARGS...
 # iifname in a postrouting chain: ip_output()/ip6_output() hand the input device to the
 # hook for forwarded packets, so it matches (measured); only C's inside interfaces hairpin.
 _lab_rules_nft_snat() {
-  _lab_nft "$1" <<'EOF'
+  _lab_nft "$1" <<EOF
 table ip nat {
 	chain pre {
 		type nat hook prerouting priority dstnat; policy accept;
@@ -216,7 +321,7 @@ table ip nat {
 	}
 	chain post {
 		type nat hook postrouting priority srcnat; policy accept;
-		iifname { "in0", "in1" } ip daddr 10.0.10.2 ct status dnat snat to 64.100.0.10 fully-random
+		iifname { "$_LAB_C_IF", "in1" } ip daddr 10.0.10.2 ct status dnat snat to 64.100.0.10 fully-random
 	}
 }
 table ip6 nat {
@@ -226,7 +331,7 @@ table ip6 nat {
 	}
 	chain post {
 		type nat hook postrouting priority srcnat; policy accept;
-		iifname { "in0", "in1" } ip6 daddr fd00:10::2 ct status dnat snat to 2001:db8:64::10 fully-random
+		iifname { "$_LAB_C_IF", "in1" } ip6 daddr fd00:10::2 ct status dnat snat to 2001:db8:64::10 fully-random
 	}
 }
 EOF
@@ -245,17 +350,17 @@ _lab_rules_iptables_nft() {
 }
 
 _lab_rules_fw4() {
-  _lab_nft "$1" <<'EOF'
+  _lab_nft "$1" <<EOF
 table inet fw4 {
 	chain dstnat {
 		type nat hook prerouting priority dstnat; policy accept;
-		iifname "in0" jump dstnat_lan
+		iifname "$_LAB_C_IF" jump dstnat_lan
 		iifname "in1" jump dstnat_lan
 		iifname "out" jump dstnat_wan
 	}
 	chain srcnat {
 		type nat hook postrouting priority srcnat; policy accept;
-		oifname "dmz" jump srcnat_dmz
+		oifname "$_LAB_E_IF" jump srcnat_dmz
 	}
 	chain dstnat_lan {
 		ip saddr { 10.0.30.0/24, 10.0.31.0/24 } ip daddr 64.100.0.10 tcp dport 7001-7010 dnat ip to 10.0.10.2 comment "!fw4: mra-traversal (reflection)"
