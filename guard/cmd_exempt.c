@@ -19,6 +19,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "control.h"
+#include "ct.h"
 #include "ctl_request.h"
 #include "event.h"
 #include "exempt.h"
@@ -45,6 +46,8 @@ const char exempt_usage[] =
 	"through which the firewall reaches E (same-segment, and same-link when\n"
 	"they share an interface and same-link = refuse), C inside expressway-c\n"
 	"when the configuration names any, and max-exemptions; --force skips them.\n"
+	"E named by its public address (never seen after destination NAT) is\n"
+	"refused with exit 2, naming the internal one when known.\n"
 	"The configuration's 'exempt =' lines are static: listed as such, kept\n"
 	"by 'flush', and refused by 'del' (exit 2): remove the line instead.\n"
 	"\n"
@@ -252,6 +255,86 @@ static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption 
 	return rg_classify_segment(&x->cfg, &e->c, &seg, &assumes);
 }
 
+/* What conntrack says of an address C dials: the internal one it is
+ * translated to, when some entry was sent to it and answered by another. */
+struct dnat_find {
+	struct rg_addr pub, internal;
+	bool found;
+};
+
+static int dnat_cb(const struct rg_flow *f, void *data)
+{
+	struct dnat_find *d = data;
+
+	if (d->found || !rg_addr_equal(&f->orig.dst, &d->pub) ||
+	    rg_addr_equal(&f->reply.src, &d->pub))
+		return 0;
+	d->internal = f->reply.src;
+	d->found = true;
+	return 0;
+}
+
+/* a is a configured expressway-e's public address; *internal its
+ * internal one if configured. */
+static bool configured_pub(const struct exempt_cmd *x, const struct rg_addr *a,
+			   struct rg_addr *internal)
+{
+	size_t i;
+
+	for (i = 0; i < x->cfg.n_e; i++) {
+		if (!rg_addr_equal(&x->cfg.e[i].pub, a))
+			continue;
+		if (x->cfg.e[i].has_internal)
+			*internal = x->cfg.e[i].internal;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Whether e names E by an address C dials (its public one), which
+ * postrouting never sees, so the exemption could never match: from the
+ * configuration's expressway-e, else from conntrack. *internal is E's
+ * internal address when known (family 0 otherwise).
+ */
+static bool public_e(const struct exempt_cmd *x, const struct rg_exemption *e,
+		     struct rg_addr *internal)
+{
+	struct dnat_find d = { .pub = e->e_internal, .found = false };
+	struct rg_nl ct;
+	bool pub;
+
+	memset(internal, 0, sizeof(*internal));
+	pub = configured_pub(x, &e->e_internal, internal);
+	if (internal->family || rg_nl_open(&ct, NETLINK_NETFILTER) < 0)
+		return pub;
+	rg_ct_dump_dst(&ct, &d.pub, 1, dnat_cb, &d, NULL);
+	rg_nl_close(&ct);
+	if (d.found)
+		*internal = d.internal;
+	return pub || d.found;
+}
+
+/* Refuses (exit 2) an exemption for E's public address, naming E's. */
+static int check_public(const struct exempt_cmd *x, const struct rg_exemption *e)
+{
+	char pub[INET6_ADDRSTRLEN], in[INET6_ADDRSTRLEN];
+	struct rg_addr internal;
+
+	if (x->force || !public_e(x, e, &internal))
+		return 0;
+	rg_addr_format(&e->e_internal, pub, sizeof(pub));
+	if (internal.family) {
+		rg_addr_format(&internal, in, sizeof(in));
+		fprintf(stderr, "reflguard exempt add: '%s' is Expressway-E's public address, which the exemption never sees (it matches after destination NAT): use its internal address %s (--force to add it anyway)\n",
+			pub, in);
+	} else {
+		fprintf(stderr, "reflguard exempt add: '%s' is Expressway-E's public address, which the exemption never sees (it matches after destination NAT): use its internal address (--force to add it anyway)\n",
+			pub);
+	}
+	return -1;
+}
+
 static int parse_exemption(struct exempt_cmd *x, struct rg_exemption *e)
 {
 	char err[RG_ERR_LEN];
@@ -291,7 +374,8 @@ static int do_add(struct exempt_cmd *x)
 	size_t unused = 0;
 	int by;
 
-	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
+	if (parse_exemption(x, &e) < 0 || load_state(x) < 0 ||
+	    check_public(x, &e) < 0)
 		return RG_EXIT_USAGE;
 	rg_exemption_element(&e, el, sizeof(el));
 	if (static_line(x, &e, "add", "already exempted by the exempt line") == 0)
@@ -451,7 +535,7 @@ static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
 		rg_strbuf_addf(text, "%-40s %-28s %-8s %s%s\n", el,
 			       st ? st->added : "-",
 			       st && st->verified ? "yes" : "no",
-			       st && st->is_static ? "static" : "learnt", note);
+			       st ? rg_state_kind(st) : "learnt", note);
 		return;
 	}
 	rg_addr_format(&e->c, c, sizeof(c));
@@ -470,6 +554,7 @@ static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
 	rg_json_bool(j, "in_kernel", in_kernel);
 	rg_json_bool(j, "in_state", st != NULL);
 	rg_json_bool(j, "static", st && st->is_static);
+	rg_json_str(j, "kind", st ? rg_state_kind(st) : "learnt");
 	rg_json_obj_end(j);
 }
 

@@ -257,10 +257,15 @@ bool rg_event_fix_line(const struct rg_event *ev, unsigned int i, char *buf,
 			 f->table);
 		return true;
 	case 3:
+		/* The chain holds this one rule: any number of fixes, applied
+		 * in any order, leave one rule; a flush keeps set elements. */
+		snprintf(buf, len, "flush chain %s reflguard exempt", f->table);
+		return true;
+	case 4:
 		snprintf(buf, len, "add rule %s reflguard exempt %s saddr . %s daddr . meta l4proto . th dport @%s snat %s to %s saddr",
 			 f->table, f->table, f->table, f->set, f->table, f->table);
 		return true;
-	case 4:
+	case 5:
 		rg_addr_format(&ev->c, c, sizeof(c));
 		rg_addr_format(&ev->e_internal, e, sizeof(e));
 		snprintf(buf, len, "add element %s reflguard %s { %s . %s . %s . %u }",
