@@ -78,6 +78,48 @@ void rg_classify_segments(const struct rg_route *c, const struct rg_route *e,
 	seg->e_net = e->net;
 }
 
+/* The route for key, else for its destination alone. */
+static int ask_flow(rg_route_fn fn, void *ctx, const struct rg_route_key *k,
+		    struct rg_route *r)
+{
+	struct rg_route_key plain;
+
+	if (fn(ctx, k, r) == 0)
+		return 0;
+	memset(&plain, 0, sizeof(plain));
+	plain.dst = k->dst;
+	return fn(ctx, &plain, r);
+}
+
+void rg_classify_routes(rg_route_fn fn, void *ctx,
+			const struct rg_route_flow *fl, struct rg_segments *seg)
+{
+	struct rg_route_key k;
+	struct rg_route rc, re;
+
+	memset(&k, 0, sizeof(k));
+	k.dst = fl->c;
+	if (fn(ctx, &k, &rc) < 0)
+		goto unknown;
+	/* C's packets, after destination NAT, to E. */
+	k.dst = fl->e;
+	k.src = fl->c;
+	k.iif = fl->iif ? fl->iif : rc.oif;
+	k.mark = fl->mark;
+	if (ask_flow(fn, ctx, &k, &re) < 0)
+		goto unknown;
+	/* E's replies to C, once E sees C's own address. */
+	k.dst = fl->c;
+	k.src = fl->e;
+	k.iif = re.oif;
+	if (ask_flow(fn, ctx, &k, &rc) < 0)
+		goto unknown;
+	rg_classify_segments(&rc, &re, seg);
+	return;
+unknown:
+	rg_classify_segments(NULL, NULL, seg);
+}
+
 const char *rg_classify_segment(const struct rg_config *cfg,
 				const struct rg_addr *c,
 				const struct rg_segments *seg,

@@ -21,6 +21,32 @@ struct rg_segments {
 	struct rg_prefix e_net;
 };
 
+/*
+ * How the routing table is asked: 0 and *r, or -1. The daemon's goes
+ * through its cache, the commands' straight to the kernel.
+ */
+typedef int (*rg_route_fn)(void *ctx, const struct rg_route_key *k,
+			   struct rg_route *r);
+
+/* What is known of the flow's own routing: C's packets came in by iif
+ * carrying mark (0: not known). */
+struct rg_route_flow {
+	struct rg_addr c, e;	/* C, E's internal address */
+	int iif;
+	uint32_t mark;
+};
+
+/*
+ * The segments as the firewall really routes this flow, policy rules and
+ * VRFs included: C's packets to E asked with C as source, their incoming
+ * interface (else the one the firewall reaches C by) and mark, E's
+ * replies to C with E as source, coming in from E's interface. A lookup
+ * the kernel refuses with a source (rp_filter, no such interface) falls
+ * back to the destination alone, as `ip route get DST` answers.
+ */
+void rg_classify_routes(rg_route_fn fn, void *ctx,
+			const struct rg_route_flow *fl, struct rg_segments *seg);
+
 /* The segments from the routes to C and to E (NULL: not routed). */
 void rg_classify_segments(const struct rg_route *c, const struct rg_route *e,
 			  struct rg_segments *seg);

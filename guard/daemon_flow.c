@@ -64,32 +64,36 @@ void rg_daemon_routes_check(struct daemon *d)
 		rg_route_cache_flush(&d->routes);
 }
 
-static bool route_get(struct daemon *d, const struct rg_route_key *k,
-		      struct rg_route *r)
+static int route_get(void *ctx, const struct rg_route_key *k,
+		     struct rg_route *r)
 {
+	struct daemon *d = ctx;
+
 	if (rg_route_cache_get(&d->routes, k, r))
-		return true;
+		return 0;
 	if (rg_route_get(&d->rt, k, r) < 0)
-		return false;
+		return -1;
 	rg_route_cache_put(&d->routes, k, r);
-	return true;
+	return 0;
 }
 
+/* pkt: the queued packet, whose incoming interface and mark are those
+ * its routing decision was made with; NULL for a flow found by a scan. */
 static void segments(struct daemon *d, const struct rg_flow *f,
-		     struct rg_segments *seg)
+		     const struct rg_packet *pkt, struct rg_segments *seg)
 {
-	struct rg_route_key kc, ke;
-	struct rg_route rc, re;
-	bool ok;
+	struct rg_route_flow fl;
 
 	if (!d->routes_checked)
 		rg_daemon_routes_check(d);
-	memset(&kc, 0, sizeof(kc));
-	memset(&ke, 0, sizeof(ke));
-	kc.dst = f->orig.src;
-	ke.dst = f->reply.src;
-	ok = route_get(d, &kc, &rc) && route_get(d, &ke, &re);
-	rg_classify_segments(ok ? &rc : NULL, ok ? &re : NULL, seg);
+	memset(&fl, 0, sizeof(fl));
+	fl.c = f->orig.src;
+	fl.e = f->reply.src;
+	if (pkt) {
+		fl.iif = (int)pkt->indev;
+		fl.mark = pkt->mark;
+	}
+	rg_classify_routes(route_get, d, &fl, seg);
 }
 
 /* systemctl status shows the counters; once a second is plenty. */
@@ -195,7 +199,7 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 
 	if (!rg_classify_watched(d->cfg, f, &e))
 		return false;
-	segments(d, f, &seg);
+	segments(d, f, pkt, &seg);
 	if (!rg_classify(d->cfg, f, &seg, &cl))
 		return false;
 	if (from_scan && !cl.translated)

@@ -139,19 +139,20 @@ int rg_route_get(struct rg_nl *nl, const struct rg_route_key *key,
 	return 0;
 }
 
+static int ask_kernel(void *ctx, const struct rg_route_key *k, struct rg_route *r)
+{
+	return rg_route_get(ctx, k, r);
+}
+
 void rg_route_segments(struct rg_nl *nl, const struct rg_addr *c,
 		       const struct rg_addr *e, struct rg_segments *seg)
 {
-	struct rg_route_key kc, ke;
-	struct rg_route rc, re;
-	bool ok;
+	struct rg_route_flow fl;
 
-	memset(&kc, 0, sizeof(kc));
-	memset(&ke, 0, sizeof(ke));
-	kc.dst = *c;
-	ke.dst = *e;
-	ok = rg_route_get(nl, &kc, &rc) == 0 && rg_route_get(nl, &ke, &re) == 0;
-	rg_classify_segments(ok ? &rc : NULL, ok ? &re : NULL, seg);
+	memset(&fl, 0, sizeof(fl));
+	fl.c = *c;
+	fl.e = *e;
+	rg_classify_routes(ask_kernel, nl, &fl, seg);
 }
 
 int rg_route_oif(struct rg_nl *nl, const struct rg_addr *dst, int *oif)

@@ -79,6 +79,52 @@ if fixed one-bridge "one bridge, two subnets"; then
 	fi
 fi
 
+# ---- Policy routing: the main table has no route to the DMZ but a legacy
+# 10.0.0.0/16 summary out of C's interface, so it alone says E is in C's
+# subnet (same-segment); C's traffic really goes by table 100 to the DMZ,
+# selected by its source (`ip rule from`) or by a mark set in prerouting
+# (`ip rule fwmark`). Asked as the kernel routes the flow, the pair is on
+# separate segments: exempted, and C gets its 200.
+main_says_in0() { lab_exec fw ip route get 10.0.10.2 | grep -q 'dev in0'; }
+
+policy_case() {
+	local what=$1 F
+	lab_down
+	lab_up nft-snat >/dev/null
+	F="lab_exec fw"
+	$F ip route del 10.0.10.0/24 dev dmz
+	$F ip route add 10.0.10.0/24 dev dmz table 100
+	$F ip route add 10.0.0.0/16 dev in0
+	if [ "$what" = fwmark ]; then
+		$F nft -f - <<'NFT'
+table ip mangle {
+	chain pre {
+		type filter hook prerouting priority mangle; policy accept;
+		ip saddr 10.0.30.0/24 meta mark set 0x10
+	}
+}
+NFT
+		$F ip rule add fwmark 0x10 lookup 100 pref 100
+	else
+		$F ip rule add from 10.0.30.0/24 lookup 100 pref 100
+	fi
+	check "policy routing ($what): the main table alone says E is out of C's interface" \
+		main_says_in0
+	if ! start_daemon --mode remediate --expressway-e 64.100.0.10 \
+		--state "$RG_TMP/state-policy-$what.json"; then
+		not_ok "policy routing ($what): daemon starts: $(head -c 300 "$RG_TMP/daemon.err")"
+		return
+	fi
+	c1 2
+	check "policy routing ($what): C1 gets 200 by its second attempt" got200 2 10.0.30.2:27901
+	check "policy routing ($what): exempted" wait_ev event=exempted c=10.0.30.2:27901
+	check "policy routing ($what): not refused" ev_none event=refused
+	check "policy routing ($what): no assumption (separate interfaces)" ev_none assumes=e-netmask
+	stop_daemon
+}
+policy_case from
+policy_case fwmark
+
 # ---- VLAN sub-interfaces on one trunk; a VLAN-filtering bridge (DSA).
 fixed vlan "VLANs on one trunk (eth1.30, eth1.10)" && stop_daemon
 fixed vlan-bridge "VLAN-filtering bridge (br-lan.30, br-lan.10)" && stop_daemon

@@ -485,6 +485,92 @@ static void test_segment_v6(void)
 			       "route-unknown");
 }
 
+/*
+ * A policy-routed firewall as rg_classify_routes sees it: the main table
+ * sends E out of interface 2 in 10.0.0.0/16 (C inside), table 100 (for
+ * sources in 10.0.30.0/24 or mark 0x10) out of 3 in 10.0.10.0/24; C is
+ * on 2 in 10.0.30.0/23. Lookups from interface 99 fail, as
+ * the kernel's do under rp_filter.
+ */
+struct fake_rt {
+	int calls;
+	struct rg_route_key last_e;
+};
+
+static int fake_route(void *ctx, const struct rg_route_key *k, struct rg_route *r)
+{
+	struct fake_rt *t = ctx;
+	struct rg_prefix c_net, from;
+
+	t->calls++;
+	memset(r, 0, sizeof(*r));
+	rg_prefix_parse("10.0.30.0/23", &c_net);
+	rg_prefix_parse("10.0.30.0/24", &from);
+	if (rg_prefix_contains(&c_net, &k->dst)) {
+		r->oif = 2;
+		r->net = c_net;
+		r->has_net = true;
+		return 0;
+	}
+	if (k->iif == 99)
+		return -1;
+	t->last_e = *k;
+	r->has_net = true;
+	if (rg_prefix_contains(&from, &k->src) || k->mark == 0x10) {
+		r->oif = 3;
+		rg_prefix_parse("10.0.10.0/24", &r->net);
+	} else {
+		r->oif = 2;
+		rg_prefix_parse("10.0.0.0/16", &r->net);
+	}
+	return 0;
+}
+
+static void test_routes_as_the_flow(void)
+{
+	struct fake_rt t = { 0 };
+	struct rg_route_flow fl;
+	struct rg_segments seg;
+	struct rg_config cfg;
+	const char *assumes;
+
+	rg_config_defaults(&cfg);
+	memset(&fl, 0, sizeof(fl));
+	addr(C_ADDR, &fl.c);
+	addr(E_INT, &fl.e);
+	rg_classify_routes(fake_route, &t, &fl, &seg);
+	CU_ASSERT_TRUE(seg.known);
+	CU_ASSERT_EQUAL(seg.e_oif, 3);
+	/* Asked with C's source and the interface C is reached by. */
+	CU_ASSERT_TRUE(rg_addr_equal(&t.last_e.src, &fl.c));
+	CU_ASSERT_EQUAL(t.last_e.iif, 2);
+	CU_ASSERT_PTR_NULL(rg_classify_segment(&cfg, &fl.c, &seg, &assumes));
+	/* The packet's own incoming interface and mark when known. */
+	fl.iif = 7;
+	fl.mark = 0x10;
+	addr("10.0.31.3", &fl.c);
+	rg_classify_routes(fake_route, &t, &fl, &seg);
+	CU_ASSERT_EQUAL(t.last_e.iif, 7);
+	CU_ASSERT_EQUAL(t.last_e.mark, 0x10);
+	CU_ASSERT_EQUAL(seg.e_oif, 3);
+}
+
+static void test_routes_fall_back(void)
+{
+	struct fake_rt t = { 0 };
+	struct rg_route_flow fl;
+	struct rg_segments seg;
+
+	memset(&fl, 0, sizeof(fl));
+	addr(C_ADDR, &fl.c);
+	addr(E_INT, &fl.e);
+	fl.iif = 99;		/* refused with a source: the destination alone */
+	rg_classify_routes(fake_route, &t, &fl, &seg);
+	CU_ASSERT_TRUE(seg.known);
+	CU_ASSERT_EQUAL(seg.e_oif, 2);
+	CU_ASSERT_EQUAL(t.last_e.iif, 0);
+}
+
 static void test_route_unknown(void)
 {
 	/* Equal interfaces mean nothing when the lookup failed. */
@@ -590,6 +676,8 @@ static void test_dump_destinations(void)
 }
 
 static const struct unit_test tests[] = {
+	{ "routes asked as the flow: source, iif, mark", test_routes_as_the_flow },
+	{ "a lookup refused with a source falls back to the destination", test_routes_fall_back },
 	{ "subnets on one link: exempt, assuming E's netmask", test_subnets_on_one_link },
 	{ "C in the prefix through which E is reached: same-segment", test_same_subnet_is_refused },
 	{ "the segment decision for IPv6", test_segment_v6 },

@@ -71,6 +71,23 @@ static void test_packet(void)
 	CU_ASSERT_PTR_NULL(p.ct);
 }
 
+/* The incoming interface and mark C's packet was routed with. */
+static void test_indev_and_mark(void)
+{
+	struct rg_packet p;
+	struct msg m;
+
+	packet_msg(&m, 7, sizeof(syn), 0, 0);
+	CU_ASSERT_EQUAL_FATAL(parse_exact(&m, m.nlh->nlmsg_len, false, &p), 0);
+	CU_ASSERT_EQUAL(p.indev, 0);
+	CU_ASSERT_EQUAL(p.mark, 0);
+	mnl_attr_put_u32(m.nlh, NFQA_IFINDEX_INDEV, htonl(5));
+	mnl_attr_put_u32(m.nlh, NFQA_MARK, htonl(0x10));
+	CU_ASSERT_EQUAL_FATAL(parse_exact(&m, m.nlh->nlmsg_len, false, &p), 0);
+	CU_ASSERT_EQUAL(p.indev, 5);
+	CU_ASSERT_EQUAL(p.mark, 0x10);
+}
+
 static void test_ct_and_cap_len(void)
 {
 	struct rg_packet p;
@@ -175,6 +192,7 @@ static void test_cut(void)
 }
 
 static const struct unit_test tests[] = {
+	{ "NFQA_IFINDEX_INDEV and NFQA_MARK", test_indev_and_mark },
 	{ "a packet: id and payload", test_packet },
 	{ "NFQA_CT and NFQA_CAP_LEN", test_ct_and_cap_len },
 	{ "a packet without payload", test_no_payload },
