@@ -105,14 +105,15 @@ exchange() {
 	return $rc
 }
 
-# xchg C_ROLE BIND CONNECT LISTEN ATTEMPTS: like lib.sh's exchange, with
-# c_standin.py --attempts (it stops at the first 200) and E serving as many
-# connections. C's lines land in $RG_TMP/c.json, E's in $RG_TMP/e.json.
+# xchg C_ROLE BIND CONNECT LISTEN ATTEMPTS [E_ROLE]: like exchange, with
+# c_standin.py --attempts (it stops at the first 200) and E (role e unless
+# E_ROLE) serving as many connections. C's lines land in $RG_TMP/c.json,
+# E's in $RG_TMP/e.json.
 xchg() {
-	local c_role=$1 bind=$2 connect=$3 listen=$4 n=$5 e_pid rc
+	local c_role=$1 bind=$2 connect=$3 listen=$4 n=$5 e_role=${6:-e} e_pid rc
 	rm -f "$RG_TMP/e.ready" "$RG_TMP/e.json" "$RG_TMP/c.json"
 	# ip netns exec execs python, so $! is E itself and can be stopped.
-	ip netns exec "$(lab_ns e)" python3 "$RG_TOP/tests/lab/e_standin.py" --listen "$listen" \
+	ip netns exec "$(lab_ns "$e_role")" python3 "$RG_TOP/tests/lab/e_standin.py" --listen "$listen" \
 		--count "$n" --timeout 8 --ready-file "$RG_TMP/e.ready" >"$RG_TMP/e.json" 2>&1 &
 	e_pid=$!
 	wait_for test -e "$RG_TMP/e.ready"

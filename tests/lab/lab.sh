@@ -15,6 +15,9 @@
 #      layout), vlan (a trunk eth1 to a VLAN switch, sub-interfaces eth1.30 and eth1.10),
 #      vlan-bridge (a VLAN-filtering bridge br-lan, interfaces br-lan.30 and br-lan.10: an
 #      OpenWrt DSA switch); the rulesets name whichever interfaces C1 and E are on.
+#      LAB_CLUSTER=1 (nft-snat only) adds a second Expressway-E: e2 eth0 10.0.11.2/24
+#      (fd00:11::2/64) -> fw dmz2 10.0.11.1 (fd00:11::1), published as 64.100.0.11
+#      (2001:db8:64::11) and hairpinned like E.
 #      LAB_PREFIX (default rg) names the namespaces ${LAB_PREFIX}-{c1,c2,fw,e,out}, so several
 #      labs can coexist; LAB_RUN (default /run/reflguard-lab) holds ${LAB_RUN}/${LAB_PREFIX}/
 #      with files "ruleset" (its name) and "ruleset.txt" (what was installed in fw).
@@ -31,6 +34,8 @@
 
 _LAB_SELF=$(readlink -f "${BASH_SOURCE[0]}")
 _LAB_ROLES=(c1 c2 fw e out)
+# Made only when asked (LAB_CLUSTER=1), removed whenever present.
+_LAB_OPT_ROLES=(e2)
 
 # name|description; the name selects _lab_rules_<name with - as _>.
 _LAB_RULESETS=(
@@ -65,7 +70,7 @@ _lab_rundir() { printf '%s/%s' "${LAB_RUN:-/run/reflguard-lab}" "$(_lab_prefix)"
 
 lab_ns() {
   case ${1:-} in
-    c1|c2|fw|e|out) printf '%s-%s\n' "$(_lab_prefix)" "$1" ;;
+    c1|c2|fw|e|out|e2) printf '%s-%s\n' "$(_lab_prefix)" "$1" ;;
     *) echo "lab: unknown role '${1:-}' (roles: ${_LAB_ROLES[*]})" >&2; return 2 ;;
   esac
 }
@@ -81,7 +86,7 @@ lab_exec() {
 # matches another lab's "rg-2-c1").
 _lab_existing() {
   local r ns
-  for r in "${_LAB_ROLES[@]}"; do
+  for r in "${_LAB_ROLES[@]}" "${_LAB_OPT_ROLES[@]}"; do
     ns=$(lab_ns "$r")
     [[ -e /run/netns/$ns ]] && printf '%s\n' "$ns"
   done
@@ -111,7 +116,12 @@ lab_up() {
   fi
   # The build runs in its own bash so errexit really applies: inside `if`/`||` in this
   # shell bash would silently ignore set -e, and a half-built lab would pass for a good one.
-  if LAB_PREFIX=$p LAB_RUN=${LAB_RUN:-/run/reflguard-lab} LAB_LAYOUT=${LAB_LAYOUT:-separate} "$BASH" "$_LAB_SELF" __build "$rs"; then
+  if [[ -n ${LAB_CLUSTER:-} && $rs != nft-snat ]]; then
+    echo "lab: LAB_CLUSTER works with the nft-snat ruleset only" >&2
+    return 2
+  fi
+  if LAB_PREFIX=$p LAB_RUN=${LAB_RUN:-/run/reflguard-lab} LAB_LAYOUT=${LAB_LAYOUT:-separate} \
+    LAB_CLUSTER=${LAB_CLUSTER:-} "$BASH" "$_LAB_SELF" __build "$rs"; then
     return 0
   fi
   echo "lab: bringing up '$rs' failed; removing what was made" >&2
@@ -165,6 +175,7 @@ _lab_build() {
   fw=$(lab_ns fw)
   rd=$(_lab_rundir)
   mkdir -p "$rd"
+  if [[ -n ${LAB_CLUSTER:-} ]]; then _LAB_ROLES+=(e2); fi
 
   for r in "${_LAB_ROLES[@]}"; do
     ip netns add "$(lab_ns "$r")"
@@ -212,9 +223,44 @@ _lab_build() {
   _lab_host e 10.0.10.2/24 10.0.10.1 fd00:10::2/64 fd00:10::1
   _lab_host out 64.100.0.254/24 64.100.0.1 2001:db8:64::254/64 2001:db8:64::1
 
+  if [[ -n ${LAB_CLUSTER:-} ]]; then _lab_cluster_e2; fi
   "_lab_rules_${rs//-/_}" "$rd/ruleset.txt"
   printf '%s\n' "$rs" >"$rd/ruleset"
   printf '%s\n' "$LAB_LAYOUT" >"$rd/layout"
+}
+
+# The second Expressway-E of a cluster, on a DMZ of its own, with its own public address.
+_lab_cluster_e2() {
+  local fw
+  fw=$(lab_ns fw)
+  _lab_veth dmz2 e2
+  _lab_fwif dmz2 10.0.11.1/24 fd00:11::1/64
+  _lab_host e2 10.0.11.2/24 10.0.11.1 fd00:11::2/64 fd00:11::1
+  ip -n "$fw" addr add 64.100.0.11/32 dev out
+  ip -n "$fw" -6 addr add 2001:db8:64::11/128 dev out nodad
+}
+
+# The nft-snat rules for e2, when there is one.
+_lab_cluster_rules() {
+  [[ -n ${LAB_CLUSTER:-} ]] || return 0
+  cat <<EOF
+table ip nat {
+	chain pre {
+		ip daddr 64.100.0.11 dnat to 10.0.11.2
+	}
+	chain post {
+		iifname { "$_LAB_C_IF", "in1" } ip daddr 10.0.11.2 ct status dnat snat to 64.100.0.11 fully-random
+	}
+}
+table ip6 nat {
+	chain pre {
+		ip6 daddr 2001:db8:64::11 dnat to fd00:11::2
+	}
+	chain post {
+		iifname { "$_LAB_C_IF", "in1" } ip6 daddr fd00:11::2 ct status dnat snat to 2001:db8:64::11 fully-random
+	}
+}
+EOF
 }
 
 # ---- layouts: how C1 and E reach the fw; each sets _LAB_C_IF and _LAB_E_IF ----
@@ -313,7 +359,7 @@ _lab_ipt() { # FILE BINARY ARGS...
 # iifname in a postrouting chain: ip_output()/ip6_output() hand the input device to the
 # hook for forwarded packets, so it matches (measured); only C's inside interfaces hairpin.
 _lab_rules_nft_snat() {
-  _lab_nft "$1" <<EOF
+  { cat <<EOF
 table ip nat {
 	chain pre {
 		type nat hook prerouting priority dstnat; policy accept;
@@ -335,6 +381,8 @@ table ip6 nat {
 	}
 }
 EOF
+    _lab_cluster_rules
+  } | _lab_nft "$1"
 }
 
 _lab_rules_iptables_legacy() {
@@ -420,18 +468,19 @@ EOF
 # ---- CLI ----
 
 _lab_status() {
-  local p rd ns n=0
+  local p rd ns n=0 want=${#_LAB_ROLES[@]}
   p=$(_lab_prefix)
   rd=$(_lab_rundir)
   for ns in $(_lab_existing); do n=$((n + 1)); done
+  [[ -e /run/netns/$(lab_ns e2) ]] && want=$((want + 1))
   if ((n == 0)); then
     echo "lab $p: down"
     return 1
   fi
-  if ((n == ${#_LAB_ROLES[@]})); then
+  if ((n == $want)); then
     echo "lab $p: up, ruleset $(cat "$rd/ruleset" 2>/dev/null || echo '?') (rules: $rd/ruleset.txt)"
   else
-    echo "lab $p: PARTIAL ($n of ${#_LAB_ROLES[@]} namespaces); run: lab.sh down"
+    echo "lab $p: PARTIAL ($n of $want namespaces); run: lab.sh down"
   fi
   for ns in $(_lab_existing); do
     ip -n "$ns" -br addr show | awk -v ns="$ns" '$1 != "lo" {
@@ -439,7 +488,7 @@ _lab_status() {
       for (i = 3; i <= NF; i++) if ($i !~ /^fe80:/) a = a " " $i
       printf "  %-10s %-6s%s\n", ns, $1, a }'
   done
-  ((n == ${#_LAB_ROLES[@]}))
+  ((n == $want))
 }
 
 _lab_main() {
