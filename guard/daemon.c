@@ -121,7 +121,8 @@ static void apply_config(struct daemon *d)
 		rg_log("configuration not reloaded: the exempt lines could not be applied");
 		return;
 	}
-	if (rg_observe_install(&d->nft, &fresh, d->qpath, fresh.queue) < 0) {
+	if (rg_observe_install(&d->nft, &fresh, d->qpath, fresh.queue,
+			       d->ctpath == RG_CT_LOOKUP) < 0) {
 		rg_log("configuration not reloaded: %s; the previous rules stay",
 		       strerror(errno));
 		/* Best effort: the exempt lines back as they were. */
@@ -366,7 +367,8 @@ static int start_observing(struct daemon *d)
 	if (d->queue.rcvbuf < rcvbuf)
 		rg_log("queue %u: receive buffer %d bytes, not the %d asked for (net.core.rmem_max without CAP_NET_ADMIN)",
 		       d->cfg->queue, d->queue.rcvbuf, rcvbuf);
-	if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue) < 0) {
+	if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue,
+			       d->ctpath == RG_CT_LOOKUP) < 0) {
 		rg_log("cannot install the observation chain: %s", strerror(errno));
 		return -1;
 	}

@@ -218,7 +218,50 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 	return false;
 }
 
-/* One packet's first look: with NFQA_CT the whole flow is handled now. */
+/*
+ * Without NFQA_CT, a SYN queued in prerouting (before any NAT) is what C
+ * sent: kept, to pair with its translated view; true when p was one.
+ */
+static bool before_nat(struct daemon *d, const struct rg_packet *p,
+		       struct queued *qd)
+{
+	struct rg_tuple orig;
+	uint32_t seq;
+
+	if (p->hook != NF_INET_PRE_ROUTING)
+		return false;
+	if (qd->pf == RG_PF_LOOKUP && qd->proto == IPPROTO_TCP &&
+	    rg_pkt_tcp_seq(p->payload, p->len, &seq) == 0) {
+		orig.src = qd->reply.dst;
+		orig.sport = qd->reply.dport;
+		orig.dst = qd->reply.src;
+		orig.dport = qd->reply.sport;
+		rg_syn_pair_before(&d->syns, &orig, qd->proto, seq);
+	}
+	qd->pf = RG_PF_SEEN;
+	return true;
+}
+
+/* The translated view of a SYN seen before NAT: the whole flow, now. */
+static void paired(struct daemon *d, const struct rg_packet *p,
+		   struct queued *qd)
+{
+	uint32_t seq;
+
+	if (qd->pf != RG_PF_LOOKUP || qd->proto != IPPROTO_TCP ||
+	    rg_pkt_tcp_seq(p->payload, p->len, &seq) < 0 ||
+	    !rg_syn_pair_after(&d->syns, &qd->reply, qd->proto, seq, &qd->f))
+		return;
+	/* No conntrack id: id 0 with the sequence number and reply tuple
+	 * still tell a retransmission (seen_recently). */
+	qd->f.has_id = true;
+	qd->pf = RG_PF_COMPLETE;
+}
+
+/*
+ * One packet's first look: with NFQA_CT, or with the SYN's view before
+ * NAT, the whole flow is handled now, before the verdict.
+ */
 static void first_look(struct daemon *d, const struct rg_packet *p,
 		       struct queued *qd, uint32_t *accept, bool *any)
 {
@@ -227,11 +270,20 @@ static void first_look(struct daemon *d, const struct rg_packet *p,
 	d->status.counters.packets_queued++;
 	qd->pf = rg_packet_flow(p->ct, p->ct_len, p->payload, p->len, &qd->f,
 				&qd->proto, &qd->reply);
-	/* With NFQA_CT the entry is in hand: a flow being exempted can still
-	 * lose this first SYN, before its NAT binding is confirmed, and its
-	 * retransmission goes out untranslated. */
-	if (qd->pf == RG_PF_COMPLETE)
+	if (before_nat(d, p, qd)) {
+		*accept = p->id;
+		*any = true;
+		return;
+	}
+	paired(d, p, qd);
+	/* A flow being exempted can still lose this first SYN, before its
+	 * NAT binding is confirmed, and its retransmission goes out
+	 * untranslated. */
+	if (qd->pf == RG_PF_COMPLETE) {
+		d->before_verdict = true;
 		drop = handle_flow(d, &qd->f, p);
+		d->before_verdict = false;
+	}
 	if (drop) {
 		rg_queue_verdict(&d->queue, p->id, NF_DROP);
 		return;

@@ -12,6 +12,7 @@ enum rg_packet_flow {
 	RG_PF_UNPARSED = -1,	/* neither NFQA_CT nor readable headers */
 	RG_PF_LOOKUP = 0,	/* look the entry up by *reply */
 	RG_PF_COMPLETE = 1,	/* *f is the whole entry, from NFQA_CT */
+	RG_PF_SEEN = 2,		/* nothing to look up (set by the daemon) */
 };
 
 /*

@@ -41,6 +41,7 @@ int rg_queue_msg_parse(void *buf, size_t len, bool cut, struct rg_packet *p)
 	memset(p, 0, sizeof(*p));
 	ph = mnl_attr_get_payload(attr[NFQA_PACKET_HDR]);
 	p->id = ntohl(ph->packet_id);
+	p->hook = ph->hook;
 	if (attr[NFQA_PAYLOAD]) {
 		p->payload = mnl_attr_get_payload(attr[NFQA_PAYLOAD]);
 		p->len = mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]);

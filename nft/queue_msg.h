@@ -16,6 +16,7 @@ struct rg_packet {
 	size_t ct_len;
 	uint32_t indev;			/* NFQA_IFINDEX_INDEV, 0: none */
 	uint32_t mark;			/* NFQA_MARK, 0: none */
+	uint8_t hook;			/* NF_INET_*: where it was queued */
 };
 
 /*

@@ -51,6 +51,7 @@ static int (*const registrars[])(void) = {
 	register_metrics_tests,
 	register_http_request_tests,
 	register_route_cache_tests,
+	register_syn_pair_tests,
 };
 
 int main(int argc, char *argv[])

@@ -25,7 +25,7 @@ static const uint8_t syn[60] = { 0x45, 0, 0, 60 };
 static void packet_msg(struct msg *m, uint32_t id, size_t payload,
 		       uint32_t cap_len, size_t ct_len)
 {
-	struct nfqnl_msg_packet_hdr ph = { .packet_id = htonl(id) };
+	struct nfqnl_msg_packet_hdr ph = { .packet_id = htonl(id), .hook = 4 };
 	uint8_t ct[64] = { 0 };
 
 	memset(m->b, 0, sizeof(m->b));
@@ -86,6 +86,7 @@ static void test_indev_and_mark(void)
 	CU_ASSERT_EQUAL_FATAL(parse_exact(&m, m.nlh->nlmsg_len, false, &p), 0);
 	CU_ASSERT_EQUAL(p.indev, 5);
 	CU_ASSERT_EQUAL(p.mark, 0x10);
+	CU_ASSERT_EQUAL(p.hook, 4);	/* NF_INET_POST_ROUTING */
 }
 
 static void test_ct_and_cap_len(void)

@@ -37,6 +37,7 @@ int register_log_format_tests(void);
 int register_metrics_tests(void);
 int register_http_request_tests(void);
 int register_route_cache_tests(void);
+int register_syn_pair_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {
