@@ -77,6 +77,40 @@ if fixed one-bridge "one bridge, two subnets"; then
 	else
 		not_ok "same-link = refuse: daemon starts: $(head -c 300 "$RG_TMP/daemon.err")"
 	fi
+	# What the setting is for: E with a wider netmask (/16) than the
+	# firewall's prefix finds C on the bridge. Exempted, E would answer C
+	# directly and C would lose every connection; refused, they all work.
+	lab_exec e ip addr del 10.0.10.2/24 dev eth0
+	lab_exec e ip addr add 10.0.10.2/16 dev eth0
+	lab_exec e ip route replace default via 10.0.10.1
+	lab_exec fw nft delete table ip reflguard 2>/dev/null
+	lab_exec fw conntrack -F >/dev/null 2>&1
+	if start_daemon --mode remediate --expressway-e 64.100.0.10 \
+		--state "$RG_TMP/state-wide.json"; then
+		c1 2
+		check "E's netmask wider, same-link = exempt: exempted, assuming E's netmask" \
+			wait_ev event=exempted c=10.0.30.2:27901 assumes=e-netmask
+		check "E's netmask wider, same-link = exempt: E answers C directly, C gets no 200" \
+			eval '! got200 2 10.0.30.2:27901 2>/dev/null'
+		stop_daemon
+	else
+		not_ok "E's netmask wider: daemon starts: $(head -c 300 "$RG_TMP/daemon.err")"
+	fi
+	lab_exec fw nft delete table ip reflguard 2>/dev/null
+	lab_exec fw conntrack -F >/dev/null 2>&1
+	if start_daemon --mode remediate --expressway-e 64.100.0.10 --same-link refuse \
+		--state "$RG_TMP/state-wide2.json"; then
+		c1 2
+		check "E's netmask wider, same-link = refuse: refused (same-link)" \
+			wait_ev event=refused c=10.0.30.2:27901 reason=same-link
+		check "E's netmask wider, same-link = refuse: both connections reach E and are answered" \
+			python3 -c 'import json,sys
+e=[json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+assert len(e)==2 and all(r.get("status") for r in e), e' "$RG_TMP/e.json"
+		stop_daemon
+	else
+		not_ok "E's netmask wider, refuse: daemon starts: $(head -c 300 "$RG_TMP/daemon.err")"
+	fi
 fi
 
 # ---- Policy routing: the main table has no route to the DMZ but a legacy
