@@ -30,7 +30,7 @@ PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c guard/
 	nft/caps.c nft/exempt_rule.c nft/ct_parse.c nft/pkt_parse.c nft/queue_msg.c nft/expr.c nft/observe_rule.c nft/packet_flow.c nft/ct_many.c \
 	guard/ctl_request.c guard/metrics.c guard/http_request.c guard/route_cache.c guard/seccomp_filter.c \
 	guard/ring.c guard/repeat.c guard/watchdog.c \
-	guard/config_warn.c guard/plural.c
+	guard/config_warn.c guard/plural.c guard/syn_pair.c
 PURE_SRC += nft/reset_rule.c
 # Everything else touches the kernel or the process.
 IO_SRC := $(filter-out $(PURE_SRC), $(wildcard guard/*.c nft/*.c))

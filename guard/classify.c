@@ -65,6 +65,86 @@ static bool is_expressway_c(const struct rg_config *cfg, const struct rg_addr *a
 	return false;
 }
 
+void rg_classify_segments(const struct rg_route *c, const struct rg_route *e,
+			  struct rg_segments *seg)
+{
+	memset(seg, 0, sizeof(*seg));
+	if (!c || !e)
+		return;
+	seg->known = true;
+	seg->c_oif = c->oif;
+	seg->e_oif = e->oif;
+	seg->has_e_net = e->has_net;
+	seg->e_net = e->net;
+}
+
+/* The route for key, else for its destination alone. */
+static int ask_flow(rg_route_fn fn, void *ctx, const struct rg_route_key *k,
+		    struct rg_route *r)
+{
+	struct rg_route_key plain;
+
+	if (fn(ctx, k, r) == 0)
+		return 0;
+	memset(&plain, 0, sizeof(plain));
+	plain.dst = k->dst;
+	return fn(ctx, &plain, r);
+}
+
+void rg_classify_routes(rg_route_fn fn, void *ctx,
+			const struct rg_route_flow *fl, struct rg_segments *seg)
+{
+	struct rg_route_key k;
+	struct rg_route rc, re;
+
+	memset(&k, 0, sizeof(k));
+	k.dst = fl->c;
+	if (fn(ctx, &k, &rc) < 0)
+		goto unknown;
+	/* C's packets, after destination NAT, to E. */
+	k.dst = fl->e;
+	k.src = fl->c;
+	k.iif = fl->iif ? fl->iif : rc.oif;
+	k.mark = fl->mark;
+	if (ask_flow(fn, ctx, &k, &re) < 0)
+		goto unknown;
+	/* E's replies to C, once E sees C's own address. */
+	k.dst = fl->c;
+	k.src = fl->e;
+	k.iif = re.oif;
+	if (ask_flow(fn, ctx, &k, &rc) < 0)
+		goto unknown;
+	rg_classify_segments(&rc, &re, seg);
+	return;
+unknown:
+	rg_classify_segments(NULL, NULL, seg);
+}
+
+const char *rg_classify_segment(const struct rg_config *cfg,
+				const struct rg_addr *c,
+				const struct rg_segments *seg,
+				const char **assumes)
+{
+	bool inside;
+
+	*assumes = NULL;
+	if (!seg || !seg->known)
+		return "route-unknown";
+	/* Without the prefix, the interface is all there is to go on. */
+	inside = seg->has_e_net ? rg_prefix_contains(&seg->e_net, c) :
+				  seg->c_oif == seg->e_oif;
+	if (inside)
+		return "same-segment";
+	if (seg->c_oif != seg->e_oif)
+		return NULL;
+	/* Subnets sharing a link: E with a wider netmask than the
+	 * firewall's prefix would reach C on the link itself. */
+	if (cfg->same_link == RG_SAME_LINK_REFUSE)
+		return "same-link";
+	*assumes = "e-netmask";
+	return NULL;
+}
+
 static void decide(const struct rg_config *cfg, const struct rg_flow *f,
 		   const struct rg_segments *seg, struct rg_class *out)
 {
@@ -77,11 +157,8 @@ static void decide(const struct rg_config *cfg, const struct rg_flow *f,
 	 * firewall owner must act on. */
 	if (!is_expressway_c(cfg, &f->orig.src))
 		out->reason = "not-expressway-c";
-	else if (!seg || !seg->known)
-		out->reason = "route-unknown";
-	else if (seg->c_oif == seg->e_oif)
-		out->reason = "same-segment";
-	else
+	else if (!(out->reason = rg_classify_segment(cfg, &f->orig.src, seg,
+							 &out->assumes)))
 		out->action = RG_ACTION_WOULD_EXEMPT;
 }
 

@@ -15,10 +15,12 @@
 
 #include <linux/netlink.h>
 
+#include "classify.h"
 #include "cli.h"
 #include "cmdline.h"
 #include "commands.h"
 #include "control.h"
+#include "ct.h"
 #include "ctl_client.h"
 #include "ctl_request.h"
 #include "errmsg.h"
@@ -47,9 +49,12 @@ const char exempt_usage[] =
 	"\n"
 	"Lists or changes the exemptions (C . E internal . proto . port) in the\n"
 	"kernel and the state file together; a running daemon reloads them.\n"
-	"'add' makes the daemon's safety checks first: C and E must be routed\n"
-	"out of different interfaces (same-segment), C inside expressway-c when\n"
-	"the configuration names any, and max-exemptions; --force skips them.\n"
+	"'add' makes the daemon's safety checks first: C outside the subnet\n"
+	"through which the firewall reaches E (same-segment, and same-link when\n"
+	"they share an interface and same-link = refuse), C inside expressway-c\n"
+	"when the configuration names any, and max-exemptions; --force skips them.\n"
+	"E named by its public address (never seen after destination NAT) is\n"
+	"refused with exit 2, naming the internal one when known.\n"
 	"The configuration's 'exempt =' lines are static: listed as such, kept\n"
 	"by 'flush', and refused by 'del' (exit 2): remove the line instead.\n"
 	"\n"
@@ -271,9 +276,9 @@ out:
 /* The daemon's refusals, by hand: returns the reason, or NULL. */
 static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption *e)
 {
-	int c_oif = 0, e_oif = 0;
+	struct rg_segments seg;
+	const char *assumes;
 	struct rg_nl rt;
-	bool routed;
 	size_t i;
 
 	if (x->cfg.n_c) {
@@ -288,12 +293,89 @@ static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption 
 		return "limit";
 	if (rg_nl_open(&rt, NETLINK_ROUTE) < 0)
 		return "route-unknown";
-	routed = rg_route_oif(&rt, &e->c, &c_oif) == 0 &&
-		 rg_route_oif(&rt, &e->e_internal, &e_oif) == 0;
+	rg_route_segments(&rt, &e->c, &e->e_internal, &seg);
 	rg_nl_close(&rt);
-	if (!routed)
-		return "route-unknown";
-	return c_oif == e_oif ? "same-segment" : NULL;
+	return rg_classify_segment(&x->cfg, &e->c, &seg, &assumes);
+}
+
+/* What conntrack says of an address C dials: the internal one it is
+ * translated to, when some entry was sent to it and answered by another. */
+struct dnat_find {
+	struct rg_addr pub, internal;
+	bool found;
+};
+
+static int dnat_cb(const struct rg_flow *f, void *data)
+{
+	struct dnat_find *d = data;
+
+	if (d->found || !rg_addr_equal(&f->orig.dst, &d->pub) ||
+	    rg_addr_equal(&f->reply.src, &d->pub))
+		return 0;
+	d->internal = f->reply.src;
+	d->found = true;
+	return 0;
+}
+
+/* a is a configured expressway-e's public address; *internal its
+ * internal one if configured. */
+static bool configured_pub(const struct exempt_cmd *x, const struct rg_addr *a,
+			   struct rg_addr *internal)
+{
+	size_t i;
+
+	for (i = 0; i < x->cfg.n_e; i++) {
+		if (!rg_addr_equal(&x->cfg.e[i].pub, a))
+			continue;
+		if (x->cfg.e[i].has_internal)
+			*internal = x->cfg.e[i].internal;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Whether e names E by an address C dials (its public one), which
+ * postrouting never sees, so the exemption could never match: from the
+ * configuration's expressway-e, else from conntrack. *internal is E's
+ * internal address when known (family 0 otherwise).
+ */
+static bool public_e(const struct exempt_cmd *x, const struct rg_exemption *e,
+		     struct rg_addr *internal)
+{
+	struct dnat_find d = { .pub = e->e_internal, .found = false };
+	struct rg_nl ct;
+	bool pub;
+
+	memset(internal, 0, sizeof(*internal));
+	pub = configured_pub(x, &e->e_internal, internal);
+	if (internal->family || rg_nl_open(&ct, NETLINK_NETFILTER) < 0)
+		return pub;
+	rg_ct_dump_dst(&ct, &d.pub, 1, dnat_cb, &d, NULL);
+	rg_nl_close(&ct);
+	if (d.found)
+		*internal = d.internal;
+	return pub || d.found;
+}
+
+/* Refuses (exit 2) an exemption for E's public address, naming E's. */
+static int check_public(const struct exempt_cmd *x, const struct rg_exemption *e)
+{
+	char pub[INET6_ADDRSTRLEN], in[INET6_ADDRSTRLEN];
+	struct rg_addr internal;
+
+	if (x->force || !public_e(x, e, &internal))
+		return 0;
+	rg_addr_format(&e->e_internal, pub, sizeof(pub));
+	if (internal.family) {
+		rg_addr_format(&internal, in, sizeof(in));
+		fprintf(stderr, "reflguard exempt add: '%s' is Expressway-E's public address, which the exemption never sees (it matches after destination NAT): use its internal address %s (--force to add it anyway)\n",
+			pub, in);
+	} else {
+		fprintf(stderr, "reflguard exempt add: '%s' is Expressway-E's public address, which the exemption never sees (it matches after destination NAT): use its internal address (--force to add it anyway)\n",
+			pub);
+	}
+	return -1;
 }
 
 static int parse_exemption(struct exempt_cmd *x, struct rg_exemption *e)
@@ -335,7 +417,8 @@ static int do_add(struct exempt_cmd *x)
 	size_t unused = 0;
 	int by;
 
-	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
+	if (parse_exemption(x, &e) < 0 || load_state(x) < 0 ||
+	    check_public(x, &e) < 0)
 		return RG_EXIT_USAGE;
 	rg_exemption_element(&e, el, sizeof(el));
 	if (static_line(x, &e, "add", "already exempted by the exempt line") == 0)
@@ -343,7 +426,9 @@ static int do_add(struct exempt_cmd *x)
 	if (!x->force && (why = unsafe(x, &e))) {
 		fprintf(stderr, "reflguard exempt add: refused (%s): %s%s\n", why, el,
 			!strcmp(why, "same-segment") ?
-			": C and E are reached through the same interface; the translation keeps replies symmetric there" : "");
+			": C is in the subnet through which the firewall reaches E: without the translation E would answer C directly" :
+			!strcmp(why, "same-link") ?
+			": C and E share an interface of the firewall and same-link = refuse" : "");
 		return RG_EXIT_FAIL;
 	}
 	r = (struct rg_ctl_exempt){ .op = RG_CTL_X_ADD, .x = e, .force = x->force };
@@ -502,7 +587,7 @@ static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
 		rg_strbuf_addf(text, "%-40s %-28s %-8s %s%s\n", el,
 			       st ? st->added : "-",
 			       st && st->verified ? "yes" : "no",
-			       st && st->is_static ? "static" : "learnt", note);
+			       st ? rg_state_kind(st) : "learnt", note);
 		return;
 	}
 	rg_addr_format(&e->c, c, sizeof(c));
@@ -521,6 +606,7 @@ static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
 	rg_json_bool(j, "in_kernel", in_kernel);
 	rg_json_bool(j, "in_state", st != NULL);
 	rg_json_bool(j, "static", st && st->is_static);
+	rg_json_str(j, "kind", st ? rg_state_kind(st) : "learnt");
 	rg_json_obj_end(j);
 }
 

@@ -80,8 +80,7 @@ static int flow_cb(const struct rg_flow *f, void *data)
 
 	if (!rg_classify_watched(s->cfg, f, &e))
 		return 0;
-	seg.known = rg_route_oif(&s->rt, &f->orig.src, &seg.c_oif) == 0 &&
-		    rg_route_oif(&s->rt, &f->reply.src, &seg.e_oif) == 0;
+	rg_route_segments(&s->rt, &f->orig.src, &f->reply.src, &seg);
 	if (!rg_classify(s->cfg, f, &seg, &cl) || !cl.translated)
 		return 0;
 	s->found++;

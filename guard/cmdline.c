@@ -32,6 +32,7 @@ static const struct option key_opts[] = {
 	{ "metrics", required_argument, NULL, OPT_KEY },
 	{ "user", required_argument, NULL, OPT_KEY },
 	{ "repeat-interval", required_argument, NULL, OPT_KEY },
+	{ "same-link", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },

@@ -355,6 +355,18 @@ static int set_reset(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+static int set_same_link(struct rg_config *c, const char *v, char *err,
+			 size_t errlen)
+{
+	if (!strcmp(v, "exempt"))
+		c->same_link = RG_SAME_LINK_EXEMPT;
+	else if (!strcmp(v, "refuse"))
+		c->same_link = RG_SAME_LINK_REFUSE;
+	else
+		return rg_errf(err, errlen, "invalid value '%s' for same-link (exempt or refuse)", v);
+	return 0;
+}
+
 /* Splits "C E PROTO/PORT" into its three words; false if not three. */
 static bool three_words(char *v, char *w[3])
 {
@@ -490,6 +502,7 @@ static const struct {
 	{ "user", RG_KEY_USER, set_user },
 	{ "seccomp", RG_KEY_SECCOMP, set_seccomp },
 	{ "repeat-interval", RG_KEY_REPEAT_INTERVAL, set_repeat_interval },
+	{ "same-link", RG_KEY_SAME_LINK, set_same_link },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -663,6 +676,8 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 		base->repeat_interval = over->repeat_interval;
 	if (g & RG_KEY_RESET)
 		base->reset = over->reset;
+	if (g & RG_KEY_SAME_LINK)
+		base->same_link = over->same_link;
 	if (g & RG_KEY_QUEUE_MAXLEN)
 		base->queue_maxlen = over->queue_maxlen;
 	if (g & RG_KEY_QUEUE_RCVBUF)

@@ -85,6 +85,17 @@ enum rg_config_key {
 	RG_KEY_USER = 1u << 16,
 	RG_KEY_SECCOMP = 1u << 17,
 	RG_KEY_REPEAT_INTERVAL = 1u << 18,
+	RG_KEY_SAME_LINK = 1u << 19,
+};
+
+/*
+ * C and E reached through one interface of the firewall, in different
+ * subnets (several subnets on one bridge): whether E answers C through
+ * the firewall depends on E's netmask, which the firewall cannot see.
+ */
+enum rg_same_link {
+	RG_SAME_LINK_EXEMPT = 0,	/* trust E's netmask to be the firewall's prefix */
+	RG_SAME_LINK_REFUSE,		/* refuse, reason same-link */
 };
 
 /* Where a TCP listener binds: "9153", "ADDR:PORT" or "[ADDR6]:PORT". */
@@ -112,6 +123,7 @@ struct rg_config {
 	unsigned int queue_maxlen;	/* packets the kernel holds for us */
 	unsigned int queue_rcvbuf;	/* bytes; 0: sized to queue_maxlen */
 	bool reset;			/* delete translated flows once exempted */
+	enum rg_same_link same_link;
 	struct rg_static_exempt statics[RG_MAX_STATIC];
 	size_t n_static;
 	char static_file[PATH_MAX];	/* the file the exempt lines are in */

@@ -65,23 +65,36 @@ void rg_daemon_routes_check(struct daemon *d)
 		rg_route_cache_flush(&d->routes);
 }
 
-static bool route_oif(struct daemon *d, const struct rg_addr *dst, int *oif)
+static int route_get(void *ctx, const struct rg_route_key *k,
+		     struct rg_route *r)
 {
-	if (rg_route_cache_get(&d->routes, dst, oif))
-		return true;
-	if (rg_route_oif(&d->rt, dst, oif) < 0)
-		return false;
-	rg_route_cache_put(&d->routes, dst, *oif);
-	return true;
+	struct daemon *d = ctx;
+
+	if (rg_route_cache_get(&d->routes, k, r))
+		return 0;
+	if (rg_route_get(&d->rt, k, r) < 0)
+		return -1;
+	rg_route_cache_put(&d->routes, k, r);
+	return 0;
 }
 
+/* pkt: the queued packet, whose incoming interface and mark are those
+ * its routing decision was made with; NULL for a flow found by a scan. */
 static void segments(struct daemon *d, const struct rg_flow *f,
-		     struct rg_segments *seg)
+		     const struct rg_packet *pkt, struct rg_segments *seg)
 {
+	struct rg_route_flow fl;
+
 	if (!d->routes_checked)
 		rg_daemon_routes_check(d);
-	seg->known = route_oif(d, &f->orig.src, &seg->c_oif) &&
-		     route_oif(d, &f->reply.src, &seg->e_oif);
+	memset(&fl, 0, sizeof(fl));
+	fl.c = f->orig.src;
+	fl.e = f->reply.src;
+	if (pkt) {
+		fl.iif = (int)pkt->indev;
+		fl.mark = pkt->mark;
+	}
+	rg_classify_routes(route_get, d, &fl, seg);
 }
 
 /* systemctl status shows the counters; once a second is plenty. */
@@ -210,7 +223,7 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 
 	if (!rg_classify_watched(d->cfg, f, &e))
 		return false;
-	segments(d, f, &seg);
+	segments(d, f, pkt, &seg);
 	if (!rg_classify(d->cfg, f, &seg, &cl))
 		return false;
 	if (from_scan && !cl.translated)
@@ -229,7 +242,50 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 	return false;
 }
 
-/* One packet's first look: with NFQA_CT the whole flow is handled now. */
+/*
+ * Without NFQA_CT, a SYN queued in prerouting (before any NAT) is what C
+ * sent: kept, to pair with its translated view; true when p was one.
+ */
+static bool before_nat(struct daemon *d, const struct rg_packet *p,
+		       struct queued *qd)
+{
+	struct rg_tuple orig;
+	uint32_t seq;
+
+	if (p->hook != NF_INET_PRE_ROUTING)
+		return false;
+	if (qd->pf == RG_PF_LOOKUP && qd->proto == IPPROTO_TCP &&
+	    rg_pkt_tcp_seq(p->payload, p->len, &seq) == 0) {
+		orig.src = qd->reply.dst;
+		orig.sport = qd->reply.dport;
+		orig.dst = qd->reply.src;
+		orig.dport = qd->reply.sport;
+		rg_syn_pair_before(&d->syns, &orig, qd->proto, seq);
+	}
+	qd->pf = RG_PF_SEEN;
+	return true;
+}
+
+/* The translated view of a SYN seen before NAT: the whole flow, now. */
+static void paired(struct daemon *d, const struct rg_packet *p,
+		   struct queued *qd)
+{
+	uint32_t seq;
+
+	if (qd->pf != RG_PF_LOOKUP || qd->proto != IPPROTO_TCP ||
+	    rg_pkt_tcp_seq(p->payload, p->len, &seq) < 0 ||
+	    !rg_syn_pair_after(&d->syns, &qd->reply, qd->proto, seq, &qd->f))
+		return;
+	/* No conntrack id: id 0 with the sequence number and reply tuple
+	 * still tell a retransmission (seen_recently). */
+	qd->f.has_id = true;
+	qd->pf = RG_PF_COMPLETE;
+}
+
+/*
+ * One packet's first look: with NFQA_CT, or with the SYN's view before
+ * NAT, the whole flow is handled now, before the verdict.
+ */
 static void first_look(struct daemon *d, const struct rg_packet *p,
 		       struct queued *qd, uint32_t *accept, bool *any)
 {
@@ -238,11 +294,20 @@ static void first_look(struct daemon *d, const struct rg_packet *p,
 	d->status.counters.packets_queued++;
 	qd->pf = rg_packet_flow(p->ct, p->ct_len, p->payload, p->len, &qd->f,
 				&qd->proto, &qd->reply);
-	/* With NFQA_CT the entry is in hand: a flow being exempted can still
-	 * lose this first SYN, before its NAT binding is confirmed, and its
-	 * retransmission goes out untranslated. */
-	if (qd->pf == RG_PF_COMPLETE)
+	if (before_nat(d, p, qd)) {
+		*accept = p->id;
+		*any = true;
+		return;
+	}
+	paired(d, p, qd);
+	/* A flow being exempted can still lose this first SYN, before its
+	 * NAT binding is confirmed, and its retransmission goes out
+	 * untranslated. */
+	if (qd->pf == RG_PF_COMPLETE) {
+		d->before_verdict = true;
 		drop = handle_flow(d, &qd->f, p);
+		d->before_verdict = false;
+	}
 	if (drop) {
 		rg_queue_verdict(&d->queue, p->id, NF_DROP);
 		return;

@@ -28,6 +28,7 @@
 #include "queue.h"
 #include "repeat.h"
 #include "route_cache.h"
+#include "syn_pair.h"
 #include "state.h"
 #include "stats.h"
 #include "strbuf.h"
@@ -120,6 +121,12 @@ struct daemon {
 	struct rg_exemption ineffective[MAX_PENDING];
 	unsigned int n_ineffective;
 	unsigned int recent_pos;
+	/* Without NFQA_CT: the SYNs seen before NAT, to pair with their
+	 * translated view (guard/syn_pair.h). */
+	struct rg_syn_pair syns;
+	/* The flow being handled came whole before its packet's verdict
+	 * (NFQA_CT, or the two views of its SYN): its SYN can be dropped. */
+	bool before_verdict;
 	struct client clients[MAX_CLIENTS];
 	int ctl_timerfd;		/* ticks while control clients are connected */
 	bool state_dirty;		/* the last state write failed */

@@ -352,7 +352,7 @@ static bool exempt(struct daemon *d, const struct rg_flow *f,
 	}
 	/* Time to fix runs from this SYN to the first clean connection. */
 	pending_add(d, x);
-	return d->ctpath == RG_CT_ATTACHED;
+	return d->before_verdict;
 }
 
 static void verify(struct daemon *d, const struct rg_flow *f,

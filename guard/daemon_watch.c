@@ -153,7 +153,8 @@ void rg_watch_check(struct daemon *d)
 	}
 	if (observe_missing(d)) {
 		rg_log("the observation chain was removed by someone else; reinstating it");
-		if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue) == 0)
+		if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue,
+			       d->ctpath == RG_CT_LOOKUP) == 0)
 			d->status.counters.reinstated++;
 		else
 			rg_log("cannot reinstate the observation chain: %s", strerror(errno));

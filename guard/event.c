@@ -121,6 +121,8 @@ void rg_event_json(const struct rg_event *ev, struct rg_strbuf *out)
 	json_str_or_null(&j, "action", ev->action);
 	json_str_or_null(&j, "reason", ev->reason);
 	json_str_or_null(&j, "community_id", has_cid ? cid : NULL);
+	if (ev->assumes)
+		rg_json_str(&j, "assumes", ev->assumes);
 	if (ev->with_fix)
 		json_fix(ev, &j);
 	if (ev->element)
@@ -175,6 +177,15 @@ static bool human_remedy(const struct rg_event *ev, const struct endpoints *ep,
 	return true;
 }
 
+/* C and E in different subnets on one link of the firewall. */
+static void human_link(const struct rg_event *ev, struct rg_strbuf *out)
+{
+	if (ev->reason && !strcmp(ev->reason, "same-link"))
+		rg_strbuf_add(out, "; C and E are in different subnets on one interface of the firewall: E answers C through it only if E's netmask is no wider than the firewall's prefix, and same-link = refuse says not to rely on that");
+	else if (ev->assumes && !strcmp(ev->assumes, "e-netmask"))
+		rg_strbuf_add(out, "; C and E share an interface of the firewall in different subnets: the fix assumes E's netmask is no wider than the firewall's prefix (same-link = refuse if it is)");
+}
+
 int rg_event_priority(const struct rg_event *ev)
 {
 	if (!ev->type || !strcmp(ev->type, "flow"))
@@ -209,6 +220,7 @@ void rg_event_human(const struct rg_event *ev, struct rg_strbuf *out)
 		rg_strbuf_addf(out, "; E sees C's real address %s", ep.c);
 	if (same_segment)
 		rg_strbuf_add(out, "; C shares E's segment: without the translation E would answer C directly, so it must stay");
+	human_link(ev, out);
 	if (ev->reason && (!ev->type || !strcmp(ev->type, "flow")))
 		rg_strbuf_addf(out, " (action: %s: %s)\n", action, ev->reason);
 	else
@@ -256,10 +268,15 @@ bool rg_event_fix_line(const struct rg_event *ev, unsigned int i, char *buf,
 			 f->table);
 		return true;
 	case 3:
+		/* The chain holds this one rule: any number of fixes, applied
+		 * in any order, leave one rule; a flush keeps set elements. */
+		snprintf(buf, len, "flush chain %s reflguard exempt", f->table);
+		return true;
+	case 4:
 		snprintf(buf, len, "add rule %s reflguard exempt %s saddr . %s daddr . meta l4proto . th dport @%s snat %s to %s saddr",
 			 f->table, f->table, f->table, f->set, f->table, f->table);
 		return true;
-	case 4:
+	case 5:
 		rg_addr_format(&ev->c, c, sizeof(c));
 		rg_addr_format(&ev->e_internal, e, sizeof(e));
 		snprintf(buf, len, "add element %s reflguard %s { %s . %s . %s . %u }",

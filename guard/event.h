@@ -28,6 +28,7 @@ struct rg_event {
 	bool translated;
 	const char *action;		/* none, would-exempt, refused, exempted */
 	const char *reason;		/* NULL: JSON null */
+	const char *assumes;		/* what a fix relies on; NULL: no key */
 	bool with_fix;			/* add "fix": the nft statements */
 	const char *element;		/* "exempted": the set element */
 	const char *statement;		/* "exempted": the nft statement applied */

@@ -23,5 +23,6 @@ void rg_finding_event(const struct rg_flow *f, const struct rg_class *cl,
 	ev->translated = cl->translated;
 	ev->action = rg_action_name(cl->action);
 	ev->reason = cl->reason;
+	ev->assumes = cl->assumes;
 	ev->with_fix = cl->action == RG_ACTION_WOULD_EXEMPT;
 }

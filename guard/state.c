@@ -549,3 +549,14 @@ out:
 		rg_state_free(s);
 	return ret;
 }
+
+const char *rg_state_kind(const struct rg_state_entry *e)
+{
+	if (e->is_static)
+		return "static";
+	/* Both writers of a hand-made entry, the daemon and exempt add
+	 * without one, begin its why so; a learnt one names its flow. */
+	if (!strncmp(e->why, "manual (", 8))
+		return "manual";
+	return "learnt";
+}

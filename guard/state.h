@@ -59,6 +59,11 @@ struct rg_state_entry *rg_state_find(const struct rg_state *s,
 void rg_state_clear(struct rg_state *s);
 /* Entries not from exempt lines: what max-exemptions counts. */
 size_t rg_state_dynamic(const struct rg_state *s);
+/*
+ * How the entry came: "static" (an exempt line), "manual" (reflguard
+ * exempt add, whose why says so), "learnt" (from a translated flow).
+ */
+const char *rg_state_kind(const struct rg_state_entry *e);
 /* Drops every entry but the static ones (exempt flush). */
 void rg_state_clear_dynamic(struct rg_state *s);
 /* Keeps, in order, the entries keep() says yes to; the index follows. */

@@ -12,6 +12,7 @@ const char *const rg_refuse_reasons[RG_REFUSE_N] = {
 	[RG_REFUSE_SAME_SEGMENT] = "same-segment",
 	[RG_REFUSE_LIMIT] = "limit",
 	[RG_REFUSE_INEFFECTIVE] = "exemption-ineffective",
+	[RG_REFUSE_SAME_LINK] = "same-link",
 	[RG_REFUSE_OTHER] = "other",
 };
 

@@ -16,6 +16,7 @@ enum rg_refuse_reason {
 	RG_REFUSE_SAME_SEGMENT,		/* same-segment */
 	RG_REFUSE_LIMIT,		/* limit */
 	RG_REFUSE_INEFFECTIVE,		/* exemption-ineffective */
+	RG_REFUSE_SAME_LINK,		/* same-link */
 	RG_REFUSE_OTHER,		/* any word added later */
 	RG_REFUSE_N
 };

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <linux/netfilter.h>
@@ -44,9 +45,40 @@ static int add_rule(struct rg_batch *b, int nfproto, const struct rg_addr *pub,
 	return ret;
 }
 
+/* The SYNs before NAT: TCP ports only, sequence numbers pair them. */
+static int add_pre(struct rg_batch *b, int nfproto, const struct rg_config *cfg,
+		   enum rg_queue_path path, uint16_t queue)
+{
+	struct nftnl_rule *r;
+	size_t i, j;
+	int ret;
+
+	if (rg_batch_add_base_chain(b, nfproto, RG_TABLE, RG_OBSERVE_PRE_CHAIN,
+				    "filter", NF_INET_PRE_ROUTING,
+				    RG_OBSERVE_PRE_PRIO) < 0 ||
+	    rg_batch_flush_chain(b, nfproto, RG_TABLE, RG_OBSERVE_PRE_CHAIN) < 0)
+		return -1;
+	for (i = 0; i < cfg->n_e; i++) {
+		if (cfg->e[i].pub.family != af_of(nfproto))
+			continue;
+		for (j = 0; j < cfg->n_ports; j++) {
+			if (cfg->ports[j].proto != IPPROTO_TCP)
+				continue;
+			r = rg_observe_pre_rule(nfproto, &cfg->e[i].pub,
+						&cfg->ports[j], path, queue);
+			ret = r ? rg_batch_add_rule(b, r) : -1;
+			if (r)
+				nftnl_rule_free(r);
+			if (ret < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int add_family(struct rg_batch *b, int nfproto,
 		      const struct rg_config *cfg, enum rg_queue_path path,
-		      uint16_t queue)
+		      uint16_t queue, bool pre_view)
 {
 	size_t i, j;
 
@@ -55,6 +87,8 @@ static int add_family(struct rg_batch *b, int nfproto,
 				    "filter", NF_INET_POST_ROUTING,
 				    RG_OBSERVE_PRIO) < 0 ||
 	    rg_batch_flush_chain(b, nfproto, RG_TABLE, RG_OBSERVE_CHAIN) < 0)
+		return -1;
+	if (pre_view && add_pre(b, nfproto, cfg, path, queue) < 0)
 		return -1;
 	for (i = 0; i < cfg->n_e; i++) {
 		if (cfg->e[i].pub.family != af_of(nfproto))
@@ -68,7 +102,7 @@ static int add_family(struct rg_batch *b, int nfproto,
 }
 
 int rg_observe_install(struct rg_nl *nl, const struct rg_config *cfg,
-		       enum rg_queue_path path, uint16_t queue)
+		       enum rg_queue_path path, uint16_t queue, bool pre_view)
 {
 	struct rg_batch b;
 	size_t i;
@@ -82,7 +116,7 @@ int rg_observe_install(struct rg_nl *nl, const struct rg_config *cfg,
 		goto out;
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		if (family_used(cfg, families[i]) &&
-		    add_family(&b, families[i], cfg, path, queue) < 0)
+		    add_family(&b, families[i], cfg, path, queue, pre_view) < 0)
 			goto out;
 	ret = rg_batch_commit(&b);
 out:
@@ -94,15 +128,22 @@ out:
 static int remove_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
 			 void *unused)
 {
-	struct rg_table_contents tc;
+	struct rg_table_contents tc, pre;
 
 	(void)unused;
-	if (rg_table_contents(nl, nfproto, RG_TABLE, RG_OBSERVE_CHAIN, &tc) < 0)
+	if (rg_table_contents(nl, nfproto, RG_TABLE, RG_OBSERVE_CHAIN, &tc) < 0 ||
+	    rg_table_contents(nl, nfproto, RG_TABLE, RG_OBSERVE_PRE_CHAIN, &pre) < 0)
 		return -1;
-	if (!tc.exists || !tc.has_chain)
+	if (!tc.exists || (!tc.has_chain && !pre.has_chain))
 		return 0;
-	if (tc.chains == 1 && tc.sets == 0)
+	if (tc.chains == (unsigned int)tc.has_chain + pre.has_chain && tc.sets == 0)
 		return rg_batch_del_table(b, nfproto, RG_TABLE);
+	if (pre.has_chain &&
+	    (rg_batch_flush_chain(b, nfproto, RG_TABLE, RG_OBSERVE_PRE_CHAIN) < 0 ||
+	     rg_batch_del_chain(b, nfproto, RG_TABLE, RG_OBSERVE_PRE_CHAIN) < 0))
+		return -1;
+	if (!tc.has_chain)
+		return 0;
 	if (rg_batch_flush_chain(b, nfproto, RG_TABLE, RG_OBSERVE_CHAIN) < 0)
 		return -1;
 	return rg_batch_del_chain(b, nfproto, RG_TABLE, RG_OBSERVE_CHAIN);

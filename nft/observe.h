@@ -19,9 +19,17 @@
 /* After every srcnat chain, so the NAT binding of the flow is known. */
 #define RG_OBSERVE_PRIO (100 + 10)
 
-/* Installs (or replaces) the chain and its rules in one transaction. */
+/*
+ * pre_view: also a chain on prerouting before destination NAT that queues
+ * the same connections' TCP SYNs as C sent them, for a daemon that cannot
+ * read a queued packet's conntrack entry before its verdict (no NFQA_CT).
+ */
+#define RG_OBSERVE_PRE_CHAIN "observe_pre"
+#define RG_OBSERVE_PRE_PRIO (-100 - 10)
+
+/* Installs (or replaces) the chains and their rules in one transaction. */
 int rg_observe_install(struct rg_nl *nl, const struct rg_config *cfg,
-		       enum rg_queue_path path, uint16_t queue);
+		       enum rg_queue_path path, uint16_t queue, bool pre_view);
 /*
  * Removes the chain; the table goes too when nothing else lives in it.
  * Families in which reflguard never installed anything are left alone.

@@ -23,4 +23,12 @@ struct nftnl_rule *rg_observe_rule(int nfproto, const struct rg_addr *pub,
 				   const struct rg_port_range *ports,
 				   enum rg_queue_path path, uint16_t queue);
 
+/*
+ * The same without "ct status dnat", for the chain that sees a SYN before
+ * any NAT (the lookup path's first view, see guard/syn_pair.h).
+ */
+struct nftnl_rule *rg_observe_pre_rule(int nfproto, const struct rg_addr *pub,
+				       const struct rg_port_range *ports,
+				       enum rg_queue_path path, uint16_t queue);
+
 #endif

@@ -13,6 +13,7 @@ enum rg_packet_flow {
 	RG_PF_LOOKUP = 0,	/* look the entry up by *reply */
 	RG_PF_COMPLETE = 1,	/* *f is the whole entry, from NFQA_CT */
 	RG_PF_ADDRS = 2,	/* cut before its ports: *reply has addresses only */
+	RG_PF_SEEN = 3,		/* nothing to look up (set by the daemon) */
 };
 
 /*

@@ -41,6 +41,7 @@ int rg_queue_msg_parse(void *buf, size_t len, bool cut, struct rg_packet *p)
 	memset(p, 0, sizeof(*p));
 	ph = mnl_attr_get_payload(attr[NFQA_PACKET_HDR]);
 	p->id = ntohl(ph->packet_id);
+	p->hook = ph->hook;
 	if (attr[NFQA_PAYLOAD]) {
 		p->payload = mnl_attr_get_payload(attr[NFQA_PAYLOAD]);
 		p->len = mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]);
@@ -50,5 +51,11 @@ int rg_queue_msg_parse(void *buf, size_t len, bool cut, struct rg_packet *p)
 		p->ct = mnl_attr_get_payload(attr[NFQA_CT]);
 		p->ct_len = mnl_attr_get_payload_len(attr[NFQA_CT]);
 	}
+	/* What the routing decision of C's packet was asked with, so the
+	 * daemon can ask the same (policy rules on iif and fwmark). */
+	if (attr[NFQA_IFINDEX_INDEV])
+		p->indev = ntohl(mnl_attr_get_u32(attr[NFQA_IFINDEX_INDEV]));
+	if (attr[NFQA_MARK])
+		p->mark = ntohl(mnl_attr_get_u32(attr[NFQA_MARK]));
 	return 0;
 }

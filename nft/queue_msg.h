@@ -14,6 +14,9 @@ struct rg_packet {
 	size_t orig_len;		/* before the copy range cut it: >= len */
 	const void *ct;			/* NFQA_CT attributes, or NULL */
 	size_t ct_len;
+	uint32_t indev;			/* NFQA_IFINDEX_INDEV, 0: none */
+	uint32_t mark;			/* NFQA_MARK, 0: none */
+	uint8_t hook;			/* NF_INET_*: where it was queued */
 };
 
 /*

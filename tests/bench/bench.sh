@@ -537,7 +537,7 @@ for l in open(sys.argv[1]):
 }
 
 fig_ttf() {
-	log "figure 8: time to fix, $TRIALS trials with C retrying every 200 ms, then every 1 ms (each bounded to 90 s)"
+	log "figure 8: time to fix, $TRIALS trials with C retrying every 200 ms, then every 1 ms (each bounded to 90 s); the first SYN of a pair is dropped as it is exempted and its retransmission (1 s) is clean"
 	rg_clean
 	ct_flush
 	rm -f "$BT/sink8.ready" "$BT/st8.json" "$BT/daemon.events"
@@ -551,7 +551,7 @@ fig_ttf() {
 	local dms
 	dms=$(bl evfield "$BT/daemon.events" verified time_to_fix_ms)
 	: >"$BT/daemon.events"
-	ttf_trials 1000 1000 "$TRIALS" "$BT/ttf.1ms.jsonl"
+	ttf_trials 1000 2000 "$TRIALS" "$BT/ttf.1ms.jsonl"
 	local dms1 ineff
 	dms1=$(bl evfield "$BT/daemon.events" verified time_to_fix_ms)
 	ineff=$(grep -c '"reason":"exemption-ineffective"' "$BT/daemon.events")
@@ -559,7 +559,7 @@ fig_ttf() {
 	rg_clean
 	kill "$sink" 2>/dev/null
 	wait "$sink" 2>/dev/null
-	local k ms done_n clean_n note
+	local k ms done_n clean_n first_n note
 	for k in 200ms 1ms; do
 		ms=$(ttf_ms "$BT/ttf.$k.jsonl")
 		done_n=$(grep -c '^{' "$BT/ttf.$k.jsonl")
@@ -574,6 +574,9 @@ fig_ttf() {
 		row 8 "ttf_${k}_99" "time to fix p99, C retry $k" ms "$(bl pct 99 $ms)" "" "" "" ""
 		row 8 "ttf_${k}_ok" "trials ending clean, C retry $k" trials "$clean_n" "$done_n" "trials" "ratio:1" \
 			"a trial that is not clean within its bound counts against; the daemon is restarted after it"
+		first_n=$(grep -c '"attempts":1,.*"clean":true' "$BT/ttf.$k.jsonl")
+		row 8 "ttf_${k}_first" "trials whose first connection was clean, C retry $k" trials "$first_n" "$done_n" "trials" "ratio:1" \
+			"nothing lost: the first SYN is dropped as the pair is exempted and its retransmission is clean (issue 13: both kernel paths, time to fix <= 1.2 s)"
 	done
 }
 

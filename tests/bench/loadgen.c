@@ -567,7 +567,9 @@ static int mode_retry(const struct opts *o)
 
 		if (fd < 0)
 			die("socket");
-		set_timeouts(fd, 1.0);
+		/* Past one SYN retransmission (1 s): a first SYN dropped while
+		 * its pair is exempted is the same connection, not a failure. */
+		set_timeouts(fd, 2.5);
 		attempts++;
 		if ((o->bind && bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0) ||
 		    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {

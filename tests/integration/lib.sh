@@ -105,6 +105,44 @@ exchange() {
 	return $rc
 }
 
+# xchg C_ROLE BIND CONNECT LISTEN ATTEMPTS [E_ROLE]: like exchange, with
+# c_standin.py --attempts (it stops at the first 200) and E (role e unless
+# E_ROLE) serving as many connections. C's lines land in $RG_TMP/c.json,
+# E's in $RG_TMP/e.json.
+xchg() {
+	local c_role=$1 bind=$2 connect=$3 listen=$4 n=$5 e_role=${6:-e} e_pid rc
+	rm -f "$RG_TMP/e.ready" "$RG_TMP/e.json" "$RG_TMP/c.json"
+	# ip netns exec execs python, so $! is E itself and can be stopped.
+	ip netns exec "$(lab_ns "$e_role")" python3 "$RG_TOP/tests/lab/e_standin.py" --listen "$listen" \
+		--count "$n" --timeout 8 --ready-file "$RG_TMP/e.ready" >"$RG_TMP/e.json" 2>&1 &
+	e_pid=$!
+	wait_for test -e "$RG_TMP/e.ready"
+	lab_exec "$c_role" python3 "$RG_TOP/tests/lab/c_standin.py" --bind "$bind" \
+		--connect "$connect" --attempts "$n" >"$RG_TMP/c.json" 2>&1
+	rc=$?
+	# E prints a line per connection once C's answer is read; C may stop
+	# early (a 200), so E is stopped once it has printed as many as C.
+	for _ in $(seq 60); do
+		[ "$(grep -c '^{' "$RG_TMP/e.json")" -ge "$(grep -c '^{' "$RG_TMP/c.json")" ] && break
+		sleep 0.05
+	done
+	kill "$e_pid" 2>/dev/null
+	wait "$e_pid" 2>/dev/null
+	return $rc
+}
+
+# got200 MAX_ATTEMPT ROUTE: C answered 200 by attempt MAX, on a Route that is
+# its own address and port, and E saw that same address and port as its peer.
+got200() {
+	python3 -c 'import json,sys
+c=[json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+e=[json.loads(l) for l in open(sys.argv[2]) if l.startswith("{")]
+ok=[r for r in c if r.get("answer")==200 and r["attempt"]<=int(sys.argv[3]) and r.get("route")==sys.argv[4]]
+assert ok, c
+assert any(r.get("peer")==sys.argv[4] and r.get("status")==200 for r in e), e' \
+		"$RG_TMP/c.json" "$RG_TMP/e.json" "$1" "$2"
+}
+
 # jfield FILE KEY: a field of the last JSON line of a stand-in's output.
 jfield() {
 	python3 -c 'import json,sys

@@ -130,16 +130,17 @@ except OSError: pass' "$1"
 
 # The daemon caches routes: a change of the routing table while it runs
 # must show in the next flow's verdict. E's internal address routed out of C's
-# interface makes the same pair same-segment; removing the route undoes it.
+# interface puts the pair on one link, which same-link = refuse refuses;
+# removing the route undoes it.
 lab_down; lab_up nft-snat >/dev/null
-start_daemon --expressway-e 64.100.0.10 || not_ok "route change: daemon starts"
+start_daemon --expressway-e 64.100.0.10 --same-link refuse || not_ok "route change: daemon starts"
 exchange c1 10.0.30.2:27911 64.100.0.10:7003 10.0.10.2:7003
 check "route change: before, the flow is would-exempt" \
 	test "$(ev_for 10.0.30.2:27911)" = would-exempt/None
 lab_exec fw ip route add 10.0.10.2/32 dev in0
 syn 27912
-check "route change: E's address routed out C's interface: refused same-segment" \
-	test "$(ev_for 10.0.30.2:27912)" = refused/same-segment
+check "route change: E's address routed out C's interface: refused same-link" \
+	test "$(ev_for 10.0.30.2:27912)" = refused/same-link
 lab_exec fw ip route del 10.0.10.2/32 dev in0
 exchange c1 10.0.30.2:27913 64.100.0.10:7003 10.0.10.2:7003
 check "route change: route removed: would-exempt again" \

@@ -56,6 +56,7 @@ static int (*const registrars[])(void) = {
 	register_ring_tests,
 	register_repeat_tests,
 	register_watchdog_tests,
+	register_syn_pair_tests,
 };
 
 int main(int argc, char *argv[])

@@ -20,7 +20,7 @@
 #define E6_PUB "2001:db8:64::10"
 #define E6_INT "fd00:10::2"
 
-static const struct rg_segments two_segments = { true, 2, 3 };
+static const struct rg_segments two_segments = { true, 2, 3, false, { { 0 }, 0 } };
 
 static void addr(const char *s, struct rg_addr *a)
 {
@@ -139,7 +139,7 @@ static void test_not_translated(void)
 /* A clean hairpin needs no fix, so no route is needed to say so. */
 static void test_not_translated_needs_no_route(void)
 {
-	struct rg_segments same = { true, 4, 4 }, unknown = { false, 0, 0 };
+	struct rg_segments same = { true, 4, 4, false, { { 0 }, 0 } }, unknown = { false, 0, 0, false, { { 0 }, 0 } };
 	struct rg_config cfg;
 	struct rg_flow f;
 	struct rg_class cl;
@@ -398,7 +398,7 @@ static void test_ipv6_configured_internal_and_c(void)
 
 static void test_same_segment(void)
 {
-	struct rg_segments same = { true, 3, 3 };
+	struct rg_segments same = { true, 3, 3, false, { { 0 }, 0 } };
 	struct rg_config cfg;
 	struct rg_flow f;
 
@@ -407,10 +407,174 @@ static void test_same_segment(void)
 	assert_refused(&cfg, &f, &same, "same-segment");
 }
 
+/* seg for C and E on interfaces c_oif and e_oif, E reached in net. */
+static struct rg_segments seg_of(int c_oif, int e_oif, const char *net)
+{
+	struct rg_segments s;
+
+	memset(&s, 0, sizeof(s));
+	s.known = true;
+	s.c_oif = c_oif;
+	s.e_oif = e_oif;
+	if (net) {
+		CU_ASSERT_EQUAL_FATAL(rg_prefix_parse(net, &s.e_net), 0);
+		s.has_e_net = true;
+	}
+	return s;
+}
+
+/*
+ * The decision asks whether E would answer C without the firewall: C in
+ * the prefix through which the firewall reaches E. Several subnets on one
+ * bridge (OpenWrt's br-lan) are not one segment.
+ */
+static void test_subnets_on_one_link(void)
+{
+	struct rg_segments bridge = seg_of(5, 5, "10.0.10.0/24");
+	struct rg_config cfg;
+	struct rg_class cl;
+	struct rg_flow f;
+
+	note_config(&cfg);
+	note_flow(&f, E_PUB, 4401);
+	classify_ok(&cfg, &f, &bridge, &cl);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_WOULD_EXEMPT);
+	CU_ASSERT_PTR_NULL(cl.reason);
+	/* The firewall cannot see E's netmask: the event says so. */
+	CU_ASSERT_STRING_EQUAL(cl.assumes, "e-netmask");
+	set(&cfg, "same-link", "refuse");
+	assert_refused(&cfg, &f, &bridge, "same-link");
+}
+
+static void test_same_subnet_is_refused(void)
+{
+	struct rg_segments wide = seg_of(5, 5, "10.0.0.0/16");
+	struct rg_segments routed = seg_of(2, 3, "10.0.30.0/24");
+	struct rg_segments apart = seg_of(2, 3, "10.0.10.0/24");
+	struct rg_config cfg;
+	struct rg_class cl;
+	struct rg_flow f;
+
+	note_config(&cfg);
+	note_flow(&f, E_PUB, 4401);
+	assert_refused(&cfg, &f, &wide, "same-segment");
+	/* C inside E's prefix, whatever the interfaces (a host route to C
+	 * elsewhere): E would still look for C on its own link. */
+	assert_refused(&cfg, &f, &routed, "same-segment");
+	set(&cfg, "same-link", "refuse");
+	classify_ok(&cfg, &f, &apart, &cl);
+	CU_ASSERT_EQUAL(cl.action, RG_ACTION_WOULD_EXEMPT);
+	CU_ASSERT_PTR_NULL(cl.assumes);
+}
+
+static void test_segment_v6(void)
+{
+	struct rg_segments bridge = seg_of(5, 5, "fd00:10::/64");
+	struct rg_segments same = seg_of(5, 5, "fd00::/16");
+	struct rg_config cfg;
+	struct rg_addr c;
+	const char *assumes;
+
+	rg_config_defaults(&cfg);
+	addr(C6_ADDR, &c);
+	CU_ASSERT_PTR_NULL(rg_classify_segment(&cfg, &c, &bridge, &assumes));
+	CU_ASSERT_STRING_EQUAL(assumes, "e-netmask");
+	CU_ASSERT_STRING_EQUAL(rg_classify_segment(&cfg, &c, &same, &assumes),
+			       "same-segment");
+	CU_ASSERT_STRING_EQUAL(rg_classify_segment(&cfg, &c, NULL, &assumes),
+			       "route-unknown");
+}
+
+/*
+ * A policy-routed firewall as rg_classify_routes sees it: the main table
+ * sends E out of interface 2 in 10.0.0.0/16 (C inside), table 100 (for
+ * sources in 10.0.30.0/24 or mark 0x10) out of 3 in 10.0.10.0/24; C is
+ * on 2 in 10.0.30.0/23. Lookups from interface 99 fail, as
+ * the kernel's do under rp_filter.
+ */
+struct fake_rt {
+	int calls;
+	struct rg_route_key last_e;
+};
+
+static int fake_route(void *ctx, const struct rg_route_key *k, struct rg_route *r)
+{
+	struct fake_rt *t = ctx;
+	struct rg_prefix c_net, from;
+
+	t->calls++;
+	memset(r, 0, sizeof(*r));
+	rg_prefix_parse("10.0.30.0/23", &c_net);
+	rg_prefix_parse("10.0.30.0/24", &from);
+	if (rg_prefix_contains(&c_net, &k->dst)) {
+		r->oif = 2;
+		r->net = c_net;
+		r->has_net = true;
+		return 0;
+	}
+	if (k->iif == 99)
+		return -1;
+	t->last_e = *k;
+	r->has_net = true;
+	if (rg_prefix_contains(&from, &k->src) || k->mark == 0x10) {
+		r->oif = 3;
+		rg_prefix_parse("10.0.10.0/24", &r->net);
+	} else {
+		r->oif = 2;
+		rg_prefix_parse("10.0.0.0/16", &r->net);
+	}
+	return 0;
+}
+
+static void test_routes_as_the_flow(void)
+{
+	struct fake_rt t = { 0 };
+	struct rg_route_flow fl;
+	struct rg_segments seg;
+	struct rg_config cfg;
+	const char *assumes;
+
+	rg_config_defaults(&cfg);
+	memset(&fl, 0, sizeof(fl));
+	addr(C_ADDR, &fl.c);
+	addr(E_INT, &fl.e);
+	rg_classify_routes(fake_route, &t, &fl, &seg);
+	CU_ASSERT_TRUE(seg.known);
+	CU_ASSERT_EQUAL(seg.e_oif, 3);
+	/* Asked with C's source and the interface C is reached by. */
+	CU_ASSERT_TRUE(rg_addr_equal(&t.last_e.src, &fl.c));
+	CU_ASSERT_EQUAL(t.last_e.iif, 2);
+	CU_ASSERT_PTR_NULL(rg_classify_segment(&cfg, &fl.c, &seg, &assumes));
+	/* The packet's own incoming interface and mark when known. */
+	fl.iif = 7;
+	fl.mark = 0x10;
+	addr("10.0.31.3", &fl.c);
+	rg_classify_routes(fake_route, &t, &fl, &seg);
+	CU_ASSERT_EQUAL(t.last_e.iif, 7);
+	CU_ASSERT_EQUAL(t.last_e.mark, 0x10);
+	CU_ASSERT_EQUAL(seg.e_oif, 3);
+}
+
+static void test_routes_fall_back(void)
+{
+	struct fake_rt t = { 0 };
+	struct rg_route_flow fl;
+	struct rg_segments seg;
+
+	memset(&fl, 0, sizeof(fl));
+	addr(C_ADDR, &fl.c);
+	addr(E_INT, &fl.e);
+	fl.iif = 99;		/* refused with a source: the destination alone */
+	rg_classify_routes(fake_route, &t, &fl, &seg);
+	CU_ASSERT_TRUE(seg.known);
+	CU_ASSERT_EQUAL(seg.e_oif, 2);
+	CU_ASSERT_EQUAL(t.last_e.iif, 0);
+}
+
 static void test_route_unknown(void)
 {
 	/* Equal interfaces mean nothing when the lookup failed. */
-	struct rg_segments unknown = { false, 3, 3 };
+	struct rg_segments unknown = { false, 3, 3, false, { { 0 }, 0 } };
 	struct rg_config cfg;
 	struct rg_flow f;
 
@@ -422,7 +586,7 @@ static void test_route_unknown(void)
 
 static void test_reason_precedence(void)
 {
-	struct rg_segments same = { true, 3, 3 }, unknown = { false, 0, 0 };
+	struct rg_segments same = { true, 3, 3, false, { { 0 }, 0 } }, unknown = { false, 0, 0, false, { { 0 }, 0 } };
 	struct rg_config cfg;
 	struct rg_flow f;
 
@@ -512,6 +676,11 @@ static void test_dump_destinations(void)
 }
 
 static const struct unit_test tests[] = {
+	{ "routes asked as the flow: source, iif, mark", test_routes_as_the_flow },
+	{ "a lookup refused with a source falls back to the destination", test_routes_fall_back },
+	{ "subnets on one link: exempt, assuming E's netmask", test_subnets_on_one_link },
+	{ "C in the prefix through which E is reached: same-segment", test_same_subnet_is_refused },
+	{ "the segment decision for IPv6", test_segment_v6 },
 	{ "dump destinations: each public address", test_dump_destinations },
 	{ "not translated: hairpinned, no action", test_not_translated },
 	{ "not translated: no route needed", test_not_translated_needs_no_route },

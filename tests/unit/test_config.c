@@ -550,6 +550,12 @@ static void test_remediation_keys(void)
 	set_fails("max-exemptions", "1000001", "invalid number '1000001' for max-exemptions (1 to 1000000)");
 	set_fails("max-exemptions", "-1", "invalid number '-1' for max-exemptions (1 to 1000000)");
 	set_fails("reset", "maybe", "invalid value 'maybe' for reset (yes or no)");
+	CU_ASSERT_EQUAL(c.same_link, RG_SAME_LINK_EXEMPT);
+	set_ok(&c, "same-link", "refuse");
+	CU_ASSERT_EQUAL(c.same_link, RG_SAME_LINK_REFUSE);
+	set_ok(&c, "same-link", "exempt");
+	CU_ASSERT_EQUAL(c.same_link, RG_SAME_LINK_EXEMPT);
+	set_fails("same-link", "yes", "invalid value 'yes' for same-link (exempt or refuse)");
 }
 
 static void test_repeat_interval(void)

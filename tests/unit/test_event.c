@@ -9,6 +9,7 @@
 	"add table ip reflguard\n" \
 	"add set ip reflguard exempt4 { type ipv4_addr . ipv4_addr . inet_proto . inet_service; }\n" \
 	"add chain ip reflguard exempt { type nat hook postrouting priority srcnat - 10; policy accept; }\n" \
+	"flush chain ip reflguard exempt\n" \
 	"add rule ip reflguard exempt ip saddr . ip daddr . meta l4proto . th dport @exempt4 snat ip to ip saddr\n" \
 	"add element ip reflguard exempt4 { 10.0.30.2 . 10.0.10.2 . tcp . 7003 }\n"
 
@@ -16,6 +17,7 @@
 	"add table ip6 reflguard\n" \
 	"add set ip6 reflguard exempt6 { type ipv6_addr . ipv6_addr . inet_proto . inet_service; }\n" \
 	"add chain ip6 reflguard exempt { type nat hook postrouting priority srcnat - 10; policy accept; }\n" \
+	"flush chain ip6 reflguard exempt\n" \
 	"add rule ip6 reflguard exempt ip6 saddr . ip6 daddr . meta l4proto . th dport @exempt6 snat ip6 to ip6 saddr\n" \
 	"add element ip6 reflguard exempt6 { fd00:30::2 . fd00:10::2 . tcp . 7003 }\n"
 
@@ -136,6 +138,7 @@ static void test_json_fix_only_when_asked(void)
 		"\"add table ip reflguard\","
 		"\"add set ip reflguard exempt4 { type ipv4_addr . ipv4_addr . inet_proto . inet_service; }\","
 		"\"add chain ip reflguard exempt { type nat hook postrouting priority srcnat - 10; policy accept; }\","
+		"\"flush chain ip reflguard exempt\","
 		"\"add rule ip reflguard exempt ip saddr . ip daddr . meta l4proto . th dport @exempt4 snat ip to ip saddr\","
 		"\"add element ip reflguard exempt4 { 10.0.30.2 . 10.0.10.2 . tcp . 7003 }\""
 		"]}\n"));
@@ -193,11 +196,11 @@ static void test_fix_longest_line(void)
 	rg_addr_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff1", &ev.c);
 	rg_addr_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff2", &ev.e_internal);
 	ev.e_internal_port = 65535;
-	CU_ASSERT_TRUE_FATAL(rg_event_fix_line(&ev, 4, line, sizeof(line)));
+	CU_ASSERT_TRUE_FATAL(rg_event_fix_line(&ev, 5, line, sizeof(line)));
 	CU_ASSERT_STRING_EQUAL(line, "add element ip6 reflguard exempt6 { "
 		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff1 . "
 		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff2 . tcp . 65535 }");
-	CU_ASSERT_FALSE(rg_event_fix_line(&ev, 5, line, sizeof(line)));
+	CU_ASSERT_FALSE(rg_event_fix_line(&ev, 6, line, sizeof(line)));
 }
 
 static void test_fix_needs_known_addresses(void)

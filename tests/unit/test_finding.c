@@ -212,7 +212,7 @@ static void assert_str(const struct rg_jdoc *d, const char *key,
 static void test_event_line_would_exempt(void)
 {
 	static struct rg_jdoc d;
-	struct rg_segments seg = { true, 2, 3 };
+	struct rg_segments seg = { true, 2, 3, false, { { 0 }, 0 } };
 	struct rg_event ev;
 	bool b = false;
 
@@ -230,7 +230,7 @@ static void test_event_line_would_exempt(void)
 static void test_event_line_refused(void)
 {
 	static struct rg_jdoc d;
-	struct rg_segments seg = { true, 3, 3 };
+	struct rg_segments seg = { true, 3, 3, false, { { 0 }, 0 } };
 	struct rg_event ev;
 
 	classified_event("10.0.31.0/24", seg, &ev);

@@ -133,6 +133,7 @@ static const char expected[] =
 	"reflguard_refused_total{reason=\"same-segment\"} 0\n"
 	"reflguard_refused_total{reason=\"limit\"} 1\n"
 	"reflguard_refused_total{reason=\"exemption-ineffective\"} 0\n"
+	"reflguard_refused_total{reason=\"same-link\"} 0\n"
 	"reflguard_refused_total{reason=\"other\"} 1\n"
 	"# HELP reflguard_handling_seconds Time from a queued packet's arrival to its handling done.\n"
 	"# TYPE reflguard_handling_seconds histogram\n"

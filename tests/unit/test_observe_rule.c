@@ -74,6 +74,35 @@ static void test_matches_in_order(void)
 	nftnl_rule_free(r);
 }
 
+/* The view before NAT: the same rule without "ct status dnat". */
+static void test_pre_rule(void)
+{
+	static const char *const want[] = {
+		"ct", "bitwise", "cmp",		/* ct state new */
+		"ct", "cmp",			/* ct original protocol tcp */
+		"ct", "cmp",			/* ct original daddr */
+		"ct", "range",			/* ct original proto-dst */
+		"counter", "target",
+	};
+	struct rg_port_range pr;
+	struct nftnl_rule *r;
+	struct rg_addr a;
+	struct seen s;
+	int i;
+
+	CU_ASSERT_FATAL(rg_addr_parse("64.100.0.10", &a) == 0);
+	CU_ASSERT_FATAL(rg_port_range_parse("tcp/7001-7010", &pr) == 0);
+	r = rg_observe_pre_rule(NFPROTO_IPV4, &a, &pr, RG_QUEUE_COMPAT, 7003);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	memset(&s, 0, sizeof(s));
+	nftnl_expr_foreach(r, collect, &s);
+	CU_ASSERT_EQUAL(s.n, 11);
+	for (i = 0; i < s.n && i < 11; i++)
+		CU_ASSERT_STRING_EQUAL(s.names[i], want[i]);
+	CU_ASSERT_STRING_EQUAL(nftnl_rule_get_str(r, NFTNL_RULE_CHAIN), RG_OBSERVE_PRE_CHAIN);
+	nftnl_rule_free(r);
+}
+
 static void test_native_queue_with_bypass(void)
 {
 	struct seen s;
@@ -186,6 +215,7 @@ static void test_protocol_from_conntrack(void)
 }
 
 static const struct unit_test tests[] = {
+	{ "the view before NAT: no ct status dnat, chain observe_pre", test_pre_rule },
 	{ "expressions in order", test_matches_in_order },
 	{ "native path: queue expression with bypass", test_native_queue_with_bypass },
 	{ "compat path: NFQUEUE v3 target with bypass", test_compat_target_with_bypass },

@@ -25,7 +25,7 @@ static const uint8_t syn[60] = { 0x45, 0, 0, 60 };
 static void packet_msg(struct msg *m, uint32_t id, size_t payload,
 		       uint32_t cap_len, size_t ct_len)
 {
-	struct nfqnl_msg_packet_hdr ph = { .packet_id = htonl(id) };
+	struct nfqnl_msg_packet_hdr ph = { .packet_id = htonl(id), .hook = 4 };
 	uint8_t ct[64] = { 0 };
 
 	memset(m->b, 0, sizeof(m->b));
@@ -69,6 +69,24 @@ static void test_packet(void)
 	CU_ASSERT_EQUAL(p.orig_len, sizeof(syn));
 	CU_ASSERT_EQUAL(memcmp(p.payload, syn, sizeof(syn)), 0);
 	CU_ASSERT_PTR_NULL(p.ct);
+}
+
+/* The incoming interface and mark C's packet was routed with. */
+static void test_indev_and_mark(void)
+{
+	struct rg_packet p;
+	struct msg m;
+
+	packet_msg(&m, 7, sizeof(syn), 0, 0);
+	CU_ASSERT_EQUAL_FATAL(parse_exact(&m, m.nlh->nlmsg_len, false, &p), 0);
+	CU_ASSERT_EQUAL(p.indev, 0);
+	CU_ASSERT_EQUAL(p.mark, 0);
+	mnl_attr_put_u32(m.nlh, NFQA_IFINDEX_INDEV, htonl(5));
+	mnl_attr_put_u32(m.nlh, NFQA_MARK, htonl(0x10));
+	CU_ASSERT_EQUAL_FATAL(parse_exact(&m, m.nlh->nlmsg_len, false, &p), 0);
+	CU_ASSERT_EQUAL(p.indev, 5);
+	CU_ASSERT_EQUAL(p.mark, 0x10);
+	CU_ASSERT_EQUAL(p.hook, 4);	/* NF_INET_POST_ROUTING */
 }
 
 static void test_ct_and_cap_len(void)
@@ -175,6 +193,7 @@ static void test_cut(void)
 }
 
 static const struct unit_test tests[] = {
+	{ "NFQA_IFINDEX_INDEV and NFQA_MARK", test_indev_and_mark },
 	{ "a packet: id and payload", test_packet },
 	{ "NFQA_CT and NFQA_CAP_LEN", test_ct_and_cap_len },
 	{ "a packet without payload", test_no_payload },

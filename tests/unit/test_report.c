@@ -90,6 +90,7 @@ static void test_translated_flows(void)
 		"    add table ip reflguard\n"
 		"    add set ip reflguard exempt4 { type ipv4_addr . ipv4_addr . inet_proto . inet_service; }\n"
 		"    add chain ip reflguard exempt { type nat hook postrouting priority srcnat - 10; policy accept; }\n"
+		"    flush chain ip reflguard exempt\n"
 		"    add rule ip reflguard exempt ip saddr . ip daddr . meta l4proto . th dport @exempt4 snat ip to ip saddr\n"
 		"    add element ip reflguard exempt4 { 10.0.30.2 . 10.0.10.2 . tcp . 7003 }\n");
 	rg_strbuf_free(&sb);

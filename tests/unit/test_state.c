@@ -532,7 +532,21 @@ static void test_many_entries_indexed(void)
 	rg_state_free(&s);
 }
 
+static void test_kind(void)
+{
+	struct rg_state_entry e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.why, sizeof(e.why), "10.0.30.2:27901 seen by Expressway-E as 64.100.0.10:4401");
+	CU_ASSERT_STRING_EQUAL(rg_state_kind(&e), "learnt");
+	snprintf(e.why, sizeof(e.why), "manual (reflguard exempt add --force)");
+	CU_ASSERT_STRING_EQUAL(rg_state_kind(&e), "manual");
+	e.is_static = true;
+	CU_ASSERT_STRING_EQUAL(rg_state_kind(&e), "static");
+}
+
 static const struct unit_test tests[] = {
+	{ "kind: learnt, manual (exempt add), static", test_kind },
 	{ "200k entries: indexed find, replace, delete, clear", test_many_entries_indexed },
 	{ "round trip: no exemption", test_round_trip_empty },
 	{ "round trip: one exemption, exact text", test_round_trip_one },
