@@ -19,6 +19,9 @@ RG_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
 	-Iguard -Inft -Itests/unit -DRG_VERSION='"$(VERSION)"'
 RG_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The state file is written by a thread beside the loop (state_writer.c).
+RG_CFLAGS += -pthread
+LDLIBS += -pthread
 
 # Modules with no I/O: what the unit tests link against.
 PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c guard/addr.c \

@@ -159,7 +159,7 @@ static void on_signal(struct daemon *d)
 #define STATE_RETRY_MS 5000
 
 enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_LOCK, TAG_MON, TAG_TIMER,
-       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES };
+       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_STATE };
 /* Control clients are tagged 100 + i, metrics clients 200 + i. */
 #define TAG_METRICS_CLIENT 200
 
@@ -231,6 +231,8 @@ static void loop(struct daemon *d)
 				rg_watch_check(d);
 			else if (tag == TAG_ROUTES)
 				rg_daemon_routes_check(d);
+			else if (tag == TAG_STATE)
+				rg_daemon_state_written(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 			else
@@ -437,6 +439,9 @@ static int setup(struct daemon *d, bool reset_state)
 		rg_log("cannot drop capabilities: %s", strerror(errno));
 		return -1;
 	}
+	if (rg_daemon_state_start(d) < 0 ||
+	    watch(d, d->writer.evfd, TAG_STATE) < 0)
+		return -1;
 	rg_logp(LOG_INFO, "%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
 		 rg_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
 		 d->queue.rcvbuf, d->status.ct_path, d->cfg->n_e);
@@ -454,6 +459,7 @@ static void teardown(struct daemon *d)
 		if (d->clients[i].fd >= 0)
 			close(d->clients[i].fd);
 	rg_msrv_close(&d->metrics);
+	rg_daemon_state_stop(d);
 	if (d->queue.buf)
 		rg_queue_close(&d->queue);
 	rg_nl_close(&d->nft);

@@ -26,6 +26,7 @@
 #include "queue.h"
 #include "route_cache.h"
 #include "state.h"
+#include "state_writer.h"
 #include "stats.h"
 #include "strbuf.h"
 
@@ -98,6 +99,8 @@ struct daemon {
 	unsigned int recent_pos;
 	struct client clients[MAX_CLIENTS];
 	bool state_dirty;		/* the last state write failed */
+	bool state_owed;		/* changed since the writer took a copy */
+	struct rg_state_writer writer;	/* writes the state file beside the loop */
 	struct timespec last_enobufs;
 	struct timespec last_resync;	/* CLOCK_MONOTONIC: the last resync ended */
 	long last_resync_ms;		/* and took this long */
@@ -150,8 +153,19 @@ int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg);
  */
 void rg_daemon_exempt_request(struct daemon *d, const char *req, size_t len,
 			      struct rg_strbuf *out);
-/* Writes the state file; on failure reports once and retries later. */
+/*
+ * Has the state file written, beside the loop (state_writer.h): now when
+ * the writer is idle, else after its current write. A failure is
+ * reported once and retried.
+ */
 void rg_daemon_save_state(struct daemon *d);
+/* The writer's thread: started after the privileges are dropped, since
+ * a thread keeps the capabilities it was made with; stopped after the
+ * last change, which it writes first. */
+int rg_daemon_state_start(struct daemon *d);
+/* The writer ended a write (its eventfd is readable). */
+void rg_daemon_state_written(struct daemon *d);
+void rg_daemon_state_stop(struct daemon *d);
 /* An {"event":"error"} line: what failed and why. */
 void rg_daemon_error_event(struct daemon *d, const char *what, int err);
 

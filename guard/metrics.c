@@ -95,6 +95,11 @@ static const struct {
 	  "Translated connections reset so that they reconnect exempted." },
 	{ "reflguard_reinstated_total", offsetof(struct rg_counters, reinstated),
 	  "Times reflguard's objects were put back after someone removed them." },
+	{ "reflguard_state_writes_total", offsetof(struct rg_counters, state_writes),
+	  "State file writes (made beside the loop, coalesced)." },
+	{ "reflguard_state_write_failures_total",
+	  offsetof(struct rg_counters, state_write_failures),
+	  "State file writes that failed (retried)." },
 };
 
 static void counters_text(const struct rg_counters *c, struct rg_strbuf *out)
