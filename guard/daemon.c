@@ -200,6 +200,8 @@ static void loop(struct daemon *d)
 		resync = rg_daemon_resync_wait_ms(d);
 		if (resync >= 0 && (timeout < 0 || resync < timeout))
 			timeout = resync;
+		if (rg_daemon_scan_pending(d))
+			timeout = 0;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
 		/* The resync below sets errno too (its route lookups read
 		 * rtmon to EAGAIN): an EINTR (SIGSTOP, SIGCONT) would pass
@@ -238,6 +240,7 @@ static void loop(struct daemon *d)
 			else
 				on_metrics(d, tag);
 		}
+		rg_daemon_scan_slice(d);
 		rg_daemon_flush(d);
 	}
 }
@@ -486,6 +489,7 @@ static void teardown(struct daemon *d)
 	rg_strbuf_free(&d->line);
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
+	rg_daemon_scan_free(d);
 }
 
 int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)

@@ -37,6 +37,7 @@
 #define DRAIN_CAP 1024			/* packets read per wake-up */
 #define RESYNC_MIN_MS 1000		/* between two conntrack resyncs */
 #define RESYNC_SHARE 10			/* a resync waits 10x the last one's time */
+#define SCAN_SLICE 128			/* scanned flows handled per loop turn */
 
 struct client {
 	int fd;
@@ -106,6 +107,10 @@ struct daemon {
 	long last_resync_ms;		/* and took this long */
 	bool resync_due;		/* ENOBUFS or a cut packet since then */
 	bool resync_log;		/* a new burst: log the resync */
+	/* The last scan's candidates, handled SCAN_SLICE a loop turn so
+	 * that verdicts interleave with their route lookups and fixes. */
+	struct rg_flow *scan_v;
+	size_t scan_n, scan_pos;
 	time_t last_notify;
 	struct rg_msrv metrics;		/* off unless --metrics */
 	struct rg_hist handling;	/* per queued packet, for metrics */
@@ -123,7 +128,12 @@ void rg_daemon_drain(struct daemon *d);
  */
 int rg_daemon_resync_wait_ms(const struct daemon *d);
 void rg_daemon_resync_if_due(struct daemon *d);
+/* Reads conntrack; its flows are then handled by rg_daemon_scan_slice. */
 void rg_daemon_scan(struct daemon *d);
+/* Handles the next SCAN_SLICE scanned flows; true while some are left. */
+bool rg_daemon_scan_slice(struct daemon *d);
+bool rg_daemon_scan_pending(const struct daemon *d);
+void rg_daemon_scan_free(struct daemon *d);
 /* Flushes the route cache if the routing table changed since last asked. */
 void rg_daemon_routes_check(struct daemon *d);
 /* Writes an event to the events file, stderr and status (buffered). */
