@@ -186,6 +186,10 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 
 	if (!rg_classify_watched(d->cfg, f, &e))
 		return false;
+	/* The scan reports only translated flows: a clean one (most, once
+	 * exempted) costs no route lookup. */
+	if (from_scan && !rg_classify_translated(f))
+		return false;
 	segments(d, f, &seg);
 	if (!rg_classify(d->cfg, f, &seg, &cl))
 		return false;
