@@ -18,11 +18,13 @@
  * few writes, not one each. The thread reports each write through an
  * eventfd the loop watches.
  *
- * The thread makes these system calls only: futex (the mutex and the
- * condition), openat, write, fsync, close, rename, unlink, mkdir (the
- * file, its temporary and its directory), getpid (the temporary's name),
- * write on the eventfd, brk, mmap, munmap, mremap and madvise (malloc),
- * and exit at the end; its signals are all blocked.
+ * The thread makes these system calls only (strace of a run): futex (the
+ * mutex and the condition), mkdir, getpid, unlink, openat, write, fsync,
+ * close, rename (the file, its temporary and its directory), write on
+ * the eventfd, mmap, munmap, mprotect and madvise (malloc's arena of the
+ * thread); glibc's thread start adds set_robust_list and rseq, its end
+ * madvise and exit. The loop's side: eventfd2, clone3 (rt_sigprocmask
+ * around it), read of the eventfd, futex. Its signals are all blocked.
  */
 struct rg_state_writer {
 	pthread_t thread;
