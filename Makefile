@@ -158,7 +158,7 @@ soak: deps
 DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
 	libnftnl-dev libssl-dev libcunit1-dev nftables iptables conntrack \
 	iproute2 python3 procps valgrind clang libclang-rt-dev \
-	qemu-system-x86 busybox-static kmod cpio mandoc systemd
+	qemu-system-x86 busybox-static kmod cpio mandoc systemd strace
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
