@@ -9,6 +9,14 @@
 
 MAX=1000000
 N6=100000			# IPv6 entries, each at the longest a line gets
+# A million elements take minutes of kernel time on 2 CPUs: under ASan
+# (3x slower, 3x the memory) the issue's own case, 100k, and none in the
+# emulated stock-kernel VM (1 CPU under TCG, 2 GB).
+if [ -n "${RG_VM:-}" ]; then
+	skip "state file at max-exemptions: not in the emulated VM (a million elements under TCG)"
+	exit 0
+fi
+case $REFLGUARD in */asan/*) MAX=100000 N6=10000 ;; esac
 N4=$((MAX - N6 - 1))		# one more comes from `exempt add`
 ST=$RG_TMP/state.json
 CONF=$RG_TMP/rg.conf
@@ -60,11 +68,12 @@ print("\n".join(sorted("%s . %s . %s . %d" % (e["c"], e["e_internal"], e["proto"
                        for e in x)))'
 }
 # And nft itself, for the first, the last and the added element.
+LAST6=$(printf 'fd00:ffff:ffff:ffff:ffff:ffff:%04x:%04x' $((0x1000 + (N6 - 1) / 4096)) $((0x1000 + (N6 - 1) % 4096)))
 nft_has() {
 	lab_exec fw nft get element ip reflguard exempt4 "{ 10.64.0.0 . 10.0.10.2 . tcp . 7003 }" &&
 	lab_exec fw nft get element ip reflguard exempt4 "{ 10.0.30.2 . 10.0.10.2 . tcp . 7003 }" &&
 	lab_exec fw nft get element ip6 reflguard exempt6 \
-		"{ fd00:ffff:ffff:ffff:ffff:ffff:1018:169f . fd00:ffff:ffff:ffff:ffff:ffff:ffff:fff2 . udp . 65535 }"
+		"{ $LAST6 . fd00:ffff:ffff:ffff:ffff:ffff:ffff:fff2 . udp . 65535 }"
 } >/dev/null 2>&1
 
 # start: up to 120 s for the restore (a million elements) and the chain.
