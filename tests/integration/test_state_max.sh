@@ -16,7 +16,8 @@ if [ -n "${RG_VM:-}" ]; then
 	skip "state file at max-exemptions: not in the emulated VM (a million elements under TCG)"
 	exit 0
 fi
-case $REFLGUARD in */asan/*) MAX=100000 N6=10000 ;; esac
+# (30k IPv6 at their longest take the file past the old 16 MiB limit.)
+case $REFLGUARD in */asan/*) MAX=100000 N6=30000 ;; esac
 N4=$((MAX - N6 - 1))		# one more comes from `exempt add`
 ST=$RG_TMP/state.json
 CONF=$RG_TMP/rg.conf
@@ -76,13 +77,14 @@ nft_has() {
 		"{ $LAST6 . fd00:ffff:ffff:ffff:ffff:ffff:ffff:fff2 . udp . 65535 }"
 } >/dev/null 2>&1
 
-# start: up to 120 s for the restore (a million elements) and the chain.
+# start: up to 300 s for the restore (a million elements: 13 to 133 s
+# here, with the machine's other load) and the chain.
 start() {
 	rm -f "$EVENTS" "$RG_TMP/daemon.err"
 	ip netns exec "$(lab_ns fw)" "$REFLGUARD" run -c "$CONF" --events "$EVENTS" \
 		2>"$RG_TMP/daemon.err" &
 	DPID=$!
-	for _ in $(seq 1200); do
+	for _ in $(seq 3000); do
 		# status, not nft: listing a table lists its million elements.
 		"$REFLGUARD" status --control "$CTL" >/dev/null 2>&1 && return 0
 		kill -0 "$DPID" 2>/dev/null || return 1
@@ -129,7 +131,6 @@ echo "# restart took $(($(date +%s) - t0)) s"
 t0=$(date +%s)
 listed >"$RG_TMP/got2.txt"
 echo "# listing took $(($(date +%s) - t0)) s"
-check "restart: nft lists the first, last and added elements" nft_has
 check "restart: every element is in the kernel again ($MAX)" cmp -s "$WANT" "$RG_TMP/got2.txt"
 stop_daemon
 check "stop after restart: exit 0" test $? -eq 0
