@@ -21,7 +21,9 @@ RG_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
 	-Iguard -Inft -Itests/unit -DRG_VERSION='"$(VERSION)"'
 RG_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-# The daemon's output writers (guard/outq.c) are threads.
+# The daemon's output writers (guard/outq.c) and its state writer
+# (guard/state_writer.c) are threads.
+RG_CFLAGS += -pthread
 LDLIBS += -pthread
 
 # Modules with no I/O: what the unit tests link against.
@@ -183,7 +185,7 @@ DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
 DEB_TEST_PKGS := libcunit1-dev nftables iptables conntrack iproute2 python3 \
 	procps valgrind clang libclang-rt-dev qemu-system-x86 busybox-static \
 	kmod cpio mandoc systemd debhelper debootstrap lintian bash-completion \
-	prometheus logrotate
+	prometheus logrotate strace
 # apt_install LIST: what of LIST is not installed yet, quietly.
 define apt_install
 	$(Q)missing=$$(for p in $(1); do \

@@ -162,6 +162,12 @@ static void decide(const struct rg_config *cfg, const struct rg_flow *f,
 		out->action = RG_ACTION_WOULD_EXEMPT;
 }
 
+bool rg_classify_translated(const struct rg_flow *f)
+{
+	return !rg_addr_equal(&f->reply.dst, &f->orig.src) ||
+	       f->reply.dport != f->orig.sport;
+}
+
 bool rg_classify(const struct rg_config *cfg, const struct rg_flow *f,
 		 const struct rg_segments *seg, struct rg_class *out)
 {
@@ -172,8 +178,7 @@ bool rg_classify(const struct rg_config *cfg, const struct rg_flow *f,
 	if (!reflected(out->e, f))
 		return false;
 	out->hairpinned = true;
-	out->translated = !rg_addr_equal(&f->reply.dst, &f->orig.src) ||
-			  f->reply.dport != f->orig.sport;
+	out->translated = rg_classify_translated(f);
 	decide(cfg, f, seg, out);
 	return true;
 }

@@ -81,6 +81,8 @@ bool rg_classify(const struct rg_config *cfg, const struct rg_flow *f,
 		 const struct rg_segments *seg, struct rg_class *out);
 
 /* Whether a flow is a candidate at all, before any route lookup. */
+/* What E sees differs from C's own address or port. */
+bool rg_classify_translated(const struct rg_flow *f);
 bool rg_classify_watched(const struct rg_config *cfg, const struct rg_flow *f,
 			 const struct rg_expressway_e **e);
 

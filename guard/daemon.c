@@ -192,7 +192,7 @@ static void on_signal(struct daemon *d)
 #define STATE_RETRY_MS 5000
 
 enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_CTL_TIMER, TAG_MON, TAG_TIMER,
-       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_WATCHDOG };
+       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_WATCHDOG, TAG_STATE };
 /* Control clients are tagged 100 + i, metrics clients 200 + i. */
 #define TAG_METRICS_CLIENT 200
 
@@ -244,6 +244,8 @@ static void loop(struct daemon *d)
 		repeat = rg_repeat_wait_ms(&d->repeat, rg_daemon_now_ms());
 		if (repeat >= 0 && (timeout < 0 || repeat < timeout))
 			timeout = (int)repeat;
+		if (rg_daemon_scan_pending(d))
+			timeout = 0;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
 		/* The resync below sets errno too (its route lookups read
 		 * rtmon to EAGAIN): an EINTR (SIGSTOP, SIGCONT) would pass
@@ -279,11 +281,14 @@ static void loop(struct daemon *d)
 				rg_daemon_routes_check(d);
 			else if (tag == TAG_WATCHDOG)
 				rg_daemon_watchdog_tick(d);
+			else if (tag == TAG_STATE)
+				rg_daemon_state_written(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 			else
 				on_metrics(d, tag);
 		}
+		rg_daemon_scan_slice(d);
 		rg_daemon_flush(d);
 	}
 }
@@ -479,6 +484,9 @@ static int setup(struct daemon *d, bool reset_state)
 		return -1;
 	if (rg_daemon_drop_privileges(d) < 0)
 		return -1;
+	if (rg_daemon_state_start(d) < 0 ||
+	    watch(d, d->writer.evfd, TAG_STATE) < 0)
+		return -1;
 	rg_logp(LOG_INFO, "%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
 		 rg_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
 		 d->queue.rcvbuf, d->status.ct_path, d->cfg->n_e);
@@ -494,6 +502,7 @@ static void teardown(struct daemon *d)
 		rg_daemon_resets_due(d, true);
 	rg_daemon_ctl_close(d);
 	rg_msrv_close(&d->metrics);
+	rg_daemon_state_stop(d);
 	if (d->queue.buf)
 		rg_queue_close(&d->queue);
 	rg_nl_close(&d->nft);
@@ -521,6 +530,7 @@ static void teardown(struct daemon *d)
 	rg_strbuf_free(&d->line);
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
+	rg_daemon_scan_free(d);
 }
 
 int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)

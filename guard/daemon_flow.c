@@ -223,6 +223,10 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 
 	if (!rg_classify_watched(d->cfg, f, &e))
 		return false;
+	/* The scan reports only translated flows: a clean one (most, once
+	 * exempted) costs no route lookup. */
+	if (from_scan && !rg_classify_translated(f))
+		return false;
 	segments(d, f, pkt, &seg);
 	if (!rg_classify(d->cfg, f, &seg, &cl))
 		return false;
@@ -427,25 +431,57 @@ static int scan_cb(const struct rg_flow *f, void *data)
 	return 0;
 }
 
+void rg_daemon_scan_free(struct daemon *d)
+{
+	free(d->scan_v);
+	d->scan_v = NULL;
+	d->scan_n = d->scan_pos = 0;
+}
+
 /*
  * Flows that predate the daemon: the entries sent to a watched address
  * (a dump the kernel filters, see rg_ct_dump_dst), handled once it is
  * complete, since handling may itself talk ctnetlink (a reset) and the
- * dump's socket is busy until then.
+ * dump's socket is busy until then. A newer scan replaces what is left
+ * of an older one: it saw the same table later.
  */
 void rg_daemon_scan(struct daemon *d)
 {
 	struct scan_list l = { .cfg = d->cfg };
 	struct rg_addr dsts[RG_MAX_E];
-	size_t i, n = rg_classify_dsts(d->cfg, dsts);
+	size_t n = rg_classify_dsts(d->cfg, dsts);
 
-	d->routes_checked = false;
+	rg_daemon_scan_free(d);
 	if (rg_ct_dump_dst(&d->ct, dsts, n, scan_cb, &l, NULL) < 0)
 		rg_log("start-up conntrack scan failed: %s", strerror(errno));
 	d->status.counters.scan_flows += l.seen;
-	for (i = 0; i < l.n; i++)
-		handle_flow(d, &l.v[i], NULL);
-	free(l.v);
+	d->scan_v = l.v;
+	d->scan_n = l.n;
+}
+
+bool rg_daemon_scan_pending(const struct daemon *d)
+{
+	return d->scan_pos < d->scan_n;
+}
+
+/*
+ * A flow costs up to two route lookups and, in remediate mode, a
+ * transaction: a resync under a flood of new sources holds tens of
+ * thousands. The loop comes back for the rest once the queue is served.
+ */
+bool rg_daemon_scan_slice(struct daemon *d)
+{
+	size_t end = d->scan_pos + SCAN_SLICE;
+
+	if (end > d->scan_n)
+		end = d->scan_n;
+	d->routes_checked = false;
+	while (d->scan_pos < end)
+		handle_flow(d, &d->scan_v[d->scan_pos++], NULL);
+	if (rg_daemon_scan_pending(d))
+		return true;
+	rg_daemon_scan_free(d);
+	return false;
 }
 
 /*

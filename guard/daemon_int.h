@@ -30,6 +30,7 @@
 #include "route_cache.h"
 #include "syn_pair.h"
 #include "state.h"
+#include "state_writer.h"
 #include "stats.h"
 #include "strbuf.h"
 
@@ -47,6 +48,7 @@
 
 #define CTL_DEADLINE_S 5		/* a client idle this long is dropped */
 #define CTL_OUT_MAX (64u << 20)		/* the largest answer kept for a client */
+#define SCAN_SLICE 128			/* scanned flows handled per loop turn */
 
 struct client {
 	int fd;
@@ -130,11 +132,17 @@ struct daemon {
 	struct client clients[MAX_CLIENTS];
 	int ctl_timerfd;		/* ticks while control clients are connected */
 	bool state_dirty;		/* the last state write failed */
+	bool state_owed;		/* changed since the writer took a copy */
+	struct rg_state_writer writer;	/* writes the state file beside the loop */
 	struct timespec last_enobufs;
 	struct timespec last_resync;	/* CLOCK_MONOTONIC: the last resync ended */
 	long last_resync_ms;		/* and took this long */
 	bool resync_due;		/* ENOBUFS or a cut packet since then */
 	bool resync_log;		/* a new burst: log the resync */
+	/* The last scan's candidates, handled SCAN_SLICE a loop turn so
+	 * that verdicts interleave with their route lookups and fixes. */
+	struct rg_flow *scan_v;
+	size_t scan_n, scan_pos;
 	time_t last_notify;
 	struct rg_msrv metrics;		/* off unless --metrics */
 	struct rg_hist handling;	/* per queued packet, for metrics */
@@ -160,7 +168,12 @@ void rg_daemon_drain(struct daemon *d);
  */
 int rg_daemon_resync_wait_ms(const struct daemon *d);
 void rg_daemon_resync_if_due(struct daemon *d);
+/* Reads conntrack; its flows are then handled by rg_daemon_scan_slice. */
 void rg_daemon_scan(struct daemon *d);
+/* Handles the next SCAN_SLICE scanned flows; true while some are left. */
+bool rg_daemon_scan_slice(struct daemon *d);
+bool rg_daemon_scan_pending(const struct daemon *d);
+void rg_daemon_scan_free(struct daemon *d);
 /* Flushes the route cache if the routing table changed since last asked. */
 void rg_daemon_routes_check(struct daemon *d);
 /* Queues an event for the events file and the log, and keeps it in status. */
@@ -227,8 +240,19 @@ int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg);
  */
 void rg_daemon_exempt_request(struct daemon *d, const char *req, size_t len,
 			      struct rg_strbuf *out);
-/* Writes the state file; on failure reports once and retries later. */
+/*
+ * Has the state file written, beside the loop (state_writer.h): now when
+ * the writer is idle, else after its current write. A failure is
+ * reported once and retried.
+ */
 void rg_daemon_save_state(struct daemon *d);
+/* The writer's thread: started after the privileges are dropped, since
+ * a thread keeps the capabilities it was made with; stopped after the
+ * last change, which it writes first. */
+int rg_daemon_state_start(struct daemon *d);
+/* The writer ended a write (its eventfd is readable). */
+void rg_daemon_state_written(struct daemon *d);
+void rg_daemon_state_stop(struct daemon *d);
 /* An {"event":"error"} line: what failed and why. */
 void rg_daemon_error_event(struct daemon *d, const char *what, int err);
 

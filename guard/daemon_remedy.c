@@ -18,6 +18,7 @@
 #include "plural.h"
 #include "remedy.h"
 #include "state_file.h"
+#include "state_writer.h"
 #include "statics.h"
 
 /* Longer than a queue backlog takes to drain, shorter than a C retries. */
@@ -179,6 +180,50 @@ out:
 	return ret;
 }
 
+static void write_failed(struct daemon *d, int err)
+{
+	if (!d->state_dirty) {
+		rg_log("cannot write the state file %s: %s; the exemptions stay in the kernel, retrying",
+		       d->cfg->state, strerror(err));
+		rg_daemon_error_event(d, "state-write", err);
+	}
+	d->state_dirty = true;
+}
+
+static void write_worked(struct daemon *d)
+{
+	if (d->state_dirty)
+		rg_logp(LOG_NOTICE, "the state file %s is written again", d->cfg->state);
+	d->state_dirty = false;
+}
+
+/* Before the writer runs (or if it could not start): in the loop. */
+static void write_here(struct daemon *d)
+{
+	d->state_owed = false;
+	if (rg_state_save(d->cfg->state, &d->state) == 0)
+		write_worked(d);
+	else
+		write_failed(d, errno);
+}
+
+static void offer(struct daemon *d)
+{
+	int ret;
+
+	if (!d->state_owed)
+		return;
+	if (!d->writer.started) {
+		write_here(d);
+		return;
+	}
+	ret = rg_state_writer_offer(&d->writer, &d->state);
+	if (ret > 0)
+		d->state_owed = false;
+	else if (ret < 0)
+		write_failed(d, errno);
+}
+
 /*
  * The kernel holds the exemptions either way; a state file that cannot be
  * written (full or read-only disk) is reported once and retried by the
@@ -186,18 +231,45 @@ out:
  */
 void rg_daemon_save_state(struct daemon *d)
 {
-	if (rg_state_save(d->cfg->state, &d->state) == 0) {
-		if (d->state_dirty)
-			rg_logp(LOG_NOTICE, "the state file %s is written again", d->cfg->state);
-		d->state_dirty = false;
+	d->state_owed = true;
+	offer(d);
+}
+
+int rg_daemon_state_start(struct daemon *d)
+{
+	if (rg_state_writer_start(&d->writer, d->cfg->state) < 0) {
+		rg_log("cannot start the state writer: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void rg_daemon_state_written(struct daemon *d)
+{
+	uint64_t writes, failures;
+	int err;
+
+	rg_state_writer_result(&d->writer, &writes, &failures, &err);
+	d->status.counters.state_writes = writes;
+	d->status.counters.state_write_failures = failures;
+	if (err)
+		write_failed(d, err);
+	else
+		write_worked(d);
+	offer(d);
+}
+
+/* What changed since the last copy is written before the daemon exits. */
+void rg_daemon_state_stop(struct daemon *d)
+{
+	bool owed = d->state_owed || d->state_dirty;
+
+	if (!d->writer.started)
 		return;
-	}
-	if (!d->state_dirty) {
-		rg_log("cannot write the state file %s: %s; the exemptions stay in the kernel, retrying",
+	if (rg_state_writer_stop(&d->writer, owed ? &d->state : NULL) < 0)
+		rg_log("cannot write the state file %s at stop: %s; the exemptions stay in the kernel",
 		       d->cfg->state, strerror(errno));
-		rg_daemon_error_event(d, "state-write", errno);
-	}
-	d->state_dirty = true;
+	d->state_owed = false;
 }
 
 static void save(struct daemon *d)

@@ -79,7 +79,7 @@ int rg_read_file(const char *path, char **out, size_t *len)
 	return read_fd(fd, out, len);
 }
 
-int rg_read_file_private(const char *path, char **out, size_t *len)
+int rg_open_file_private(const char *path)
 {
 	/* O_NONBLOCK: a FIFO put there must not hang the open. */
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -95,7 +95,7 @@ int rg_read_file_private(const char *path, char **out, size_t *len)
 		errno = err;
 		return -1;
 	}
-	return read_fd(fd, out, len);
+	return fd;
 }
 
 static int write_all(int fd, const char *p, size_t n)

@@ -14,12 +14,12 @@
  */
 int rg_read_file(const char *path, char **out, size_t *len);
 /*
- * The same for a file whose content is trusted (the state): a symbolic
- * link is not followed (ELOOP), anything but a regular file is refused
- * (EINVAL), and so is a file others may write (EPERM: group or other
- * write permission).
+ * Opens, for reading, a file whose content is trusted (the state): a
+ * symbolic link is not followed (ELOOP), anything but a regular file is
+ * refused (EINVAL), and so is a file others may write (EPERM: group or
+ * other write permission). The fd, or -1 with errno.
  */
-int rg_read_file_private(const char *path, char **out, size_t *len);
+int rg_open_file_private(const char *path);
 /*
  * Replaces path with data[0..len): a temporary file beside it (PATH.tmp.PID,
  * created with mode less the umask) is written, fsync'd and renamed over

@@ -99,6 +99,11 @@ static const struct {
 	  "Events lines dropped because their output did not keep up (the flows are counted)." },
 	{ "reflguard_log_dropped_total", offsetof(struct rg_counters, log_dropped),
 	  "Log lines dropped because the log output did not keep up." },
+	{ "reflguard_state_writes_total", offsetof(struct rg_counters, state_writes),
+	  "State file writes (made beside the loop, coalesced)." },
+	{ "reflguard_state_write_failures_total",
+	  offsetof(struct rg_counters, state_write_failures),
+	  "State file writes that failed (retried)." },
 };
 
 static void counters_text(const struct rg_counters *c, struct rg_strbuf *out)

@@ -64,6 +64,8 @@ static const int allowed[] = {
 	/* the loop */
 	SYS_epoll_ctl, SYS_epoll_pwait, SYS_ppoll, SYS_timerfd_settime,
 	SYS_timerfd_gettime, SYS_timerfd_create,
+	/* the state writer tells the loop a write is done */
+	SYS_eventfd2,
 #ifdef SYS_epoll_wait
 	SYS_epoll_wait, SYS_poll,
 #endif

@@ -260,23 +260,12 @@ void rg_state_serialize(const struct rg_state *s, struct rg_strbuf *out)
 
 /* Parsing: one line at a time, so that every error has a line number. */
 
-enum where { IN_HEADER, IN_BODY, AFTER_FOOTER };
+enum where { IN_HEADER = 0, IN_BODY, AFTER_FOOTER };
 
-struct parser {
-	const char *file;
-	struct rg_state *s;
-	char *err;
-	size_t errlen;
-	enum where where;
-	unsigned int line;
-	unsigned int obj_line;	/* the last exemption's line, 0 before one */
-	bool comma;		/* that line ended in ',' */
-};
-
-static int fail_at(const struct parser *p, unsigned int line,
+static int fail_at(const struct rg_state_reader *p, unsigned int line,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static int fail_at(const struct parser *p, unsigned int line,
+static int fail_at(const struct rg_state_reader *p, unsigned int line,
 		   const char *fmt, ...)
 {
 	char msg[MSG_LEN];
@@ -427,7 +416,7 @@ static int entry_from(const struct rg_jdoc *d, struct rg_state_entry *e,
 	return no_unknown(d, msg, len);
 }
 
-static int object(struct parser *p, const char *s, size_t n)
+static int object(struct rg_state_reader *p, const char *s, size_t n)
 {
 	char msg[MSG_LEN], el[RG_EXEMPT_ELEMENT_LEN];
 	struct rg_state_entry e;
@@ -446,7 +435,7 @@ static int object(struct parser *p, const char *s, size_t n)
 	return 0;
 }
 
-static int header(struct parser *p, const char *s, size_t n)
+static int header(struct rg_state_reader *p, const char *s, size_t n)
 {
 	static const char pre[] = "{\"version\":", post[] = ",\"exemptions\":[";
 	const size_t npre = sizeof(pre) - 1, npost = sizeof(post) - 1;
@@ -470,7 +459,7 @@ bad:
 		       "not a reflguard state file (expected '%s')", HEADER);
 }
 
-static int footer(struct parser *p, const char *s, size_t n)
+static int footer(struct rg_state_reader *p, const char *s, size_t n)
 {
 	if (n > 2)
 		return fail_at(p, p->line, "unexpected text '%.*s' after ']}'",
@@ -482,7 +471,7 @@ static int footer(struct parser *p, const char *s, size_t n)
 	return 0;
 }
 
-static int body(struct parser *p, const char *s, size_t n)
+static int body(struct rg_state_reader *p, const char *s, size_t n)
 {
 	if (n >= 2 && !memcmp(s, FOOTER, 2))
 		return footer(p, s, n);
@@ -497,7 +486,7 @@ static int body(struct parser *p, const char *s, size_t n)
 	return object(p, s, p->comma ? n - 1 : n);
 }
 
-static int step(struct parser *p, const char *s, size_t n)
+static int step(struct rg_state_reader *p, const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t' || *s == '\r')) {
 		s++;
@@ -519,31 +508,64 @@ static int step(struct parser *p, const char *s, size_t n)
 	return 0;
 }
 
+void rg_state_reader_init(struct rg_state_reader *r, const char *filename,
+			  struct rg_state *s, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	r->file = filename;
+	r->s = s;
+	r->err = err;
+	r->errlen = errlen;
+	r->where = IN_HEADER;
+	rg_state_clear(s);
+}
+
+/*
+ * Both bounds keep a wrong path (/dev/zero, a log file) from eating the
+ * memory a state file of the largest allowed size never needs.
+ */
+int rg_state_reader_line(struct rg_state_reader *r, const char *s, size_t n)
+{
+	r->line++;
+	if (memchr(s, '\0', n))
+		return fail_at(r, r->line, "NUL byte in the file");
+	if (n > RG_STATE_LINE_MAX)
+		return fail_at(r, r->line, "line longer than %u bytes",
+			       RG_STATE_LINE_MAX);
+	if (r->where == IN_BODY && r->s->n >= RG_STATE_MAX_ENTRIES &&
+	    !(n >= 2 && !memcmp(s, FOOTER, 2)))
+		return fail_at(r, r->line, "more than %u exemptions",
+			       RG_STATE_MAX_ENTRIES);
+	return step(r, s, n);
+}
+
+int rg_state_reader_end(struct rg_state_reader *r)
+{
+	if (r->where == IN_HEADER)
+		return fail_at(r, 1, "not a reflguard state file (expected '%s')",
+			       HEADER);
+	if (r->where == IN_BODY)
+		return fail_at(r, r->line + 1, "missing closing ']}'");
+	return 0;
+}
+
 int rg_state_parse(const char *text, const char *filename, struct rg_state *s,
 		   char *err, size_t errlen)
 {
-	struct parser p = { .file = filename, .s = s, .err = err,
-			    .errlen = errlen, .where = IN_HEADER };
+	struct rg_state_reader r;
 	const char *at = text, *nl;
 	int ret = -1;
 
-	rg_state_clear(s);
+	rg_state_reader_init(&r, filename, s, err, errlen);
 	while (*at) {
 		nl = strchr(at, '\n');
 		if (!nl)
 			nl = at + strlen(at);
-		p.line++;
-		if (step(&p, at, (size_t)(nl - at)))
+		if (rg_state_reader_line(&r, at, (size_t)(nl - at)))
 			goto out;
 		at = *nl ? nl + 1 : nl;
 	}
-	if (p.where == IN_HEADER)
-		fail_at(&p, 1, "not a reflguard state file (expected '%s')",
-			HEADER);
-	else if (p.where == IN_BODY)
-		fail_at(&p, p.line + 1, "missing closing ']}'");
-	else
-		ret = 0;
+	ret = rg_state_reader_end(&r);
 out:
 	if (ret)
 		rg_state_free(s);

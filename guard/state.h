@@ -79,4 +79,32 @@ void rg_state_serialize(const struct rg_state *s, struct rg_strbuf *out);
 int rg_state_parse(const char *text, const char *filename, struct rg_state *s,
 		   char *err, size_t errlen);
 
+/*
+ * The same, a line at a time, for a file too large to hold whole: init,
+ * each line without its '\n', then end. Any -1 leaves err set; the
+ * caller then frees *s. A line is at most RG_STATE_LINE_MAX bytes (the
+ * longest valid one, every "why" byte escaped, is under half of it) and a
+ * file holds at most RG_STATE_MAX_ENTRIES exemptions: the largest
+ * max-exemptions and every exempt line.
+ */
+#define RG_STATE_LINE_MAX 4096u
+#define RG_STATE_MAX_ENTRIES (1000000u + 128u)
+
+struct rg_state_reader {
+	const char *file;
+	struct rg_state *s;
+	char *err;
+	size_t errlen;
+	int where;
+	unsigned int line;
+	unsigned int obj_line;	/* the last exemption's line, 0 before one */
+	bool comma;		/* that line ended in ',' */
+};
+
+void rg_state_reader_init(struct rg_state_reader *r, const char *filename,
+			  struct rg_state *s, char *err, size_t errlen);
+int rg_state_reader_line(struct rg_state_reader *r, const char *line,
+			 size_t n);
+int rg_state_reader_end(struct rg_state_reader *r);
+
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +15,34 @@
 #include "errmsg.h"
 #include "file.h"
 
-/* The parser stops at a NUL, so what follows one would go unchecked. */
-static unsigned int nul_line(const char *text, size_t len)
-{
-	unsigned int line = 1;
-	size_t i;
+/* Big reads: a state file of a million exemptions is a few hundred MB. */
+#define CHUNK (1u << 20)
 
-	for (i = 0; i < len; i++) {
-		if (!text[i])
-			return line;
-		if (text[i] == '\n')
-			line++;
+struct lines {
+	char *buf;
+	size_t have;	/* bytes in buf not yet handed to the reader */
+};
+
+/*
+ * Hands every whole line in l to r and keeps the tail. A tail longer than
+ * any valid line goes to r as it is, which refuses it by its length.
+ */
+static int feed(struct rg_state_reader *r, struct lines *l, bool eof)
+{
+	char *at = l->buf, *end = l->buf + l->have, *nl;
+
+	while ((nl = memchr(at, '\n', (size_t)(end - at)))) {
+		if (rg_state_reader_line(r, at, (size_t)(nl - at)))
+			return -1;
+		at = nl + 1;
 	}
+	if ((eof && at < end) || (size_t)(end - at) > RG_STATE_LINE_MAX) {
+		if (rg_state_reader_line(r, at, (size_t)(end - at)))
+			return -1;
+		at = end;
+	}
+	l->have = (size_t)(end - at);
+	memmove(l->buf, at, l->have);
 	return 0;
 }
 
@@ -41,31 +58,60 @@ static const char *refusal(int err)
 	return strerror(err);
 }
 
+/* 1 on a parse error (err set), -1 with errno on a read error. */
+static int read_lines(int fd, struct rg_state_reader *r)
+{
+	struct lines l = { .buf = malloc(CHUNK + RG_STATE_LINE_MAX + 1) };
+	ssize_t got;
+	int ret = -1;
+
+	if (!l.buf)
+		return -1;
+	for (;;) {
+		got = read(fd, l.buf + l.have, CHUNK);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			goto out;
+		l.have += (size_t)got;
+		if (feed(r, &l, !got)) {
+			ret = 1;
+			goto out;
+		}
+		if (!got)
+			break;
+	}
+	ret = rg_state_reader_end(r) ? 1 : 0;
+out:
+	free(l.buf);
+	return ret;
+}
+
+/*
+ * Read a line at a time rather than whole, so that the file's size
+ * follows max-exemptions instead of a fixed read limit.
+ */
 int rg_state_load(const char *path, struct rg_state *s, char *err,
 		  size_t errlen)
 {
-	char *text = NULL;
-	unsigned int line;
-	size_t len;
-	int ret = -1;
+	struct rg_state_reader r;
+	int fd, ret;
 
 	rg_state_clear(s);
-	if (rg_read_file_private(path, &text, &len)) {
+	fd = rg_open_file_private(path);
+	if (fd < 0) {
 		if (errno == ENOENT)
-			ret = 0;
-		else
-			rg_errf(err, errlen, "%s: %s", path, refusal(errno));
-		goto out;
+			return 0;
+		return rg_errf(err, errlen, "%s: %s", path, refusal(errno));
 	}
-	line = nul_line(text, len);
-	if (line) {
-		rg_errf(err, errlen, "%s:%u: NUL byte in the file", path, line);
-		goto out;
-	}
-	ret = rg_state_parse(text, path, s, err, errlen);
-out:
-	free(text);
-	return ret;
+	rg_state_reader_init(&r, path, s, err, errlen);
+	ret = read_lines(fd, &r);
+	if (ret < 0)
+		rg_errf(err, errlen, "%s: %s", path, strerror(errno));
+	close(fd);
+	if (ret)
+		rg_state_free(s);
+	return ret ? -1 : 0;
 }
 
 static int parent_dir(const char *path, char *dir, size_t len)

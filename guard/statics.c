@@ -4,6 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A state file the daemon can fill must load again. */
+_Static_assert(RG_STATE_MAX_ENTRIES >=
+	       (unsigned long long)RG_MAX_EXEMPTIONS_LIMIT + RG_MAX_STATIC,
+	       "the state reader takes fewer exemptions than the config allows");
+
 void rg_statics_origin(const struct rg_config *c,
 		       const struct rg_static_exempt *st, char *buf, size_t len)
 {

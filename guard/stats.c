@@ -107,6 +107,8 @@ static void counters_json(struct rg_json *j, const struct rg_counters *c)
 	rg_json_int(j, "reinstated", (int64_t)c->reinstated);
 	rg_json_int(j, "events_dropped", (int64_t)c->events_dropped);
 	rg_json_int(j, "log_dropped", (int64_t)c->log_dropped);
+	rg_json_int(j, "state_writes", (int64_t)c->state_writes);
+	rg_json_int(j, "state_write_failures", (int64_t)c->state_write_failures);
 	rg_json_obj_end(j);
 }
 

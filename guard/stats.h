@@ -45,6 +45,8 @@ struct rg_counters {
 	uint64_t unexempted;		/* exemptions the daemon removed */
 	uint64_t events_dropped;	/* events lines the stalled output lost */
 	uint64_t log_dropped;		/* log lines the same */
+	uint64_t state_writes;		/* state file writes ended */
+	uint64_t state_write_failures;	/* of them, failed */
 	uint64_t refused_by[RG_REFUSE_N];	/* refused, split by reason */
 };
 

@@ -10,7 +10,8 @@
 #
 # Needs root, build/reflguard, build/bench/{loadgen,ref_handler} (make bench
 # builds them). Environment:
-#   BENCH_FIGS="1 2 3 4 5 6 7 8"  figures to run (1 and 3 share their runs)
+#   BENCH_FIGS="1 2 3 4 5 6 7 8 9"  figures to run (1 and 3 share their runs);
+#                                 BENCH_FIGS=9 runs figure 9 alone
 #   BENCH_QUICK=1                 small counts: a smoke run of a minute or two
 #   BENCH_REPS=3                  repetitions of the interleaved figures 1, 3, 6
 #   BENCH_CT_1M=1                 figure 4 also on 1M entries; this raises the
@@ -30,7 +31,7 @@ LG=$TOP/build/bench/loadgen
 REF=$TOP/build/bench/ref_handler
 BL=$TOP/tests/bench/benchlib.py
 OUT=${BENCH_OUT:-build/bench.json}
-FIGS=" ${BENCH_FIGS:-1 2 3 4 5 6 7 8} "
+FIGS=" ${BENCH_FIGS:-1 2 3 4 5 6 7 8 9} "
 QUICK=${BENCH_QUICK:-0}
 REPS=${BENCH_REPS:-3}
 if [ "$QUICK" = 1 ]; then
@@ -285,6 +286,89 @@ fig_drain() {
 		"$((2 * CYCLES * FILL)) new UDP flows per handler, handler's own CPU time incl. the kernel work in its syscalls;$note"
 	row 2 drain_wall "queue drain, packets per wall second" pkt/s "$(bl median $rg_wall)" \
 		"$(bl median $ref_wall)" "ref" "" "from resume to empty queue, $FILL packets at a time"
+}
+
+# ---- figure 9: verdicts while heavy work runs ----
+
+# heavy_adds N: N exempt-add requests on the control socket, one after the
+# other, as `reflguard exempt add` sends them.
+heavy_adds() {
+	python3 - "$BT/ctl.sock" "$1" <<'PY'
+import socket, sys
+for i in range(int(sys.argv[2])):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(60)
+    s.connect(sys.argv[1])
+    s.sendall(b"exempt-add 10.1.%d.%d 10.0.10.2 tcp/7003 force\n" % (i >> 8, i & 255))
+    while s.recv(4096):
+        pass
+    s.close()
+PY
+}
+heavy_lat() {	# OUT [N]: first-packet latency of N ($LAT) sequential connections
+	in_ns c1 "$LG" lat --connect 64.100.0.10:7003 --count "${2:-$LAT}" --timeout 120 >"$1" 2>&1
+}
+
+fig_heavy() {
+	local n=$SCAN_N t0 adds_s note=""
+	log "figure 9: verdict latency, idle, during 1000 exempt adds, during a resync of $n entries"
+	rg_clean
+	ct_flush
+	rm -f "$BT/sink.ready" "$BT/heavy-state.json"
+	ip netns exec "$(lab_ns e)" "$LG" sink --listen 10.0.10.2:7003 --idle 300 --max-s 600 \
+		--ready-file "$BT/sink.ready" >"$BT/sink9.out" 2>&1 &
+	local sink=$!
+	PIDS+=("$sink")
+	wait_file "$BT/sink.ready" || { log "sink did not start"; return 1; }
+	# The resync's entries: hairpinned UDP flows to E's public address on
+	# a watched port from $n sources outside (refused: not Expressway-C),
+	# made before the daemon runs so that only the resync reads them.
+	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=900
+	in_ns out "$LG" udp --src 100.80.0.0 --srcs $(((n + 63999) / 64000)) \
+		--dst 64.100.0.10:7003 --count "$n" --timeout 300 >"$BT/gen9.json" 2>&1
+	rg_start "${RG_E[@]}" --mode remediate --expressway-c 10.0.30.0/24 \
+		--ports tcp/7001-7010,udp/7003 --max-exemptions 5000 \
+		--state "$BT/heavy-state.json" --queue-maxlen 65536 --queue-rcvbuf 4096 || { kill "$sink"; return 1; }
+	heavy_lat "$BT/heavy.warm.json"
+	heavy_lat "$BT/heavy.idle.json"
+	heavy_adds 1000 &
+	local adder=$!
+	t0=$EPOCHREALTIME
+	heavy_lat "$BT/heavy.adds.json"
+	wait "$adder"
+	adds_s=$(since "$t0")
+	# The resync: an overrun (ENOBUFS) of the small queue, from a burst of
+	# new flows, while the connections are timed.
+	local scans0 scans1 eno
+	scans0=$(rg_counter scan_flows)
+	( sleep 0.2; in_ns out "$LG" udp --src 100.90.0.0 --srcs 1 --dst 64.100.0.10:7003 \
+		--count 5000 --timeout 60 >"$BT/burst9.json" 2>&1 ) &
+	local burst=$!
+	# Long enough to hold the whole resync (the old one-piece resync of
+	# 100k entries stalled the loop for about 0.7 s here).
+	heavy_lat "$BT/heavy.resync.json" $((LAT * 5))
+	wait "$burst"
+	scans1=$(rg_counter scan_flows) eno=$(rg_counter enobufs)
+	log "  idle p99 $(get "$BT/heavy.idle.json" p99_us) us; adds p99 $(get "$BT/heavy.adds.json" p99_us) us" \
+		"(max $(get "$BT/heavy.adds.json" max_us), adds took ${adds_s}s); resync p99" \
+		"$(get "$BT/heavy.resync.json" p99_us) us (max $(get "$BT/heavy.resync.json" max_us)," \
+		"enobufs $eno, $((scans1 - scans0)) entries rescanned); state writes $(rg_counter state_writes)"
+	[ "$((scans1 - scans0))" -ge "$n" ] || note="the resync read $((scans1 - scans0)) entries, not $n; "
+	rg_stop
+	kill "$sink" 2>/dev/null
+	wait "$sink" 2>/dev/null
+	rg_clean
+	ct_flush
+	local idle99
+	idle99=$(get "$BT/heavy.idle.json" p99_us)
+	row 9 heavy_idle "verdict latency p99, idle (remediate)" us "$idle99" "" "" "" \
+		"connect() time of $LAT sequential connections through the queue"
+	row 9 heavy_adds "verdict latency p99, during 1000 exempt adds" us \
+		"$(get "$BT/heavy.adds.json" p99_us)" "$idle99" "idle" "delta:200" \
+		"max $(get "$BT/heavy.adds.json" max_us) us; the adds took ${adds_s}s, the state file written beside the loop"
+	row 9 heavy_resync "verdict latency p99, during a resync of $n entries" us \
+		"$(get "$BT/heavy.resync.json" p99_us)" "$idle99" "idle" "delta:200" \
+		"max $(get "$BT/heavy.resync.json" max_us) us over $((LAT * 5)) connections; ${note}a queue overrun brings the resync"
 }
 
 # ---- figure 4: conntrack scan ----
@@ -661,6 +745,7 @@ want 8 && fig_ttf
 want 5 && fig_restore
 want 7 && fig_rss
 want 4 && fig_scan
+want 9 && fig_heavy
 [ "${BENCH_PERF:-0}" = 1 ] && profile
 
 machine "$BT/machine.json"

@@ -40,6 +40,10 @@ sleep 0.2
 check "root: effective capabilities are CAP_NET_ADMIN only ($(cap CapEff))" test "$(cap CapEff)" = 0000000000001000
 check "root: permitted likewise ($(cap CapPrm))" test "$(cap CapPrm)" = 0000000000001000
 check "root: bounding set likewise ($(cap CapBnd))" test "$(cap CapBnd)" = 0000000000001000
+# Capabilities are per thread: the state writer's too.
+threads_capeff() { cat /proc/"$DPID"/task/*/status | awk '$1 == "CapEff:" { print $2 }' | sort -u | tr '\n' ' '; }
+check "root: every thread ($(ls /proc/"$DPID"/task | wc -l)) has CAP_NET_ADMIN only ($(threads_capeff))" \
+	test "$(threads_capeff)" = "0000000000001000 "
 check "root: nothing inheritable or ambient" test "$(cap CapInh)$(cap CapAmb)" = 00000000000000000000000000000000
 exchange c1 10.0.30.2:27901 64.100.0.10:7003 10.0.10.2:7003
 check "root: still reports flows after dropping privileges" \

@@ -113,6 +113,8 @@ check "read-only state: an error event names the state write" \
 	wait_for grep -q '"event":"error".*"what":"state-write"' "$EVENTS"
 check "read-only state: the exemption is in the kernel all the same" has_element
 check "read-only state: the daemon keeps running" kill -0 "$DPID"
+ro_failures() { [ "$(status_field 's["counters"]["state_write_failures"]')" -ge 1 ] 2>/dev/null; }
+check "read-only state: status counts the failed write" wait_for ro_failures
 stop_daemon
 
 # --- A large state: every exemption lands, whatever the batch's size (one

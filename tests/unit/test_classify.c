@@ -128,6 +128,7 @@ static void test_not_translated(void)
 
 	note_config(&cfg);
 	note_flow(&f, C_ADDR, C_PORT);
+	CU_ASSERT_FALSE(rg_classify_translated(&f));
 	classify_ok(&cfg, &f, &two_segments, &cl);
 	CU_ASSERT_PTR_EQUAL(cl.e, &cfg.e[0]);
 	CU_ASSERT_PTR_EQUAL(cl.port, &cfg.ports[0]);
@@ -162,6 +163,7 @@ static void test_port_only_translation(void)
 
 	note_config(&cfg);
 	note_flow(&f, C_ADDR, 4401);
+	CU_ASSERT_TRUE(rg_classify_translated(&f));
 	assert_would_exempt(&cfg, &f);
 }
 
@@ -172,6 +174,7 @@ static void test_address_only_translation(void)
 
 	note_config(&cfg);
 	note_flow(&f, "10.0.10.1", C_PORT);
+	CU_ASSERT_TRUE(rg_classify_translated(&f));
 	assert_would_exempt(&cfg, &f);
 }
 

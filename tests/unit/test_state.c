@@ -545,8 +545,75 @@ static void test_kind(void)
 	CU_ASSERT_STRING_EQUAL(rg_state_kind(&e), "static");
 }
 
+/* The longest line the writer makes must be one the reader takes. */
+static void test_longest_line_reads_back(void)
+{
+	struct rg_state_entry e = entry("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
+					"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+					IPPROTO_UDP, 65535, "", true);
+	struct rg_state s, back;
+	struct rg_strbuf out;
+	const char *at, *nl;
+	char err[512] = "";
+
+	memset(e.why, 1, sizeof(e.why) - 1);	/* each written as \u0001 */
+	memset(e.added, '9', sizeof(e.added) - 1);
+	e.is_static = true;
+	rg_state_init(&s);
+	rg_state_init(&back);
+	rg_strbuf_init(&out);
+	CU_ASSERT_EQUAL(rg_state_put(&s, &e), 0);
+	rg_state_serialize(&s, &out);
+	for (at = rg_strbuf_str(&out); (nl = strchr(at, '\n')); at = nl + 1)
+		CU_ASSERT((size_t)(nl - at) <= RG_STATE_LINE_MAX / 2);
+	CU_ASSERT_EQUAL(parse(rg_strbuf_str(&out), &back, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(back.n, 1);
+	CU_ASSERT(same_entry(&back.v[0], &e));
+	rg_strbuf_free(&out);
+	rg_state_free(&s);
+	rg_state_free(&back);
+}
+
+/* Fed a line at a time, as the loader does, with its two bounds. */
+static void test_reader_lines(void)
+{
+	char err[512] = "", *big = malloc(RG_STATE_LINE_MAX + 2);
+	struct rg_state_reader r;
+	struct rg_state s;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	rg_state_init(&s);
+	rg_state_reader_init(&r, "state.json", &s, err, sizeof(err));
+	CU_ASSERT_EQUAL(rg_state_reader_line(&r, HEAD, strlen(HEAD) - 1), 0);
+	CU_ASSERT_EQUAL(rg_state_reader_line(&r, A ",", strlen(A ",")), 0);
+	CU_ASSERT_EQUAL(rg_state_reader_line(&r, B, strlen(B)), 0);
+	CU_ASSERT_EQUAL(rg_state_reader_line(&r, "]}", 2), 0);
+	CU_ASSERT_EQUAL(rg_state_reader_end(&r), 0);
+	CU_ASSERT_EQUAL(s.n, 2);
+
+	rg_state_reader_init(&r, "state.json", &s, err, sizeof(err));
+	CU_ASSERT_EQUAL(s.n, 0);
+	CU_ASSERT_EQUAL(rg_state_reader_line(&r, HEAD, strlen(HEAD) - 1), 0);
+	memset(big, ' ', RG_STATE_LINE_MAX + 1);
+	CU_ASSERT_EQUAL(rg_state_reader_line(&r, big, RG_STATE_LINE_MAX + 1), -1);
+	CU_ASSERT_STRING_EQUAL(err, "state.json:2: line longer than 4096 bytes");
+
+	rg_state_reader_init(&r, "state.json", &s, err, sizeof(err));
+	CU_ASSERT_EQUAL(rg_state_reader_line(&r, "{\"version\"\0", 12), -1);
+	CU_ASSERT_STRING_EQUAL(err, "state.json:1: NUL byte in the file");
+
+	rg_state_reader_init(&r, "state.json", &s, err, sizeof(err));
+	CU_ASSERT_EQUAL(rg_state_reader_line(&r, HEAD, strlen(HEAD) - 1), 0);
+	CU_ASSERT_EQUAL(rg_state_reader_end(&r), -1);
+	CU_ASSERT_STRING_EQUAL(err, "state.json:2: missing closing ']}'");
+	free(big);
+	rg_state_free(&s);
+}
+
 static const struct unit_test tests[] = {
 	{ "kind: learnt, manual (exempt add), static", test_kind },
+	{ "the longest line written reads back", test_longest_line_reads_back },
+	{ "reader: a line at a time, line length and NUL bounds", test_reader_lines },
 	{ "200k entries: indexed find, replace, delete, clear", test_many_entries_indexed },
 	{ "round trip: no exemption", test_round_trip_empty },
 	{ "round trip: one exemption, exact text", test_round_trip_one },
