@@ -103,10 +103,18 @@ check "install again: exit 0, the changed configuration kept" \
 # A name of the test's own, removed at exit; the install above (a DESTDIR)
 # made no user.
 RGU=rgi$$
-trap 'rg_cleanup; userdel "$RGU" 2>/dev/null; groupdel "$RGU" 2>/dev/null' EXIT
+trap 'rg_cleanup; [ "$RGU" = nobody ] || { userdel "$RGU"; groupdel "$RGU"; } 2>/dev/null' EXIT
 check "install into a DESTDIR: no user made" bash -c '! grep -q "system user" "$0"' "$RG_TMP/install.out"
 if [ "$(id -u)" -ne 0 ]; then
 	skip "make install-user: needs root"
+elif [ ! -w /etc/passwd ]; then
+	# The stock-kernel VM sees the host's / read-only: no user can be
+	# made, so the unit's daemon becomes an existing one.
+	skip "make install-user: /etc/passwd is read-only here"
+	RGU=nobody
+	printf 'user = %s\n' "$RGU" >>"$CONF"
+	cp "$CONF" "$RG_TMP/changed.conf"
+	chmod 0711 "$RG_TMP"
 else
 	rg_make install-user RG_USER="$RGU" >"$RG_TMP/user.out" 2>&1
 	check "make install-user: exit 0, a system user with nologin, no home made, its own group" \
