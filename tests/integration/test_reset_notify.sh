@@ -154,6 +154,13 @@ sys.exit(0 if sum(1 for r in lines if r.get("peer","").startswith("10.0.30.2:"))
 		"$RG_TMP/te.json" "$1"
 }
 
+# check_ends NAME FILE COMMAND...: check, naming FILE's lines when it fails.
+check_ends() {
+	local name=$1 file=$2
+	shift 2
+	if "$@"; then ok "$name"; else not_ok "$name: $(tr '\n' ' ' <"$file" | head -c 600)"; fi
+}
+
 # Both SYNs are decided before their verdicts and dropped, their entries
 # not confirmed yet (NFQA_CT, or paired with their views before NAT); the
 # retransmissions meet the exemption: nothing to reset.
@@ -164,9 +171,10 @@ if two_at_once; then
 	check "two at once: no reset event (nothing confirmed to reset)" ev_none event=reset
 	out=$(every_translated_back_clean)
 	check "two at once: each translated connection came back clean${out:+ (not: $out)}" test -z "$out"
-	check "two at once: both connections work (C)" working "$RG_TMP/tc.json" 2
-	check "two at once: both connections work (E)" working "$RG_TMP/te.json" 2
-	check "two at once: E saw C's real address on both" e_saw_c_real 2
+	# A failure shows each end's lines, to tell a slow start from a reset.
+	check_ends "two at once: both connections work (C)" "$RG_TMP/tc.json" working "$RG_TMP/tc.json" 2
+	check_ends "two at once: both connections work (E)" "$RG_TMP/te.json" working "$RG_TMP/te.json" 2
+	check_ends "two at once: E saw C's real address on both" "$RG_TMP/te.json" e_saw_c_real 2
 	check "two at once: no held entry" \
 		wait_for sh -c "! ip netns exec $(lab_ns fw) conntrack -L -p tcp --mark 0x40000000/0x40000000 2>/dev/null | grep -q src="
 	stop_daemon
