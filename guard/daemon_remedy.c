@@ -383,10 +383,12 @@ static bool stale(struct daemon *d, const struct rg_flow *f,
 	ev.action = "exempted";
 	ev.with_fix = false;
 	rg_daemon_event(d, &ev);
-	/* With NFQA_CT this is a first SYN whose entry is not confirmed yet:
-	 * dropped, it takes its NAT binding along, and C's retransmission
-	 * meets the exemption; there is no connection to reset. */
-	if (from_queue && d->ctpath == RG_CT_ATTACHED)
+	/* Decided before its verdict (NFQA_CT, or the SYN paired with its
+	 * view before NAT), this is a first SYN whose entry is not confirmed
+	 * yet: there is no connection to reset (a delete finds nothing, and
+	 * the SYN would go on to open it translated). Dropped, it takes its
+	 * NAT binding along, and C's retransmission meets the exemption. */
+	if (from_queue && d->before_verdict)
 		return true;
 	if (d->cfg->reset)
 		reset_flow(d, f, cl);
