@@ -23,6 +23,8 @@
 #define RG_DEFAULT_CONFIG "/etc/reflguard/reflguard.conf"
 #define RG_DEFAULT_EVENTS "-"
 #define RG_DEFAULT_STATE "/var/lib/reflguard/state.json"
+/* The unit's LogsDirectory=: where an events file is meant to live. */
+#define RG_LOGS_DIR "/var/log/reflguard"
 #define RG_DEFAULT_CONTROL "/run/reflguard/control.sock"
 #define RG_DEFAULT_USER "reflguard"
 #define RG_DEFAULT_PORTS "tcp/7001-7010"

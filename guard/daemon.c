@@ -484,7 +484,7 @@ static int setup(struct daemon *d, bool reset_state)
 		return -1;
 	if (rg_daemon_drop_privileges(d) < 0)
 		return -1;
-	if (rg_daemon_state_start(d) < 0 ||
+	if (rg_daemon_output_start(d) < 0 || rg_daemon_state_start(d) < 0 ||
 	    watch(d, d->writer.evfd, TAG_STATE) < 0)
 		return -1;
 	rg_logp(LOG_INFO, "%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
@@ -543,7 +543,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	d.cfg_store = *cfg;
 	d.cfg = &d.cfg_store;
 	d.cmdline = cl;
-	d.epfd = d.sigfd = d.ctlfd = d.timerfd = d.ctl_timerfd = d.wdfd = -1;
+	d.epfd = d.sigfd = d.ctlfd = d.timerfd = d.ctl_timerfd = d.wdfd = d.evfd = -1;
 	d.lock.fd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d.clients[i].fd = -1;

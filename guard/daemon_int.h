@@ -107,6 +107,7 @@ struct daemon {
 	struct rg_lock lock;		/* one daemon per network namespace */
 	int wdfd;			/* systemd's watchdog timer, -1 when off */
 	struct rg_outq evq;		/* the events: see daemon_output.c */
+	int evfd;			/* the events file until its writer starts */
 	bool events_off;		/* events = - to the journal: human lines only */
 	struct rg_repeat repeat;	/* repeated findings held for a summary */
 	bool human;			/* stderr is read: write the human lines */
@@ -187,6 +188,8 @@ int64_t rg_daemon_now_ms(void);
 /* daemon_output.c: the events file and the log, never blocking the loop. */
 int rg_daemon_events_open(const char *path, bool may_wait, char *err, size_t len);
 int rg_daemon_output_open(struct daemon *d);
+/* After the privileges are dropped: the events writer thread. */
+int rg_daemon_output_start(struct daemon *d);
 void rg_daemon_output_reopen(struct daemon *d);
 void rg_daemon_output_close(struct daemon *d);
 void rg_daemon_output_line(struct daemon *d, const char *line, size_t len);

@@ -106,12 +106,17 @@ static bool events_to_journal(const struct daemon *d)
 	       d->human && fd_is_journal(STDOUT_FILENO);
 }
 
-/* -2 when the events path is at fault (a link, a directory, a socket). */
+/*
+ * Opens the events file while the daemon is still root; its writer starts
+ * after the privileges are dropped (rg_daemon_output_start), since a
+ * thread keeps the capabilities it was born with. -2 when the events path
+ * is at fault (a link, a directory, a socket).
+ */
 int rg_daemon_output_open(struct daemon *d)
 {
 	char err[256];
-	int fd;
 
+	d->evfd = -1;
 	/* syslog(3) takes them whatever stderr is. */
 	d->human = d->cfg->log == RG_LOG_SYSLOG || stderr_read();
 	if (events_to_journal(d)) {
@@ -119,20 +124,26 @@ int rg_daemon_output_open(struct daemon *d)
 		rg_logp(LOG_INFO, "events = - and the journal: the findings go there once, as the human lines; set events = FILE for the JSON");
 		return 0;
 	}
-	fd = STDOUT_FILENO;
+	d->evfd = STDOUT_FILENO;
 	if (strcmp(d->cfg->events, "-")) {
-		fd = rg_daemon_events_open(d->cfg->events, true, err, sizeof(err));
-		if (fd < 0) {
+		d->evfd = rg_daemon_events_open(d->cfg->events, true, err, sizeof(err));
+		if (d->evfd < 0) {
 			rg_logp(LOG_ERR, "%s", err);
 			return errno == ELOOP || errno == EINVAL || errno == EISDIR ? -2 : -1;
 		}
 	}
-	if (rg_outq_start(&d->evq, fd, EVENTS_QUEUE_BYTES) < 0) {
+	return 0;
+}
+
+int rg_daemon_output_start(struct daemon *d)
+{
+	if (d->evfd < 0)
+		return 0;
+	if (rg_outq_start(&d->evq, d->evfd, EVENTS_QUEUE_BYTES) < 0) {
 		rg_logp(LOG_ERR, "cannot start the events writer: %s", strerror(errno));
-		if (fd != STDOUT_FILENO)
-			close(fd);
 		return -1;
 	}
+	d->evfd = -1;		/* the writer's now */
 	return 0;
 }
 
@@ -163,6 +174,10 @@ void rg_daemon_output_close(struct daemon *d)
 {
 	int fd;
 
+	/* Opened, but set-up failed before its writer started. */
+	if (d->evfd >= 0 && d->evfd != STDOUT_FILENO)
+		close(d->evfd);
+	d->evfd = -1;
 	if (!rg_outq_running(&d->evq))
 		return;
 	rg_outq_stop(&d->evq, STOP_WAIT_MS);
@@ -174,6 +189,18 @@ void rg_daemon_output_close(struct daemon *d)
 /* One events line; a full queue drops it and counts it. */
 void rg_daemon_output_line(struct daemon *d, const char *line, size_t len)
 {
+	ssize_t n;
+
+	/* During set-up, before the writer starts: no traffic waits yet. */
+	while (d->evfd >= 0 && len) {
+		n = write(d->evfd, line, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		line += n;
+		len -= (size_t)n;
+	}
 	if (d->events_off || !rg_outq_running(&d->evq))
 		return;
 	if (!rg_outq_put(&d->evq, 0, line, len))

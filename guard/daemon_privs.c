@@ -54,14 +54,12 @@ static bool writable_by(const struct stat *st, const struct rg_privs_user *u)
  * every start of a unit without User=): never one of root's that merely
  * holds the state file, such as /etc.
  */
-static int own_dir(const char *dir, bool made, const struct rg_privs_user *u)
+static int own_dir(const char *dir, const char *def, bool made,
+		   const struct rg_privs_user *u)
 {
-	char def[PATH_MAX];
 	struct stat st;
 	int fd, ret;
 
-	if (parent_dir(RG_DEFAULT_STATE, def, sizeof(def)) < 0)
-		return -1;
 	if (!made && strcmp(dir, def))
 		return 0;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -99,17 +97,18 @@ static void own_file(const char *path, const struct rg_privs_user *u)
  */
 static int prepare_state_dir(const struct daemon *d, const struct rg_privs_user *u)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], def[PATH_MAX];
 	struct stat st;
 	bool made;
 
-	if (parent_dir(d->cfg->state, dir, sizeof(dir)) < 0)
+	if (parent_dir(d->cfg->state, dir, sizeof(dir)) < 0 ||
+	    parent_dir(RG_DEFAULT_STATE, def, sizeof(def)) < 0)
 		return -1;
 	/* Made for remediate only: a dry run leaves the file system alone. */
 	made = d->cfg->mode == RG_MODE_REMEDIATE && mkdir(dir, 0700) == 0;
 	if (!made && stat(dir, &st) < 0)
 		return d->cfg->mode == RG_MODE_REMEDIATE ? -1 : 0;
-	if (own_dir(dir, made, u) < 0 || stat(dir, &st) < 0)
+	if (own_dir(dir, def, made, u) < 0 || stat(dir, &st) < 0)
 		return -1;
 	if (!S_ISDIR(st.st_mode) || !writable_by(&st, u)) {
 		errno = EACCES;
@@ -117,6 +116,25 @@ static int prepare_state_dir(const struct daemon *d, const struct rg_privs_user 
 	}
 	own_file(d->cfg->state, u);
 	return 0;
+}
+
+/*
+ * The events file is open already, but a rotation (SIGUSR1) makes the
+ * user create its successor: the unit's logs directory, root's at every
+ * start, is given to it as the state's is. Elsewhere only a warning.
+ */
+static void prepare_events_dir(const struct daemon *d, const struct rg_privs_user *u)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (!strcmp(d->cfg->events, "-") ||
+	    parent_dir(d->cfg->events, dir, sizeof(dir)) < 0)
+		return;
+	if (own_dir(dir, RG_LOGS_DIR, false, u) < 0 || stat(dir, &st) < 0 ||
+	    !writable_by(&st, u))
+		rg_log("events file %s: user '%s' cannot create files in %s, so a rotated file cannot be reopened (give the directory to the user)",
+		       d->cfg->events, u->name, dir);
 }
 
 static bool can_switch(void)
@@ -153,8 +171,10 @@ static int choose_user(const struct daemon *d, struct rg_privs_user *u)
 		       name);
 		return 0;
 	}
-	if (prepare_state_dir(d, u) == 0)
+	if (prepare_state_dir(d, u) == 0) {
+		prepare_events_dir(d, u);
 		return 1;
+	}
 	rg_log("user '%s' cannot write the state's directory for %s: %s%s",
 	       name, d->cfg->state, strerror(errno), asked ? "" :
 	       "; staying root with CAP_NET_ADMIN alone");

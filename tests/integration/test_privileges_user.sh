@@ -13,7 +13,8 @@
 RGU=rgu$$
 useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
 	--user-group "$RGU" 2>/dev/null || { skip "privileges as a user: cannot useradd (not root?)"; exit 0; }
-trap 'rg_cleanup; userdel "$RGU" 2>/dev/null; groupdel "$RGU" 2>/dev/null' EXIT
+EV2=
+trap 'rg_cleanup; [ -z "$EV2" ] || rm -rf /var/log/reflguard; userdel "$RGU" 2>/dev/null; groupdel "$RGU" 2>/dev/null' EXIT
 U=$(id -u "$RGU")
 METRICS_PORT=19153
 
@@ -117,6 +118,32 @@ rgx add 10.0.31.3 10.0.10.2 tcp/7003 --force >/dev/null 2>&1
 check "no daemon: root's exempt add leaves the state file the user's ($(stat -c %U "$STATE"))" \
 	bash -c 'grep -qF "\"c\":\"10.0.31.3\"" "$0" && test "$(stat -c %U "$0")" = "$1"' "$STATE" "$RGU"
 rgx del 10.0.31.3 10.0.10.2 tcp/7003 >/dev/null 2>&1
+
+# ---- rotation as the user: the unit's logs directory is given to it ----
+
+# The events file is opened as root, but after a rotation (SIGUSR1) the user
+# creates its successor. Only where the test makes /var/log/reflguard itself:
+# a real installation's is left alone.
+LOGD=/var/log/reflguard
+if [ -e "$LOGD" ]; then
+	skip "rotation as $RGU: $LOGD exists already; not touched"
+elif mkdir -m 0755 "$LOGD"; then
+	EV2=$LOGD/events-$$.json
+	start_daemon -c "$CONF" --events "$EV2" || not_ok "rotation as $RGU: the daemon starts"
+	check "rotation as $RGU: $LOGD given to the user ($(stat -c %U "$LOGD"))" \
+		test "$(stat -c %U "$LOGD")" = "$RGU"
+	mv "$EV2" "$EV2.1"
+	kill -USR1 "$DPID"
+	check "rotation as $RGU: SIGUSR1 makes a new events file, the user's" \
+		wait_for bash -c 'test "$(stat -c %U "$0" 2>/dev/null)" = "$1"' "$EV2" "$RGU"
+	check "rotation as $RGU: no complaint in the log" \
+		bash -c '! grep -q "cannot create files\|go on to the file open before" "$0"' "$RG_TMP/daemon.err"
+	stop_daemon >/dev/null
+	rm -rf "$LOGD"
+	EV2=
+else
+	skip "rotation as $RGU: cannot make $LOGD here (a read-only /?)"
+fi
 
 # ---- a restart: the user's state read by root, then used by the user ----
 
