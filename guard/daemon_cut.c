@@ -75,15 +75,6 @@ static bool has_family(const struct daemon *d, int family)
 	return false;
 }
 
-static long ms_since(const struct timespec *then)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - then->tv_sec) * 1000 +
-	       (now.tv_nsec - then->tv_nsec) / 1000000;
-}
-
 /*
  * A lookup reads a family's whole table (below), so a stream of cut
  * packets gets one every CUT_MIN_MS, or RESYNC_SHARE times as long as the
@@ -97,7 +88,7 @@ int rg_daemon_cut_wait_ms(const struct daemon *d)
 		return -1;
 	if (gap < CUT_MIN_MS)
 		gap = CUT_MIN_MS;
-	left = gap - ms_since(&d->last_cut);
+	left = gap - rg_daemon_ms_since(&d->last_cut);
 	return left > 0 ? (int)left : 0;
 }
 
@@ -126,6 +117,6 @@ void rg_daemon_cut_lookup_if_due(struct daemon *d)
 	for (i = 0; i < l.n; i++)
 		rg_daemon_flow_found(d, &l.v[i]);
 	free(l.v);
-	d->last_cut_ms = ms_since(&start);
+	d->last_cut_ms = rg_daemon_ms_since(&start);
 	clock_gettime(CLOCK_MONOTONIC, &d->last_cut);
 }

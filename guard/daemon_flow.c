@@ -140,6 +140,15 @@ static void write_event(struct daemon *d, const struct rg_event *ev)
 		rg_log_line(rg_event_priority(ev), rg_strbuf_str(line));
 }
 
+long rg_daemon_ms_since(const struct timespec *then)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - then->tv_sec) * 1000 +
+	       (now.tv_nsec - then->tv_nsec) / 1000000;
+}
+
 int64_t rg_daemon_now_ms(void)
 {
 	struct timespec now;
@@ -505,15 +514,6 @@ static void on_enobufs(struct daemon *d)
 	d->resync_due = true;
 }
 
-static long ms_since(const struct timespec *then)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - then->tv_sec) * 1000 +
-	       (now.tv_nsec - then->tv_nsec) / 1000000;
-}
-
 /*
  * A scan reads the whole conntrack table: under a sustained overload (or
  * a stream of cut packets) one per drain would keep the daemon scanning
@@ -530,7 +530,7 @@ int rg_daemon_resync_wait_ms(const struct daemon *d)
 		return -1;
 	if (gap < RESYNC_MIN_MS)
 		gap = RESYNC_MIN_MS;
-	left = gap - ms_since(&d->last_resync);
+	left = gap - rg_daemon_ms_since(&d->last_resync);
 	return left > 0 ? (int)left : 0;
 }
 
@@ -545,7 +545,7 @@ void rg_daemon_resync_if_due(struct daemon *d)
 	d->resync_due = false;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	rg_daemon_scan(d);
-	d->last_resync_ms = ms_since(&start);
+	d->last_resync_ms = rg_daemon_ms_since(&start);
 	clock_gettime(CLOCK_MONOTONIC, &d->last_resync);
 	if (d->resync_log)
 		rg_log("resynced from conntrack after ENOBUFS: %llu %s scanned",

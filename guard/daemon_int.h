@@ -184,6 +184,8 @@ void rg_daemon_flush(struct daemon *d);
 /* Writes the repeat summaries due at now_ms (INT64_MAX: all, at stop). */
 void rg_daemon_repeats(struct daemon *d, int64_t now_ms);
 int64_t rg_daemon_now_ms(void);
+/* Milliseconds of CLOCK_MONOTONIC since then. */
+long rg_daemon_ms_since(const struct timespec *then);
 
 /* daemon_output.c: the events file and the log, never blocking the loop. */
 int rg_daemon_events_open(const char *path, bool may_wait, char *err, size_t len);

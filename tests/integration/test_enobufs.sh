@@ -60,6 +60,17 @@ insert_failed() {	# the firewall's conntrack insert failures, all CPUs
 	lab_exec fw conntrack -S 2>/dev/null |
 		sed -n 's/.*insert_failed=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'
 }
+# C's SYN retransmissions: with NFQA_CT a SYN retransmitted while the first
+# waits in the queue (a stopped daemon held for over a second, as on a slow
+# machine) is a new unconfirmed entry, queued and reported on its own; the
+# loser of the two is dropped at confirmation. One extra event each at most.
+syn_retrans() {
+	lab_exec c1 nstat -asz TcpExtTCPSynRetrans 2>/dev/null |
+		awk '$1 == "TcpExtTCPSynRetrans" { n = $2 } END { print n + 0 }'
+}
+extra_allowed() {	# NAT clashes and SYN retransmissions since the flood
+	echo $(($(insert_failed) - FAILED0 + $(syn_retrans) - RETRANS0))
+}
 one_event_each() {	# N CLASHES: N flows reported, at most CLASHES twice
 	python3 - "$EVENTS" "$1" "$2" <<'PY'
 import collections, json, sys
@@ -75,7 +86,8 @@ sys.exit(0 if ok else 1)
 PY
 }
 reported_once() {	# N: waits for one_event_each, says why not
-	local clashes=$(($(insert_failed) - FAILED0))
+	local clashes
+	clashes=$(extra_allowed)
 	wait_for one_event_each "$1" "$clashes" && return 0
 	cat "$EVENTS.why" 2>/dev/null
 	return 1
@@ -85,6 +97,7 @@ start_daemon --expressway-e 64.100.0.10 --queue-maxlen 1024 ||
 	not_ok "burst of 200: daemon starts"
 sink 200
 FAILED0=$(insert_failed)
+RETRANS0=$(syn_retrans)
 kill -STOP "$DPID"
 flood 200 "$RG_TMP/flows.json" &
 fpid=$!
@@ -105,12 +118,12 @@ check "burst of 200: no lookup failed ($(status_field 's["counters"]["lookup_fai
 	counter_is lookup_failures 0
 check "burst of 200: no lookup answer lost ($(status_field 's["counters"]["lookup_overruns"]') overruns)" \
 	counter_is lookup_overruns 0
-classified_ok() {	# 200 flows, and one more for each NAT clash at most
+classified_ok() {	# 200 flows, and one more for each clash or retransmission at most
 	local n
 	n=$(status_field 's["counters"]["flows_classified"]')
-	[ "$n" -ge 200 ] && [ "$n" -le $((200 + $(insert_failed) - FAILED0)) ]
+	[ "$n" -ge 200 ] && [ "$n" -le $((200 + $(extra_allowed))) ]
 }
-check "burst of 200: 200 flows classified ($(status_field 's["counters"]["flows_classified"]'), NAT clashes $(($(insert_failed) - FAILED0)))" \
+check "burst of 200: 200 flows classified ($(status_field 's["counters"]["flows_classified"]'), NAT clashes and SYN retransmissions $(extra_allowed))" \
 	classified_ok
 stop_daemon
 
