@@ -244,7 +244,7 @@ static void loop(struct daemon *d)
 		repeat = rg_repeat_wait_ms(&d->repeat, rg_daemon_now_ms());
 		if (repeat >= 0 && (timeout < 0 || repeat < timeout))
 			timeout = (int)repeat;
-		if (rg_daemon_scan_pending(d))
+		if (rg_daemon_scan_pending(d) || rg_daemon_bulk_busy(d))
 			timeout = 0;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
 		/* The resync below sets errno too (its route lookups read
@@ -289,6 +289,7 @@ static void loop(struct daemon *d)
 				on_metrics(d, tag);
 		}
 		rg_daemon_scan_slice(d);
+		rg_daemon_bulk_step(d);
 		rg_daemon_flush(d);
 	}
 }
@@ -531,6 +532,7 @@ static void teardown(struct daemon *d)
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
 	rg_daemon_scan_free(d);
+	rg_daemon_bulk_free(d);
 }
 
 int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
