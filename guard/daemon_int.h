@@ -15,6 +15,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "ct.h"
+#include "ct_walk.h"
 #include "ctl_request.h"
 #include "event.h"
 #include "exemption.h"
@@ -49,6 +50,7 @@
 #define CTL_DEADLINE_S 5		/* a client idle this long is dropped */
 #define CTL_OUT_MAX (64u << 20)		/* the largest answer kept for a client */
 #define SCAN_SLICE 128			/* scanned flows handled per loop turn */
+#define SCAN_READS 4			/* conntrack dump datagrams read per loop turn */
 #define BULK_SLICE 1024			/* exemptions sent to the kernel per loop turn */
 
 struct client {
@@ -159,6 +161,13 @@ struct daemon {
 	 * that verdicts interleave with their route lookups and fixes. */
 	struct rg_flow *scan_v;
 	size_t scan_n, scan_pos;
+	size_t scan_cap;
+	/* A resync's dump, read SCAN_READS datagrams a turn on a socket of
+	 * its own; its candidates are appended to scan_v meanwhile. */
+	struct rg_nl ctscan;
+	struct rg_ct_walk walk;
+	bool walking;
+	long walk_ms;			/* time spent reading it */
 	time_t last_notify;
 	struct rg_msrv metrics;		/* off unless --metrics */
 	struct rg_hist handling;	/* per queued packet, for metrics */
@@ -191,6 +200,8 @@ void rg_daemon_scan(struct daemon *d);
 /* Handles the next SCAN_SLICE scanned flows; true while some are left. */
 bool rg_daemon_scan_slice(struct daemon *d);
 bool rg_daemon_scan_pending(const struct daemon *d);
+/* The resync's dump socket is readable: the next SCAN_READS datagrams. */
+void rg_daemon_scan_step(struct daemon *d);
 void rg_daemon_scan_free(struct daemon *d);
 /* Flushes the route cache if the routing table changed since last asked. */
 void rg_daemon_routes_check(struct daemon *d);
