@@ -50,7 +50,7 @@
 #define CTL_DEADLINE_S 5		/* a client idle this long is dropped */
 #define CTL_OUT_MAX (64u << 20)		/* the largest answer kept for a client */
 #define SCAN_SLICE 128			/* scanned flows handled per loop turn */
-#define SCAN_READS 4			/* conntrack dump datagrams read per loop turn */
+#define SCAN_READS 8			/* conntrack dump datagrams read per loop turn */
 #define BULK_SLICE 1024			/* exemptions sent to the kernel per loop turn */
 
 struct client {
