@@ -192,7 +192,8 @@ static void on_signal(struct daemon *d)
 #define STATE_RETRY_MS 5000
 
 enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_CTL_TIMER, TAG_MON, TAG_TIMER,
-       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_WATCHDOG, TAG_STATE };
+       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_WATCHDOG, TAG_STATE,
+       TAG_CTSCAN };
 /* Control clients are tagged 100 + i, metrics clients 200 + i. */
 #define TAG_METRICS_CLIENT 200
 
@@ -244,7 +245,7 @@ static void loop(struct daemon *d)
 		repeat = rg_repeat_wait_ms(&d->repeat, rg_daemon_now_ms());
 		if (repeat >= 0 && (timeout < 0 || repeat < timeout))
 			timeout = (int)repeat;
-		if (rg_daemon_scan_pending(d))
+		if (rg_daemon_scan_pending(d) || rg_daemon_bulk_busy(d))
 			timeout = 0;
 		n = epoll_wait(d->epfd, evs, 16, timeout);
 		/* The resync below sets errno too (its route lookups read
@@ -283,12 +284,15 @@ static void loop(struct daemon *d)
 				rg_daemon_watchdog_tick(d);
 			else if (tag == TAG_STATE)
 				rg_daemon_state_written(d);
+			else if (tag == TAG_CTSCAN)
+				rg_daemon_scan_step(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 			else
 				on_metrics(d, tag);
 		}
 		rg_daemon_scan_slice(d);
+		rg_daemon_bulk_step(d);
 		rg_daemon_flush(d);
 	}
 }
@@ -313,6 +317,7 @@ static int open_sockets(struct daemon *d)
 {
 	if (rg_nl_open(&d->nft, NETLINK_NETFILTER) < 0 ||
 	    rg_nl_open(&d->ct, NETLINK_NETFILTER) < 0 ||
+	    rg_nl_open(&d->ctscan, NETLINK_NETFILTER) < 0 ||
 	    rg_ct_many_open(&d->ct_many, &d->ct) < 0 ||
 	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0 ||
 	    rg_route_monitor_open(&d->rtmon) < 0) {
@@ -474,6 +479,7 @@ static int setup(struct daemon *d, bool reset_state)
 	if (watch(d, mnl_socket_get_fd(d->mon.sock), TAG_MON) < 0 ||
 	    watch(d, d->timerfd, TAG_TIMER) < 0 ||
 	    watch(d, mnl_socket_get_fd(d->rtmon.sock), TAG_ROUTES) < 0 ||
+	    watch(d, mnl_socket_get_fd(d->ctscan.sock), TAG_CTSCAN) < 0 ||
 	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
 	    rg_daemon_ctl_watch(d, TAG_CTL, TAG_CTL_TIMER) < 0 ||
 	    watch(d, d->sigfd, TAG_SIG) < 0 ||
@@ -507,6 +513,7 @@ static void teardown(struct daemon *d)
 		rg_queue_close(&d->queue);
 	rg_nl_close(&d->nft);
 	rg_nl_close(&d->ct);
+	rg_nl_close(&d->ctscan);
 	rg_ct_many_close(&d->ct_many);
 	rg_nl_close(&d->rt);
 	rg_nl_close(&d->rtmon);
@@ -531,6 +538,7 @@ static void teardown(struct daemon *d)
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
 	rg_daemon_scan_free(d);
+	rg_daemon_bulk_free(d);
 }
 
 int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)

@@ -106,7 +106,7 @@ static void act(struct daemon *d, struct client *c, enum rg_ctl_request req,
 			      "{\"ok\":true}\n" : "{\"ok\":false}\n");
 		break;
 	case RG_CTL_EXEMPT:
-		rg_daemon_exempt_request(d, c->req, c->len, out);
+		rg_daemon_exempt_request(d, c, out);
 		break;
 	case RG_CTL_RELOAD:
 		reload(d, out);
@@ -137,7 +137,7 @@ static void answer(struct daemon *d, struct client *c)
 		rg_strbuf_reset(&c->out);
 		rg_strbuf_add(&c->out, "{\"error\":\"answer too large\"}\n");
 	}
-	c->answered = true;
+	c->answered = !c->deferred;
 }
 
 /* A one-second tick while someone is connected, none otherwise. */
@@ -162,6 +162,8 @@ static void drop_client(struct daemon *d, struct client *c)
 	 * bounded read: a client writing on must not hold the loop. */
 	for (i = 0; i < 16 && recv(c->fd, junk, sizeof(junk), MSG_DONTWAIT) > 0; i++)
 		;
+	rg_daemon_bulk_forget(d, c);
+	c->deferred = false;
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
@@ -213,6 +215,18 @@ static void read_request(struct daemon *d, struct client *c)
 	if (!memchr(c->req, '\n', c->len) && c->len < sizeof(c->req) - 1)
 		return;
 	answer(d, c);
+	/* A deferred client is woken only by its hang-up meanwhile. */
+	set_events(d, c, c->deferred ? 0 : EPOLLOUT);
+	if (c->fd >= 0 && !c->deferred)
+		send_some(d, c);
+}
+
+void rg_daemon_ctl_deferred(struct daemon *d, struct client *c, const char *text)
+{
+	c->deferred = false;
+	rg_strbuf_add(&c->out, text);
+	c->answered = true;
+	clock_gettime(CLOCK_MONOTONIC, &c->since);
 	set_events(d, c, EPOLLOUT);
 	if (c->fd >= 0)
 		send_some(d, c);
@@ -222,7 +236,9 @@ void rg_daemon_client(struct daemon *d, struct client *c)
 {
 	if (c->fd < 0)
 		return;
-	if (c->answered)
+	if (c->deferred)
+		drop_client(d, c);
+	else if (c->answered)
 		send_some(d, c);
 	else
 		read_request(d, c);
@@ -311,7 +327,7 @@ void rg_daemon_ctl_tick(struct daemon *d)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (i = 0; i < MAX_CLIENTS; i++)
-		if (d->clients[i].fd >= 0 &&
+		if (d->clients[i].fd >= 0 && !d->clients[i].deferred &&
 		    now.tv_sec - d->clients[i].since.tv_sec >= CTL_DEADLINE_S)
 			drop_client(d, &d->clients[i]);
 	arm(d);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "classify.h"
@@ -444,7 +445,21 @@ void rg_daemon_scan_free(struct daemon *d)
 {
 	free(d->scan_v);
 	d->scan_v = NULL;
-	d->scan_n = d->scan_pos = 0;
+	d->scan_n = d->scan_pos = d->scan_cap = 0;
+}
+
+/* A resync's entry: appended to the candidates being handled. */
+static int walk_cb(const struct rg_flow *f, void *data)
+{
+	struct daemon *d = data;
+	struct scan_list l = { d->cfg, d->scan_v, d->scan_n, d->scan_cap, 0 };
+	int ret = scan_cb(f, &l);
+
+	d->scan_v = l.v;
+	d->scan_n = l.n;
+	d->scan_cap = l.cap;
+	d->status.counters.scan_flows += l.seen;
+	return ret;
 }
 
 /*
@@ -466,6 +481,7 @@ void rg_daemon_scan(struct daemon *d)
 	d->status.counters.scan_flows += l.seen;
 	d->scan_v = l.v;
 	d->scan_n = l.n;
+	d->scan_cap = l.cap;
 }
 
 bool rg_daemon_scan_pending(const struct daemon *d)
@@ -489,7 +505,9 @@ bool rg_daemon_scan_slice(struct daemon *d)
 		handle_flow(d, &d->scan_v[d->scan_pos++], NULL);
 	if (rg_daemon_scan_pending(d))
 		return true;
-	rg_daemon_scan_free(d);
+	/* A dump still being read appends to the list. */
+	if (!d->walking)
+		rg_daemon_scan_free(d);
 	return false;
 }
 
@@ -526,7 +544,8 @@ int rg_daemon_resync_wait_ms(const struct daemon *d)
 {
 	long gap = d->last_resync_ms * RESYNC_SHARE, left;
 
-	if (!d->resync_due)
+	/* The next waits for the one being read (its socket wakes the loop). */
+	if (!d->resync_due || d->walking)
 		return -1;
 	if (gap < RESYNC_MIN_MS)
 		gap = RESYNC_MIN_MS;
@@ -534,24 +553,66 @@ int rg_daemon_resync_wait_ms(const struct daemon *d)
 	return left > 0 ? (int)left : 0;
 }
 
-/* The loop's timeout brings the resync that had to wait. */
+static void walk_end(struct daemon *d, int ret)
+{
+	d->walking = false;
+	d->last_resync_ms = d->walk_ms;
+	clock_gettime(CLOCK_MONOTONIC, &d->last_resync);
+	if (ret < 0)
+		rg_log("conntrack resync failed: %s", strerror(errno));
+	if (d->resync_log)
+		rg_log("resynced from conntrack after ENOBUFS: %lu %s scanned",
+		       d->walk.seen, rg_plural(d->walk.seen, "entry", "entries"));
+	d->resync_log = false;
+	if (!rg_daemon_scan_pending(d))
+		rg_daemon_scan_free(d);
+}
+
+/*
+ * The loop's timeout brings the resync that had to wait. Its dump is read
+ * a few datagrams a loop turn (rg_daemon_scan_step): a table of 100k
+ * entries read in one piece held the verdicts for a quarter second. Only
+ * the time spent reading counts towards the next one's wait.
+ */
 void rg_daemon_resync_if_due(struct daemon *d)
 {
-	uint64_t before = d->status.counters.scan_flows;
+	struct rg_addr dsts[RG_MAX_E];
+	size_t n = rg_classify_dsts(d->cfg, dsts);
 	struct timespec start;
+	int ret;
 
 	if (rg_daemon_resync_wait_ms(d) != 0)
 		return;
 	d->resync_due = false;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	rg_daemon_scan(d);
-	d->last_resync_ms = rg_daemon_ms_since(&start);
-	clock_gettime(CLOCK_MONOTONIC, &d->last_resync);
-	if (d->resync_log)
-		rg_log("resynced from conntrack after ENOBUFS: %llu %s scanned",
-		       (unsigned long long)(d->status.counters.scan_flows - before),
-		       rg_plural(d->status.counters.scan_flows - before, "entry", "entries"));
-	d->resync_log = false;
+	/* A newer scan replaces what is left of an older one. */
+	rg_daemon_scan_free(d);
+	ret = rg_ct_walk_begin(&d->walk, &d->ctscan, dsts, n, walk_cb, d);
+	d->walk_ms = rg_daemon_ms_since(&start);
+	d->walking = ret > 0;
+	if (ret <= 0)
+		walk_end(d, ret);
+}
+
+void rg_daemon_scan_step(struct daemon *d)
+{
+	char junk[256];
+	struct timespec start;
+	int ret, i;
+
+	/* What an abandoned dump left: read, so the socket quiets down. */
+	if (!d->walking) {
+		for (i = 0; i < SCAN_READS; i++)
+			if (recv(mnl_socket_get_fd(d->ctscan.sock), junk, sizeof(junk),
+				 MSG_DONTWAIT) <= 0)
+				break;
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ret = rg_ct_walk_step(&d->walk, SCAN_READS);
+	d->walk_ms += rg_daemon_ms_since(&start);
+	if (ret <= 0)
+		walk_end(d, ret);
 }
 
 /*

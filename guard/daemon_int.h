@@ -15,6 +15,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "ct.h"
+#include "ct_walk.h"
 #include "ctl_request.h"
 #include "event.h"
 #include "exemption.h"
@@ -49,6 +50,8 @@
 #define CTL_DEADLINE_S 5		/* a client idle this long is dropped */
 #define CTL_OUT_MAX (64u << 20)		/* the largest answer kept for a client */
 #define SCAN_SLICE 128			/* scanned flows handled per loop turn */
+#define SCAN_READS 8			/* conntrack dump datagrams read per loop turn */
+#define BULK_SLICE 1024			/* exemptions sent to the kernel per loop turn */
 
 struct client {
 	int fd;
@@ -59,6 +62,20 @@ struct client {
 	struct rg_strbuf out;		/* the answer, sent as the socket takes it */
 	size_t sent;
 	bool answered;
+	bool deferred;			/* waits for bulk work (daemon_bulk.c) */
+};
+
+/*
+ * A large change to the kernel's exemptions (a flush, a reinstatement),
+ * sent BULK_SLICE elements a loop turn so that verdicts go on meanwhile.
+ */
+enum bulk_kind { BULK_NONE, BULK_RESTORE, BULK_FLUSH };
+struct bulk {
+	enum bulk_kind kind;
+	struct rg_exemption *xs;	/* what the state held when it began */
+	size_t n, pos;
+	size_t removed;			/* a flush's answer */
+	struct client *waiter;		/* a flush's client, NULL once gone */
 };
 
 /* An exemption waiting for its first clean connection. */
@@ -144,6 +161,13 @@ struct daemon {
 	 * that verdicts interleave with their route lookups and fixes. */
 	struct rg_flow *scan_v;
 	size_t scan_n, scan_pos;
+	size_t scan_cap;
+	/* A resync's dump, read SCAN_READS datagrams a turn on a socket of
+	 * its own; its candidates are appended to scan_v meanwhile. */
+	struct rg_nl ctscan;
+	struct rg_ct_walk walk;
+	bool walking;
+	long walk_ms;			/* time spent reading it */
 	time_t last_notify;
 	struct rg_msrv metrics;		/* off unless --metrics */
 	struct rg_hist handling;	/* per queued packet, for metrics */
@@ -154,6 +178,8 @@ struct daemon {
 	unsigned int n_cut;
 	struct timespec last_cut;	/* CLOCK_MONOTONIC: the last lookup ended */
 	long last_cut_ms;		/* and took this long */
+	struct bulk bulk;
+	bool watch_elems;		/* someone else deleted: compare elements */
 	bool stop;
 };
 
@@ -174,6 +200,8 @@ void rg_daemon_scan(struct daemon *d);
 /* Handles the next SCAN_SLICE scanned flows; true while some are left. */
 bool rg_daemon_scan_slice(struct daemon *d);
 bool rg_daemon_scan_pending(const struct daemon *d);
+/* The resync's dump socket is readable: the next SCAN_READS datagrams. */
+void rg_daemon_scan_step(struct daemon *d);
 void rg_daemon_scan_free(struct daemon *d);
 /* Flushes the route cache if the routing table changed since last asked. */
 void rg_daemon_routes_check(struct daemon *d);
@@ -243,8 +271,29 @@ int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg);
  * kernel, its state and the state file have one writer; the answer, a
  * JSON line, goes to out.
  */
-void rg_daemon_exempt_request(struct daemon *d, const char *req, size_t len,
+void rg_daemon_exempt_request(struct daemon *d, struct client *c,
 			      struct rg_strbuf *out);
+
+/*
+ * daemon_bulk.c. A reinstatement of the whole state, begun with its first
+ * slice (which also empties the set of what the state lacks); -1 if that
+ * slice failed. Only one bulk job runs at a time: check rg_daemon_bulk_busy.
+ */
+int rg_daemon_bulk_restore(struct daemon *d);
+/*
+ * `exempt flush`: the dynamic exemptions leave the state (and its file) at
+ * once, and the kernel a slice a turn; c is answered when the last slice
+ * is done. -1 with errno if it cannot begin (EBUSY: another job runs).
+ */
+int rg_daemon_bulk_flush(struct daemon *d, struct client *c);
+/* The next slice of the running job, if any. */
+void rg_daemon_bulk_step(struct daemon *d);
+bool rg_daemon_bulk_busy(const struct daemon *d);
+/* c is gone: a flush still running answers nobody. */
+void rg_daemon_bulk_forget(struct daemon *d, const struct client *c);
+void rg_daemon_bulk_free(struct daemon *d);
+/* daemon_ctl.c: sends a deferred client its answer. */
+void rg_daemon_ctl_deferred(struct daemon *d, struct client *c, const char *answer);
 /*
  * Has the state file written, beside the loop (state_writer.h): now when
  * the writer is idle, else after its current write. A failure is

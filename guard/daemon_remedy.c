@@ -594,30 +594,11 @@ static int manual_del(struct daemon *d, const struct rg_ctl_exempt *r)
 	return 0;
 }
 
-/* The exempt lines stay: the kernel is left holding exactly them. */
-static int manual_flush(struct daemon *d, size_t *removed)
-{
-	struct rg_exemption xs[RG_MAX_STATIC];
-	size_t i, n = 0;
-
-	for (i = 0; i < d->state.n && n < RG_MAX_STATIC; i++)
-		if (d->state.v[i].is_static)
-			xs[n++] = d->state.v[i].x;
-	if (rg_exempt_sync(&d->nft, xs, n) < 0)
-		return -1;
-	*removed = rg_state_dynamic(&d->state);
-	rg_state_clear_dynamic(&d->state);
-	d->n_pending = 0;
-	save(d);
-	return 0;
-}
-
-void rg_daemon_exempt_request(struct daemon *d, const char *req, size_t len,
+void rg_daemon_exempt_request(struct daemon *d, struct client *c,
 			      struct rg_strbuf *out)
 {
 	char err[RG_ERR_LEN];
 	struct rg_ctl_exempt r;
-	size_t removed = 0;
 	int ret;
 
 	/* A dry-run daemon keeps no state: the client changes it itself. */
@@ -625,7 +606,7 @@ void rg_daemon_exempt_request(struct daemon *d, const char *req, size_t len,
 		rg_strbuf_add(out, "{\"error\":\"not remediating\"}\n");
 		return;
 	}
-	if (rg_ctl_parse_exempt(req, len, &r, err, sizeof(err)) < 0) {
+	if (rg_ctl_parse_exempt(c->req, c->len, &r, err, sizeof(err)) < 0) {
 		rg_strbuf_addf(out, "{\"error\":\"bad request\"}\n");
 		return;
 	}
@@ -634,9 +615,9 @@ void rg_daemon_exempt_request(struct daemon *d, const char *req, size_t len,
 	else if (r.op == RG_CTL_X_DEL)
 		ret = manual_del(d, &r);
 	else
-		ret = manual_flush(d, &removed);
+		ret = rg_daemon_bulk_flush(d, c);
 	if (ret < 0)
 		rg_strbuf_addf(out, "{\"ok\":false,\"errno\":%d}\n", errno);
-	else
-		rg_strbuf_addf(out, "{\"ok\":true,\"removed\":%zu}\n", removed);
+	else if (!c->deferred)
+		rg_strbuf_add(out, "{\"ok\":true,\"removed\":0}\n");
 }

@@ -17,6 +17,7 @@
 /* netinet/in.h (through addr.h) before the kernel's own headers. */
 #include "daemon_int.h"
 #include "exempt.h"
+#include "exempt_rule.h"
 #include "listing.h"
 #include "observe.h"
 
@@ -68,6 +69,7 @@ static bool is_deletion(uint16_t type)
 void rg_watch_event(struct daemon *d)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned int own = mnl_socket_get_portid(d->nft.sock);
 	bool deleted = false;
 	ssize_t n;
 
@@ -77,12 +79,20 @@ void rg_watch_event(struct daemon *d)
 		int len = (int)n;
 
 		if (n < 0) {
-			/* Missed events: look anyway. */
+			/* Missed events: look anyway, at the objects (an
+			 * element dump of a large set is a long stall, and a
+			 * bulk job of ours fills this socket on its own). */
 			deleted |= errno == ENOBUFS;
 			break;
 		}
+		/* The daemon's own deletions (a flush, a reinstatement's
+		 * first slice) carry its socket's port: no cause to look, and
+		 * looking dumps every element, in the loop. */
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
-			deleted |= is_deletion(nlh->nlmsg_type);
+			if (is_deletion(nlh->nlmsg_type) && nlh->nlmsg_pid != own) {
+				deleted = true;
+				d->watch_elems = true;
+			}
 	}
 	if (deleted)
 		arm(d);
@@ -98,12 +108,44 @@ static void collect(const struct rg_exemption *x, void *data)
 	rg_state_put(kernel, &e);
 }
 
-/* How many of the state's exemptions the kernel lacks; -1 on error. */
+/* A family of the state whose set or NAT chain is gone: all missing. */
+static bool objects_missing(struct daemon *d)
+{
+	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	struct rg_table_contents tc;
+	size_t i, j;
+
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < d->state.n; j++)
+			if (d->state.v[j].x.c.family == (i ? AF_INET6 : AF_INET))
+				break;
+		if (j == d->state.n)
+			continue;
+		if (rg_table_contents(&d->nft, families[i], RG_TABLE,
+				      RG_EXEMPT_CHAIN, &tc) == 0 &&
+		    (!tc.sets || !tc.has_chain))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * How many of the state's exemptions the kernel lacks; -1 on error. The
+ * elements are compared only after someone else deleted some.
+ */
 static long missing_exemptions(struct daemon *d)
 {
 	struct rg_state kernel;
 	long missing = 0;
 	size_t i;
+
+	bool elems = d->watch_elems;
+
+	d->watch_elems = false;
+	if (objects_missing(d))
+		return (long)d->state.n;
+	if (!elems)
+		return 0;
 
 	rg_state_init(&kernel);
 	if (rg_exempt_dump(&d->nft, collect, &kernel) < 0) {
@@ -142,13 +184,18 @@ void rg_watch_check(struct daemon *d)
 
 	if (read(d->timerfd, &expirations, sizeof(expirations)) < 0)
 		return;
+	/* Bulk work under way deletes and adds itself: look once it is done. */
+	if (rg_daemon_bulk_busy(d)) {
+		arm(d);
+		return;
+	}
 	if (d->cfg->mode == RG_MODE_REMEDIATE) {
 		missing = missing_exemptions(d);
 		if (missing > 0) {
 			rg_log("%ld %s removed from the kernel by someone else; reinstating from the state",
 			       missing, missing == 1 ? "exemption was" : "exemptions were");
-			if (rg_daemon_restore(d) == 0)
-				d->status.counters.reinstated++;
+			/* A slice a loop turn; counted once complete. */
+			rg_daemon_bulk_restore(d);
 		}
 	}
 	if (observe_missing(d)) {

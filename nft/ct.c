@@ -69,13 +69,14 @@ static int dump(struct rg_nl *nl, struct nlmsghdr *nlh, struct dump_ctx *ctx,
  * destination is dst (CTA_FILTER, Linux 5.8): the rest of a million-entry
  * table is never formatted nor copied.
  */
-static int dump_to(struct rg_nl *nl, const struct rg_addr *dst,
-		   struct dump_ctx *ctx, unsigned long *skipped)
+struct nlmsghdr *rg_ct_dump_request(char *buf, struct rg_nl *nl, int family,
+				    const struct rg_addr *dst)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = ct_request(buf, nl, AF_INET, NLM_F_DUMP);
+	struct nlmsghdr *nlh = ct_request(buf, nl, family, NLM_F_DUMP);
 	struct nlattr *tuple, *ip, *filter;
 
+	if (!dst)
+		return nlh;
 	tuple = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
 	ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
 	mnl_attr_put(nlh, CTA_IP_V4_DST, 4, dst->u.bytes);
@@ -84,8 +85,16 @@ static int dump_to(struct rg_nl *nl, const struct rg_addr *dst,
 	filter = mnl_attr_nest_start(nlh, CTA_FILTER);
 	mnl_attr_put_u32(nlh, CTA_FILTER_ORIG_FLAGS, RG_CTA_FILTER_F_IP_DST);
 	mnl_attr_nest_end(nlh, filter);
+	return nlh;
+}
+
+static int dump_to(struct rg_nl *nl, const struct rg_addr *dst,
+		   struct dump_ctx *ctx, unsigned long *skipped)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
 	ctx->dst = dst;
-	return dump(nl, nlh, ctx, skipped);
+	return dump(nl, rg_ct_dump_request(buf, nl, AF_INET, dst), ctx, skipped);
 }
 
 static bool seen_before(const struct rg_addr *dsts, size_t i)

@@ -23,6 +23,13 @@ typedef int (*rg_ct_flow_fn)(const struct rg_flow *f, void *data);
 int rg_ct_dump_dst(struct rg_nl *nl, const struct rg_addr *dsts, size_t n,
 		   rg_ct_flow_fn fn, void *data, unsigned long *skipped);
 /*
+ * A dump request for family's entries, those to dst only when dst is
+ * given (an IPv4 address: CTA_FILTER, Linux 5.8), built in buf
+ * (MNL_SOCKET_BUFFER_SIZE bytes).
+ */
+struct nlmsghdr *rg_ct_dump_request(char *buf, struct rg_nl *nl, int family,
+				    const struct rg_addr *dst);
+/*
  * Every TCP and UDP entry of one family (AF_INET or AF_INET6), for a
  * caller that must filter by what the kernel cannot (see ct.c on the IPv6
  * address filter).

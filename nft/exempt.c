@@ -192,6 +192,40 @@ out:
 	return ret;
 }
 
+/* What rg_exempt_change_many() hands each family. */
+struct many_arg {
+	const struct rg_exemption *xs;
+	size_t n;
+	bool add;
+};
+
+static int many_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
+		       void *arg)
+{
+	const struct many_arg *a = arg;
+	struct rg_table_contents tc;
+
+	if (count_family(a->xs, a->n, nfproto) == 0)
+		return 0;
+	/* The objects only when missing: each slice of a large change
+	 * replacing the NAT rule would cost every packet's path a rule
+	 * swap for nothing. */
+	if (a->add && rg_table_contents(nl, nfproto, RG_TABLE, RG_EXEMPT_CHAIN, &tc) < 0)
+		return -1;
+	if (a->add && (!tc.sets || !tc.has_chain) && add_base(b, nfproto) < 0)
+		return -1;
+	return elems(b, nfproto, a->xs, a->n,
+		     a->add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM);
+}
+
+int rg_exempt_change_many(struct rg_nl *nl, const struct rg_exemption *xs,
+			  size_t n, bool add)
+{
+	struct many_arg a = { xs, n, add };
+
+	return rg_batch_families(nl, many_family, &a);
+}
+
 struct dump_ctx {
 	int nfproto;
 	rg_exempt_fn fn;

@@ -22,6 +22,15 @@ int rg_exempt_sync(struct rg_nl *nl, const struct rg_exemption *xs, size_t n);
 /* Adds or deletes one element (creating the objects when adding). */
 int rg_exempt_change(struct rg_nl *nl, const struct rg_exemption *x, bool add);
 
+/*
+ * Adds (creating the objects) or deletes n elements in one transaction:
+ * the daemon's bulk work goes a bounded slice at a time (daemon_bulk.c).
+ * Adding an element already there is no error; deleting one that is not
+ * fails the whole transaction with ENOENT.
+ */
+int rg_exempt_change_many(struct rg_nl *nl, const struct rg_exemption *xs,
+			  size_t n, bool add);
+
 typedef void (*rg_exempt_fn)(const struct rg_exemption *x, void *data);
 /* Every element of both sets; a missing table or set is no element. */
 int rg_exempt_dump(struct rg_nl *nl, rg_exempt_fn fn, void *data);
