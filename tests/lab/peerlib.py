@@ -5,6 +5,9 @@ addresses in and out, their JSON lines, and reading one SIP message."""
 import ipaddress
 import json
 import socket
+import threading
+
+_emit_lock = threading.Lock()
 
 
 def parse_hostport(text, default_port=None):
@@ -34,8 +37,12 @@ def fmt(addr):
 
 
 def emit(record):
-    """One JSON line, flushed: the tests read them while the peer still runs."""
-    print(json.dumps(record, separators=(",", ":")), flush=True)
+    """One JSON line, flushed: the tests read them while the peer still runs.
+    Whole under a lock: print() writes the text and its newline apart, so two
+    threads ending together could otherwise share one line."""
+    line = json.dumps(record, separators=(",", ":")) + "\n"
+    with _emit_lock:
+        print(line, end="", flush=True)
 
 
 def read_message(conn):
