@@ -18,7 +18,7 @@ PKGS := libnetfilter_queue libmnl libnftnl libcrypto
 # what the code needs is below.
 CFLAGS ?= -O2 -g
 RG_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
-	-Iguard -Inft -Itests/unit -DRG_VERSION='"$(VERSION)"'
+	-Iguard -Inft -DRG_VERSION='"$(VERSION)"'
 RG_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # The daemon's output writers (guard/outq.c) and its state writer
