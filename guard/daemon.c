@@ -133,8 +133,7 @@ static int apply_config(struct daemon *d, char *msg, size_t len)
 	if (fresh.mode == RG_MODE_REMEDIATE &&
 	    rg_daemon_apply_statics(d, &fresh) < 0)
 		return refuse(msg, len, "configuration not reloaded: the exempt lines could not be applied");
-	if (rg_observe_install(&d->nft, &fresh, d->qpath, fresh.queue,
-			       d->ctpath == RG_CT_LOOKUP) < 0) {
+	if (rg_daemon_watch_observe(d, &fresh) < 0) {
 		int err_no = errno;
 
 		/* Best effort: the exempt lines back as they were. */
@@ -404,8 +403,7 @@ static int start_observing(struct daemon *d)
 	if (d->queue.rcvbuf < rcvbuf)
 		rg_log("queue %u: receive buffer %d bytes, not the %d asked for (net.core.rmem_max without CAP_NET_ADMIN)",
 		       d->cfg->queue, d->queue.rcvbuf, rcvbuf);
-	if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue,
-			       d->ctpath == RG_CT_LOOKUP) < 0) {
+	if (rg_daemon_watch_observe(d, d->cfg) < 0) {
 		rg_log_err("cannot install the observation chain: %s", strerror(errno));
 		return -1;
 	}

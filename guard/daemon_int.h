@@ -314,6 +314,8 @@ void rg_daemon_error_event(struct daemon *d, const char *what, int err);
 int rg_watch_open(struct daemon *d);
 void rg_watch_event(struct daemon *d);
 void rg_watch_check(struct daemon *d);
+/* Installs the observation chains for cfg's E addresses and ports. */
+int rg_daemon_watch_observe(struct daemon *d, const struct rg_config *cfg);
 
 /* daemon_ctl.c: the control socket's clients. */
 void rg_daemon_accept(struct daemon *d);

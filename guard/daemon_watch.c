@@ -158,6 +158,21 @@ static long missing_exemptions(struct daemon *d)
 	return missing;
 }
 
+int rg_daemon_watch_observe(struct daemon *d, const struct rg_config *cfg)
+{
+	struct rg_addr pub[RG_MAX_E];
+	struct rg_observe_watch w = {
+		.pub = pub, .n_pub = cfg->n_e,
+		.ports = cfg->ports, .n_ports = cfg->n_ports,
+	};
+	size_t i;
+
+	for (i = 0; i < cfg->n_e; i++)
+		pub[i] = cfg->e[i].pub;
+	return rg_observe_install(&d->nft, &w, d->qpath, cfg->queue,
+				  d->ctpath == RG_CT_LOOKUP);
+}
+
 static bool observe_missing(struct daemon *d)
 {
 	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
@@ -200,8 +215,7 @@ void rg_watch_check(struct daemon *d)
 	}
 	if (observe_missing(d)) {
 		rg_log("the observation chain was removed by someone else; reinstating it");
-		if (rg_observe_install(&d->nft, d->cfg, d->qpath, d->cfg->queue,
-			       d->ctpath == RG_CT_LOOKUP) == 0)
+		if (rg_daemon_watch_observe(d, d->cfg) == 0)
 			d->status.counters.reinstated++;
 		else
 			rg_log("cannot reinstate the observation chain: %s", strerror(errno));

@@ -21,12 +21,12 @@ static int af_of(int nfproto)
 	return nfproto == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 }
 
-static bool family_used(const struct rg_config *cfg, int nfproto)
+static bool family_used(const struct rg_observe_watch *w, int nfproto)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->n_e; i++)
-		if (cfg->e[i].pub.family == af_of(nfproto))
+	for (i = 0; i < w->n_pub; i++)
+		if (w->pub[i].family == af_of(nfproto))
 			return true;
 	return false;
 }
@@ -46,8 +46,9 @@ static int add_rule(struct rg_batch *b, int nfproto, const struct rg_addr *pub,
 }
 
 /* The SYNs before NAT: TCP ports only, sequence numbers pair them. */
-static int add_pre(struct rg_batch *b, int nfproto, const struct rg_config *cfg,
-		   enum rg_queue_path path, uint16_t queue)
+static int add_pre(struct rg_batch *b, int nfproto,
+		   const struct rg_observe_watch *w, enum rg_queue_path path,
+		   uint16_t queue)
 {
 	struct nftnl_rule *r;
 	size_t i, j;
@@ -58,14 +59,14 @@ static int add_pre(struct rg_batch *b, int nfproto, const struct rg_config *cfg,
 				    RG_OBSERVE_PRE_PRIO) < 0 ||
 	    rg_batch_flush_chain(b, nfproto, RG_TABLE, RG_OBSERVE_PRE_CHAIN) < 0)
 		return -1;
-	for (i = 0; i < cfg->n_e; i++) {
-		if (cfg->e[i].pub.family != af_of(nfproto))
+	for (i = 0; i < w->n_pub; i++) {
+		if (w->pub[i].family != af_of(nfproto))
 			continue;
-		for (j = 0; j < cfg->n_ports; j++) {
-			if (cfg->ports[j].proto != IPPROTO_TCP)
+		for (j = 0; j < w->n_ports; j++) {
+			if (w->ports[j].proto != IPPROTO_TCP)
 				continue;
-			r = rg_observe_pre_rule(nfproto, &cfg->e[i].pub,
-						&cfg->ports[j], path, queue);
+			r = rg_observe_pre_rule(nfproto, &w->pub[i],
+						&w->ports[j], path, queue);
 			ret = r ? rg_batch_add_rule(b, r) : -1;
 			if (r)
 				nftnl_rule_free(r);
@@ -77,7 +78,7 @@ static int add_pre(struct rg_batch *b, int nfproto, const struct rg_config *cfg,
 }
 
 static int add_family(struct rg_batch *b, int nfproto,
-		      const struct rg_config *cfg, enum rg_queue_path path,
+		      const struct rg_observe_watch *w, enum rg_queue_path path,
 		      uint16_t queue, bool pre_view)
 {
 	size_t i, j;
@@ -88,20 +89,20 @@ static int add_family(struct rg_batch *b, int nfproto,
 				    RG_OBSERVE_PRIO) < 0 ||
 	    rg_batch_flush_chain(b, nfproto, RG_TABLE, RG_OBSERVE_CHAIN) < 0)
 		return -1;
-	if (pre_view && add_pre(b, nfproto, cfg, path, queue) < 0)
+	if (pre_view && add_pre(b, nfproto, w, path, queue) < 0)
 		return -1;
-	for (i = 0; i < cfg->n_e; i++) {
-		if (cfg->e[i].pub.family != af_of(nfproto))
+	for (i = 0; i < w->n_pub; i++) {
+		if (w->pub[i].family != af_of(nfproto))
 			continue;
-		for (j = 0; j < cfg->n_ports; j++)
-			if (add_rule(b, nfproto, &cfg->e[i].pub, &cfg->ports[j],
+		for (j = 0; j < w->n_ports; j++)
+			if (add_rule(b, nfproto, &w->pub[i], &w->ports[j],
 				     path, queue) < 0)
 				return -1;
 	}
 	return 0;
 }
 
-int rg_observe_install(struct rg_nl *nl, const struct rg_config *cfg,
+int rg_observe_install(struct rg_nl *nl, const struct rg_observe_watch *w,
 		       enum rg_queue_path path, uint16_t queue, bool pre_view)
 {
 	struct rg_batch b;
@@ -115,8 +116,8 @@ int rg_observe_install(struct rg_nl *nl, const struct rg_config *cfg,
 	if (rg_batch_begin(&b, nl) < 0)
 		goto out;
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		if (family_used(cfg, families[i]) &&
-		    add_family(&b, families[i], cfg, path, queue, pre_view) < 0)
+		if (family_used(w, families[i]) &&
+		    add_family(&b, families[i], w, path, queue, pre_view) < 0)
 			goto out;
 	ret = rg_batch_commit(&b);
 out:

@@ -4,8 +4,11 @@
 
 #include <stdint.h>
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "addr.h"
 #include "caps.h"
-#include "config.h"
 #include "nlsock.h"
 
 /*
@@ -27,8 +30,19 @@
 #define RG_OBSERVE_PRE_CHAIN "observe_pre"
 #define RG_OBSERVE_PRE_PRIO (-100 - 10)
 
+/*
+ * What is watched: Expressway-E's public addresses, each with every port
+ * range. The netlink layer needs these, not the whole configuration.
+ */
+struct rg_observe_watch {
+	const struct rg_addr *pub;
+	size_t n_pub;
+	const struct rg_port_range *ports;
+	size_t n_ports;
+};
+
 /* Installs (or replaces) the chains and their rules in one transaction. */
-int rg_observe_install(struct rg_nl *nl, const struct rg_config *cfg,
+int rg_observe_install(struct rg_nl *nl, const struct rg_observe_watch *w,
 		       enum rg_queue_path path, uint16_t queue, bool pre_view);
 /*
  * Removes the chain; the table goes too when nothing else lives in it.
