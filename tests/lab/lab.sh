@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # reflguard network-namespace lab: Expressway-C, a Linux firewall and a single-NIC
 # Expressway-E published by static NAT, wired so the firewall hairpins C -> E's public
-# address (see shared/design/problem.md beside the repository).
+# address (docs/design.md, "The problem", has the addresses and the captures).
 #
 # CLI:      lab.sh up RULESET | down | exec ROLE CMD... | rulesets | status
 #           (status exits 0 when the whole lab is up, 1 otherwise)

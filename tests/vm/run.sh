@@ -5,7 +5,7 @@
 # kernel under qemu, so that reflguard's primary path (the native nftables
 # queue with conntrack attached to each packet as NFQA_CT) is tested too: the
 # machines this project is developed on have neither. See
-# shared/design/stock-kernel-vm.md (beside the repository) for the measured facts behind it.
+# docs/design.md ("Kernel facts") for the measured facts behind it.
 #
 #   tests/vm/run.sh                  tests/run.sh integration, in the guest
 #   tests/vm/run.sh COMMAND [ARG...] any command, from the checkout's root
