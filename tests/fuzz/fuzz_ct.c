@@ -68,6 +68,9 @@ static void parse_nfqa_ct(const uint8_t *attrs, size_t len)
 	case RG_PF_LOOKUP:
 	case RG_PF_ADDRS:
 		FUZZ_CHECK(!"a lookup without a packet");
+		break;
+	case RG_PF_SEEN:
+		FUZZ_CHECK(!"RG_PF_SEEN is the daemon's, never the parser's");
 	}
 	free(ct);
 }
