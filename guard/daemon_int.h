@@ -27,6 +27,7 @@
 #include "outq.h"
 #include "packet_flow.h"
 #include "queue.h"
+#include "remedy_memory.h"
 #include "repeat.h"
 #include "route_cache.h"
 #include "syn_pair.h"
@@ -35,9 +36,7 @@
 #include "stats.h"
 #include "strbuf.h"
 
-#define RECENT_IDS 256
 #define MAX_CLIENTS 8
-#define MAX_PENDING 64
 #define ENOBUFS_BURST_S 5		/* quiet seconds that end a burst */
 #define DRAIN_CAP 1024			/* packets read per wake-up */
 #define RESYNC_MIN_MS 1000		/* between two conntrack resyncs */
@@ -76,12 +75,6 @@ struct bulk {
 	size_t n, pos;
 	size_t removed;			/* a flush's answer */
 	struct client *waiter;		/* a flush's client, NULL once gone */
-};
-
-/* An exemption waiting for its first clean connection. */
-struct pending {
-	struct rg_exemption x;
-	struct timespec since;		/* CLOCK_MONOTONIC of the translated SYN */
 };
 
 /* A packet of the batch being handled: what it tells of its flow. */
@@ -131,16 +124,8 @@ struct daemon {
 	struct rg_strbuf line;		/* an event's text, reused */
 	struct rg_status status;
 	struct rg_state state;
-	struct pending pending[MAX_PENDING];
-	unsigned int n_pending;
-	struct recent {
-		uint32_t id;
-		uint32_t seq;
-		struct rg_tuple reply;
-	} recent[RECENT_IDS];
-	struct rg_exemption ineffective[MAX_PENDING];
-	unsigned int n_ineffective;
-	unsigned int recent_pos;
+	/* Flows reported, exemptions awaiting a clean flow, pairs refused. */
+	struct rg_remedy_memory remedy;
 	/* Without NFQA_CT: the SYNs seen before NAT, to pair with their
 	 * translated view (guard/syn_pair.h). */
 	struct rg_syn_pair syns;
@@ -238,6 +223,13 @@ int rg_daemon_restore(struct daemon *d);
  */
 bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		      const struct rg_class *cl, bool from_queue);
+/*
+ * Installs x for the reason why (the state's "why"): the kernel, then the
+ * state, written by the writer thread. The entry point for every
+ * exemption the daemon makes, learnt or asked for. -1 with errno.
+ */
+int rg_daemon_exempt_install(struct daemon *d, const struct rg_exemption *x,
+			     const char *why);
 int rg_daemon_reload_state(struct daemon *d);
 
 /*

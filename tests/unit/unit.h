@@ -32,6 +32,7 @@ int register_packet_flow_tests(void);
 int register_exemption_tests(void);
 int register_state_tests(void);
 int register_remedy_tests(void);
+int register_remedy_memory_tests(void);
 int register_ctl_request_tests(void);
 int register_statics_tests(void);
 int register_log_format_tests(void);
