@@ -11,6 +11,7 @@
 #include "daemon_int.h"
 #include "event.h"
 #include "finding.h"
+#include "grow.h"
 #include "json.h"
 #include "log.h"
 #include "notify.h"
@@ -399,13 +400,10 @@ static int scan_cb(const struct rg_flow *f, void *data)
 	l->seen++;
 	if (!rg_classify_watched(l->cfg, f, &e))
 		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		v = realloc(l->v, l->cap * sizeof(*v));
-		if (!v)
-			return -1;
-		l->v = v;
-	}
+	v = rg_grow(l->v, &l->cap, l->n, sizeof(*v), 64);
+	if (!v)
+		return -1;
+	l->v = v;
 	l->v[l->n++] = *f;
 	return 0;
 }

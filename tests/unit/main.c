@@ -58,6 +58,7 @@ static int (*const registrars[])(void) = {
 	register_repeat_tests,
 	register_watchdog_tests,
 	register_syn_pair_tests,
+	register_grow_tests,
 };
 
 int main(int argc, char *argv[])
