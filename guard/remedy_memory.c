@@ -3,6 +3,29 @@
 
 #include <string.h>
 
+static bool tuple_equal(const struct rg_tuple *a, const struct rg_tuple *b)
+{
+	return a->sport == b->sport && a->dport == b->dport &&
+	       rg_addr_equal(&a->src, &b->src) && rg_addr_equal(&a->dst, &b->dst);
+}
+
+/*
+ * The same entry seen again, or, for a packet (seq not 0), the same SYN:
+ * with NFQA_CT a SYN retransmitted while the first still waits in the
+ * queue comes with an entry of its own (another id, maybe another
+ * translated port), of which the kernel keeps one at confirmation; its
+ * original tuple and initial sequence number are the first one's.
+ */
+static bool same_flow(const struct rg_remedy_recent *r,
+		      const struct rg_flow *f, uint32_t seq)
+{
+	if (r->seq != seq)
+		return false;
+	if (r->id == f->id && tuple_equal(&r->reply, &f->reply))
+		return true;
+	return seq && r->proto == f->proto && tuple_equal(&r->orig, &f->orig);
+}
+
 /*
  * A packet of a flow already reported: a retransmitted SYN is queued again.
  * The conntrack id and tuples alone cannot tell it from a reconnection: the
@@ -18,18 +41,14 @@ bool rg_remedy_memory_seen(struct rg_remedy_memory *m, const struct rg_flow *f,
 
 	if (!f->has_id)
 		return false;
-	for (i = 0; i < RG_REMEDY_RECENT; i++) {
-		r = &m->recent[i];
-		if (r->id == f->id && r->seq == seq &&
-		    r->reply.dport == f->reply.dport &&
-		    r->reply.sport == f->reply.sport &&
-		    rg_addr_equal(&r->reply.dst, &f->reply.dst) &&
-		    rg_addr_equal(&r->reply.src, &f->reply.src))
+	for (i = 0; i < RG_REMEDY_RECENT; i++)
+		if (same_flow(&m->recent[i], f, seq))
 			return true;
-	}
 	r = &m->recent[m->recent_pos++ % RG_REMEDY_RECENT];
 	r->id = f->id;
 	r->seq = seq;
+	r->proto = f->proto;
+	r->orig = f->orig;
 	r->reply = f->reply;
 	return false;
 }

@@ -25,7 +25,8 @@ struct rg_remedy_pending {
 struct rg_remedy_recent {
 	uint32_t id;
 	uint32_t seq;
-	struct rg_tuple reply;
+	uint8_t proto;
+	struct rg_tuple orig, reply;
 };
 
 struct rg_remedy_memory {
@@ -38,8 +39,9 @@ struct rg_remedy_memory {
 };
 
 /*
- * Whether a packet of f with initial sequence number seq was reported
- * already; if not, it is remembered. Never for a flow without an id.
+ * Whether a packet of f with initial sequence number seq (0: no packet,
+ * an entry found by a scan) was reported already; if not, it is
+ * remembered. Never for a flow without an id.
  */
 bool rg_remedy_memory_seen(struct rg_remedy_memory *m, const struct rg_flow *f,
 			   uint32_t seq);

@@ -29,6 +29,10 @@ static struct rg_flow flow(uint32_t id)
 	rg_addr_parse("64.100.0.10", &f.reply.dst);
 	f.reply.sport = 7003;
 	f.reply.dport = 4401;
+	rg_addr_parse("10.0.30.2", &f.orig.src);
+	rg_addr_parse("64.100.0.10", &f.orig.dst);
+	f.orig.sport = 40000;
+	f.orig.dport = 7003;
 	return f;
 }
 
@@ -45,7 +49,23 @@ static void test_seen(void)
 	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 200));
 	g = f;
 	g.reply.dport++;
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 300));
+	/* A SYN retransmitted while the first waits in the queue: with
+	 * NFQA_CT another entry (id, translated port), the same SYN. */
+	g = f;
+	g.id = 8;
+	g.reply.dport = 4402;
+	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &g, 100));
+	/* Another source port is another connection. */
+	g.orig.sport++;
 	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 100));
+	/* Entries found by a scan (no packet) are only the same entry. */
+	g = f;
+	g.id = 9;
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 0));
+	g.id = 10;
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 0));
+	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &g, 0));
 	/* Without an id nothing is remembered. */
 	g.has_id = false;
 	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 300));
