@@ -18,6 +18,7 @@
 #include "ct_walk.h"
 #include "ctl_request.h"
 #include "event.h"
+#include "evloop.h"
 #include "exemption.h"
 #include "flow.h"
 #include "lock.h"
@@ -55,6 +56,8 @@
 
 struct client {
 	int fd;
+	struct rg_evloop_fd *ev;	/* its entry in the loop */
+	struct daemon *d;		/* for the loop's handler */
 	uid_t uid;			/* SO_PEERCRED of the connection */
 	char req[RG_CTL_REQ_MAX + 1];
 	size_t len;
@@ -120,7 +123,8 @@ struct daemon {
 	struct rg_ct_query ct_q[RG_QUEUE_BATCH];
 	struct rg_ct_answer ct_a[RG_QUEUE_BATCH];
 	bool observing;
-	int epfd, sigfd, ctlfd, timerfd;
+	struct rg_evloop loop;		/* every fd the loop serves: evloop.h */
+	int sigfd, ctlfd, timerfd;
 	struct rg_lock lock;		/* one daemon per network namespace */
 	int wdfd;			/* systemd's watchdog timer, -1 when off */
 	struct rg_outq evq;		/* the events: see daemon_output.c */
@@ -321,7 +325,7 @@ void rg_daemon_client(struct daemon *d, struct client *c);
 /* The timer: clients past their deadline are dropped. */
 void rg_daemon_ctl_tick(struct daemon *d);
 /* Adds the listening socket and the deadline timer to the loop. */
-int rg_daemon_ctl_watch(struct daemon *d, uint64_t tag_listen, uint64_t tag_timer);
+int rg_daemon_ctl_watch(struct daemon *d);
 void rg_daemon_ctl_close(struct daemon *d);
 /*
  * `reflguard reload`: the configuration read again as SIGHUP does; 0, or

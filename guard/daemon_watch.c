@@ -28,6 +28,16 @@
 
 #define SETTLE_MS 300
 
+static void on_event(void *d)
+{
+	rg_watch_event(d);
+}
+
+static void on_check(void *d)
+{
+	rg_watch_check(d);
+}
+
 int rg_watch_open(struct daemon *d)
 {
 	int group = NFNLGRP_NFTABLES;
@@ -38,7 +48,11 @@ int rg_watch_open(struct daemon *d)
 				  sizeof(group)) < 0)
 		return -1;
 	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	return d->timerfd < 0 ? -1 : 0;
+	if (d->timerfd < 0 ||
+	    !rg_evloop_add(&d->loop, mnl_socket_get_fd(d->mon.sock), EPOLLIN, on_event, d) ||
+	    !rg_evloop_add(&d->loop, d->timerfd, EPOLLIN, on_check, d))
+		return -1;
+	return 0;
 }
 
 static void arm(struct daemon *d)

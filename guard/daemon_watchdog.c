@@ -16,6 +16,11 @@
 #include "notify.h"
 #include "watchdog.h"
 
+static void on_tick(void *d)
+{
+	rg_daemon_watchdog_tick(d);
+}
+
 int rg_daemon_watchdog_open(struct daemon *d)
 {
 	uint64_t us = rg_watchdog_usec(getenv("WATCHDOG_USEC"), getenv("WATCHDOG_PID"),
@@ -36,7 +41,7 @@ int rg_daemon_watchdog_open(struct daemon *d)
 		rg_log_err("watchdog timer: %s", strerror(errno));
 		return -1;
 	}
-	return 0;
+	return rg_evloop_add(&d->loop, d->wdfd, EPOLLIN, on_tick, d) ? 0 : -1;
 }
 
 void rg_daemon_watchdog_tick(struct daemon *d)
