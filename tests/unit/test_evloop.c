@@ -69,6 +69,22 @@ static void setup(struct rg_evloop *l)
 	l->epfd = 3;
 }
 
+/* a and b on fds 10 and 11, then one batch: a's event, b's. */
+static void batch_of_two(struct rg_evloop *l, struct who *a, struct who *b,
+			 struct rg_evloop_fd **ea, struct rg_evloop_fd **eb)
+{
+	struct epoll_event evs[2];
+
+	a->l = l;
+	*ea = rg_evloop_add(l, 10, EPOLLIN, handler, a);
+	*eb = rg_evloop_add(l, 11, EPOLLIN, handler, b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(*ea);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(*eb);
+	evs[0] = event_of(*ea);
+	evs[1] = event_of(*eb);
+	rg_evloop_dispatch(l, evs, 2);
+}
+
 /* The kernel is given the entry itself; events come back to its handler. */
 static void test_add_dispatch_in_order(void)
 {
@@ -105,17 +121,11 @@ static void test_removed_in_batch_skipped(void)
 {
 	struct who a = { .name = 'a' }, b = { .name = 'b' };
 	struct rg_evloop_fd *ea, *eb;
-	struct epoll_event evs[2];
 	struct rg_evloop l;
 
 	setup(&l);
-	a.l = &l;
 	a.victim = &eb;
-	ea = rg_evloop_add(&l, 10, EPOLLIN, handler, &a);
-	eb = rg_evloop_add(&l, 11, EPOLLIN, handler, &b);
-	evs[0] = event_of(ea);
-	evs[1] = event_of(eb);
-	rg_evloop_dispatch(&l, evs, 2);
+	batch_of_two(&l, &a, &b, &ea, &eb);
 	CU_ASSERT_STRING_EQUAL(calls, "a");
 	CU_ASSERT_EQUAL(k.op, EPOLL_CTL_DEL);
 	CU_ASSERT_EQUAL(k.fd, 11);
@@ -129,25 +139,20 @@ static void test_removed_in_batch_skipped(void)
 static void test_fd_reused_in_batch(void)
 {
 	struct who a = { .name = 'a' }, b = { .name = 'b' };
-	struct rg_evloop_fd *ea, *eb, *en = NULL, *stale;
-	struct epoll_event evs[2];
+	struct rg_evloop_fd *ea, *eb, *en = NULL;
+	struct epoll_event ev;
 	struct rg_evloop l;
 
 	setup(&l);
-	a.l = &l;
 	a.victim = &eb;
 	a.added = &en;
-	ea = rg_evloop_add(&l, 10, EPOLLIN, handler, &a);
-	eb = stale = rg_evloop_add(&l, 11, EPOLLIN, handler, &b);
-	evs[0] = event_of(ea);
-	evs[1] = event_of(stale);
-	rg_evloop_dispatch(&l, evs, 2);
+	batch_of_two(&l, &a, &b, &ea, &eb);
 	CU_ASSERT_STRING_EQUAL(calls, "a");
+	CU_ASSERT_PTR_NULL(eb);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(en);
-	CU_ASSERT_PTR_NOT_EQUAL(en, stale);
 	CU_ASSERT_EQUAL(en->fd, 11);
-	evs[0] = event_of(en);
-	rg_evloop_dispatch(&l, evs, 1);
+	ev = event_of(en);
+	rg_evloop_dispatch(&l, &ev, 1);
 	CU_ASSERT_STRING_EQUAL(calls, "an");
 	rg_evloop_free(&l);
 }
@@ -157,18 +162,13 @@ static void test_removes_itself(void)
 {
 	struct who a = { .name = 'a' }, b = { .name = 'b' };
 	struct rg_evloop_fd *ea, *eb;
-	struct epoll_event evs[2];
 	struct rg_evloop l;
 
 	setup(&l);
-	a.l = &l;
 	a.victim = &ea;
-	ea = rg_evloop_add(&l, 10, EPOLLIN, handler, &a);
-	eb = rg_evloop_add(&l, 11, EPOLLIN, handler, &b);
-	evs[0] = event_of(ea);
-	evs[1] = event_of(eb);
-	rg_evloop_dispatch(&l, evs, 2);
+	batch_of_two(&l, &a, &b, &ea, &eb);
 	CU_ASSERT_STRING_EQUAL(calls, "ab");
+	CU_ASSERT_PTR_NULL(ea);
 	CU_ASSERT_PTR_EQUAL(l.live, eb);
 	CU_ASSERT_PTR_NULL(eb->next);
 	CU_ASSERT_PTR_NULL(eb->prev);
