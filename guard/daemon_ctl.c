@@ -229,8 +229,12 @@ void rg_daemon_ctl_deferred(struct daemon *d, struct client *c, const char *text
 		send_some(d, c);
 }
 
-void rg_daemon_client(struct daemon *d, struct client *c)
+/* The loop's handler of a client (evloop.h). */
+static void on_client(void *arg)
 {
+	struct client *c = arg;
+	struct daemon *d = c->d;
+
 	if (c->fd < 0)
 		return;
 	if (c->deferred)
@@ -274,13 +278,6 @@ static struct client *slot(struct daemon *d, uid_t uid)
 	return victim;
 }
 
-static void on_client(void *arg)
-{
-	struct client *c = arg;
-
-	rg_daemon_client(c->d, c);
-}
-
 static void accept_one(struct daemon *d, int fd)
 {
 	socklen_t len = sizeof(struct ucred);
@@ -308,8 +305,9 @@ static void accept_one(struct daemon *d, int fd)
 /* Per wake-up, so a flood of connections cannot hold the loop. */
 #define ACCEPTS_PER_WAKE 8
 
-void rg_daemon_accept(struct daemon *d)
+static void on_accept(void *arg)
 {
+	struct daemon *d = arg;
 	int fd, n;
 
 	for (n = 0; n < ACCEPTS_PER_WAKE; n++) {
@@ -320,8 +318,10 @@ void rg_daemon_accept(struct daemon *d)
 	}
 }
 
-void rg_daemon_ctl_tick(struct daemon *d)
+/* The timer: clients past their deadline are dropped. */
+static void on_tick(void *arg)
 {
+	struct daemon *d = arg;
 	struct timespec now;
 	uint64_t expirations;
 	size_t i;
@@ -334,16 +334,6 @@ void rg_daemon_ctl_tick(struct daemon *d)
 		    now.tv_sec - d->clients[i].since.tv_sec >= CTL_DEADLINE_S)
 			drop_client(d, &d->clients[i]);
 	arm(d);
-}
-
-static void on_accept(void *d)
-{
-	rg_daemon_accept(d);
-}
-
-static void on_tick(void *d)
-{
-	rg_daemon_ctl_tick(d);
 }
 
 int rg_daemon_ctl_watch(struct daemon *d)

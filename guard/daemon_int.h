@@ -231,7 +231,6 @@ void rg_daemon_output_check(struct daemon *d);
 
 /* daemon_watchdog.c: WATCHDOG=1 from the loop, when $WATCHDOG_USEC says. */
 int rg_daemon_watchdog_open(struct daemon *d);
-void rg_daemon_watchdog_tick(struct daemon *d);
 
 /* daemon_remedy.c: exemptions in the kernel and the state file. */
 int rg_daemon_load_state(struct daemon *d, bool reset_state);
@@ -316,14 +315,8 @@ void rg_daemon_error_event(struct daemon *d, const char *what, int err);
 
 /* daemon_watch.c: someone else deleting reflguard's objects. */
 int rg_watch_open(struct daemon *d);
-void rg_watch_event(struct daemon *d);
-void rg_watch_check(struct daemon *d);
 
 /* daemon_ctl.c: the control socket's clients. */
-void rg_daemon_accept(struct daemon *d);
-void rg_daemon_client(struct daemon *d, struct client *c);
-/* The timer: clients past their deadline are dropped. */
-void rg_daemon_ctl_tick(struct daemon *d);
 /* Adds the listening socket and the deadline timer to the loop. */
 int rg_daemon_ctl_watch(struct daemon *d);
 void rg_daemon_ctl_close(struct daemon *d);

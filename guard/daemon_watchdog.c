@@ -16,9 +16,14 @@
 #include "notify.h"
 #include "watchdog.h"
 
-static void on_tick(void *d)
+static void on_tick(void *arg)
 {
-	rg_daemon_watchdog_tick(d);
+	struct daemon *d = arg;
+	uint64_t n;
+
+	if (read(d->wdfd, &n, sizeof(n)) != sizeof(n))
+		return;
+	rg_notify("WATCHDOG=1");
 }
 
 int rg_daemon_watchdog_open(struct daemon *d)
@@ -42,13 +47,4 @@ int rg_daemon_watchdog_open(struct daemon *d)
 		return -1;
 	}
 	return rg_evloop_add(&d->loop, d->wdfd, EPOLLIN, on_tick, d) ? 0 : -1;
-}
-
-void rg_daemon_watchdog_tick(struct daemon *d)
-{
-	uint64_t n;
-
-	if (read(d->wdfd, &n, sizeof(n)) != sizeof(n))
-		return;
-	rg_notify("WATCHDOG=1");
 }

@@ -76,25 +76,6 @@ fail:
 	return -1;
 }
 
-static void on_accept(void *s)
-{
-	rg_msrv_accept(s);
-}
-
-static void on_tick(void *s)
-{
-	rg_msrv_tick(s);
-}
-
-int rg_msrv_watch(struct rg_msrv *s, struct rg_evloop *loop)
-{
-	s->loop = loop;
-	if (!rg_evloop_add(loop, s->fd, EPOLLIN, on_accept, s) ||
-	    !rg_evloop_add(loop, s->timerfd, EPOLLIN, on_tick, s))
-		return -1;
-	return 0;
-}
-
 static void drop(struct rg_msrv *s, struct rg_msrv_client *c)
 {
 	rg_evloop_del(s->loop, c->ev);
@@ -141,12 +122,7 @@ static struct rg_msrv_client *slot(struct rg_msrv *s)
 	return old;
 }
 
-static void on_client(void *arg)
-{
-	struct rg_msrv_client *c = arg;
-
-	rg_msrv_client(c->srv, c);
-}
+static void on_client(void *arg);
 
 static void accept_one(struct rg_msrv *s, int fd)
 {
@@ -168,8 +144,9 @@ static void accept_one(struct rg_msrv *s, int fd)
 	}
 }
 
-void rg_msrv_accept(struct rg_msrv *s)
+static void on_accept(void *arg)
 {
+	struct rg_msrv *s = arg;
 	unsigned int n;
 	int fd;
 
@@ -270,8 +247,12 @@ static void drain(struct rg_msrv *s, struct rg_msrv_client *c)
 		drop(s, c);
 }
 
-void rg_msrv_client(struct rg_msrv *s, struct rg_msrv_client *c)
+/* The loop's handler of a client (evloop.h). */
+static void on_client(void *arg)
 {
+	struct rg_msrv_client *c = arg;
+	struct rg_msrv *s = c->srv;
+
 	if (c->fd < 0)
 		return;
 	if (c->phase == RG_MSRV_READ)
@@ -284,8 +265,10 @@ void rg_msrv_client(struct rg_msrv *s, struct rg_msrv_client *c)
 		arm(s, false);
 }
 
-void rg_msrv_tick(struct rg_msrv *s)
+/* The timer: clients past their deadline are closed. */
+static void on_tick(void *arg)
 {
+	struct rg_msrv *s = arg;
 	struct timespec now;
 	uint64_t expirations;
 	unsigned int i;
@@ -299,6 +282,15 @@ void rg_msrv_tick(struct rg_msrv *s)
 			drop(s, &s->c[i]);
 	if (!connected(s))
 		arm(s, false);
+}
+
+int rg_msrv_watch(struct rg_msrv *s, struct rg_evloop *loop)
+{
+	s->loop = loop;
+	if (!rg_evloop_add(loop, s->fd, EPOLLIN, on_accept, s) ||
+	    !rg_evloop_add(loop, s->timerfd, EPOLLIN, on_tick, s))
+		return -1;
+	return 0;
 }
 
 void rg_msrv_close(struct rg_msrv *s)

@@ -53,10 +53,6 @@ int rg_msrv_listen(struct rg_msrv *s, const struct rg_listen *l);
 /* Adds the listener and the deadline timer to the loop; the clients
  * are added and removed as they come and go. */
 int rg_msrv_watch(struct rg_msrv *s, struct rg_evloop *loop);
-void rg_msrv_accept(struct rg_msrv *s);
-void rg_msrv_client(struct rg_msrv *s, struct rg_msrv_client *c);
-/* The timer: clients past their deadline are closed. */
-void rg_msrv_tick(struct rg_msrv *s);
 void rg_msrv_close(struct rg_msrv *s);
 
 #endif
