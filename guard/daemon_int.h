@@ -18,6 +18,7 @@
 #include "ct_walk.h"
 #include "ctl_request.h"
 #include "event.h"
+#include "evloop.h"
 #include "exemption.h"
 #include "flow.h"
 #include "lock.h"
@@ -54,6 +55,8 @@
 
 struct client {
 	int fd;
+	struct rg_evloop_fd *ev;	/* its entry in the loop */
+	struct daemon *d;		/* for the loop's handler */
 	uid_t uid;			/* SO_PEERCRED of the connection */
 	char req[RG_CTL_REQ_MAX + 1];
 	size_t len;
@@ -113,7 +116,8 @@ struct daemon {
 	struct rg_ct_query ct_q[RG_QUEUE_BATCH];
 	struct rg_ct_answer ct_a[RG_QUEUE_BATCH];
 	bool observing;
-	int epfd, sigfd, ctlfd, timerfd;
+	struct rg_evloop loop;		/* every fd the loop serves: evloop.h */
+	int sigfd, ctlfd, timerfd;
 	struct rg_lock lock;		/* one daemon per network namespace */
 	int wdfd;			/* systemd's watchdog timer, -1 when off */
 	struct rg_outq evq;		/* the events: see daemon_output.c */
@@ -212,7 +216,6 @@ void rg_daemon_output_check(struct daemon *d);
 
 /* daemon_watchdog.c: WATCHDOG=1 from the loop, when $WATCHDOG_USEC says. */
 int rg_daemon_watchdog_open(struct daemon *d);
-void rg_daemon_watchdog_tick(struct daemon *d);
 
 /* daemon_remedy.c: exemptions in the kernel and the state file. */
 int rg_daemon_load_state(struct daemon *d, bool reset_state);
@@ -304,16 +307,10 @@ void rg_daemon_error_event(struct daemon *d, const char *what, int err);
 
 /* daemon_watch.c: someone else deleting reflguard's objects. */
 int rg_watch_open(struct daemon *d);
-void rg_watch_event(struct daemon *d);
-void rg_watch_check(struct daemon *d);
 
 /* daemon_ctl.c: the control socket's clients. */
-void rg_daemon_accept(struct daemon *d);
-void rg_daemon_client(struct daemon *d, struct client *c);
-/* The timer: clients past their deadline are dropped. */
-void rg_daemon_ctl_tick(struct daemon *d);
 /* Adds the listening socket and the deadline timer to the loop. */
-int rg_daemon_ctl_watch(struct daemon *d, uint64_t tag_listen, uint64_t tag_timer);
+int rg_daemon_ctl_watch(struct daemon *d);
 void rg_daemon_ctl_close(struct daemon *d);
 /*
  * `reflguard reload`: the configuration read again as SIGHUP does; 0, or

@@ -59,6 +59,7 @@ static int (*const registrars[])(void) = {
 	register_watchdog_tests,
 	register_syn_pair_tests,
 	register_grow_tests,
+	register_evloop_tests,
 };
 
 int main(int argc, char *argv[])

@@ -45,6 +45,7 @@ int register_repeat_tests(void);
 int register_watchdog_tests(void);
 int register_syn_pair_tests(void);
 int register_grow_tests(void);
+int register_evloop_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {
