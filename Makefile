@@ -28,12 +28,13 @@ LDLIBS += -pthread
 
 # Modules with no I/O: what the unit tests link against.
 PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c guard/addr.c \
-	guard/config.c guard/community_id.c guard/event.c guard/json_read.c guard/report.c guard/report_pair.c guard/report_html.c guard/report_svg.c guard/classify.c guard/finding.c guard/stats.c guard/remedy.c guard/exemption.c guard/state.c guard/errmsg.c guard/statics.c guard/log_format.c guard/nft_text.c \
+	guard/config.c guard/community_id.c guard/event.c guard/json_read.c guard/report.c guard/report_pair.c guard/report_html.c guard/report_svg.c guard/classify.c guard/finding.c guard/stats.c guard/remedy.c guard/remedy_memory.c guard/exemption.c guard/state.c guard/errmsg.c guard/statics.c guard/log_format.c guard/nft_text.c \
 	nft/caps.c nft/exempt_rule.c nft/ct_parse.c nft/pkt_parse.c nft/queue_msg.c nft/expr.c nft/observe_rule.c nft/packet_flow.c nft/ct_many.c \
 	guard/ctl_request.c guard/metrics.c guard/http_request.c guard/route_cache.c guard/seccomp_filter.c \
-	guard/ring.c guard/repeat.c guard/watchdog.c \
+	guard/ring.c guard/repeat.c guard/watchdog.c guard/grow.c \
 	guard/config_warn.c guard/plural.c guard/syn_pair.c
 PURE_SRC += nft/reset_rule.c
+PURE_SRC += guard/evloop.c
 # Everything else touches the kernel or the process.
 IO_SRC := $(filter-out $(PURE_SRC), $(wildcard guard/*.c nft/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)

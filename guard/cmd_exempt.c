@@ -26,6 +26,7 @@
 #include "errmsg.h"
 #include "event.h"
 #include "exempt.h"
+#include "exempt_op.h"
 #include "exemption.h"
 #include "json.h"
 #include "nft_text.h"
@@ -148,14 +149,6 @@ static int want_words(struct exempt_cmd *x, int n)
 	return rg_usage_error("exempt", "unexpected argument '%s'", x->words[n]);
 }
 
-static void now_ts(char *buf, size_t len)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	rg_format_ts(&ts, buf, len);
-}
-
 /* The state file, with the configuration's exempt lines as its statics. */
 static int load_state(struct exempt_cmd *x)
 {
@@ -165,7 +158,7 @@ static int load_state(struct exempt_cmd *x)
 		fprintf(stderr, "reflguard exempt: %s\n", err);
 		return -1;
 	}
-	now_ts(ts, sizeof(ts));
+	rg_exempt_op_stamp(ts, sizeof(ts));
 	if (rg_statics_apply(&x->state, &x->cfg, ts) < 0) {
 		fprintf(stderr, "reflguard exempt: %s\n", strerror(errno));
 		return -1;
@@ -409,8 +402,7 @@ static int static_line(const struct exempt_cmd *x, const struct rg_exemption *e,
 
 static int do_add(struct exempt_cmd *x)
 {
-	char el[RG_EXEMPT_ELEMENT_LEN];
-	struct rg_state_entry entry;
+	char el[RG_EXEMPT_ELEMENT_LEN], why_s[RG_STATE_WHY_LEN];
 	struct rg_ctl_exempt r;
 	struct rg_exemption e;
 	const char *why;
@@ -443,16 +435,12 @@ static int do_add(struct exempt_cmd *x)
 		printf("exempted %s\n", el);
 		return RG_EXIT_OK;
 	}
-	if (rg_exempt_change(&x->nl, &e, true) < 0) {
+	rg_exempt_op_why_manual(x->force, why_s, sizeof(why_s));
+	if (rg_exempt_op_add(&x->nl, &x->state, &e, why_s) < 0) {
 		fprintf(stderr, "reflguard exempt add: %s: %s\n", el, rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
-	memset(&entry, 0, sizeof(entry));
-	entry.x = e;
-	now_ts(entry.added, sizeof(entry.added));
-	snprintf(entry.why, sizeof(entry.why), "manual (reflguard exempt add%s)",
-		 x->force ? " --force" : "");
-	if (rg_state_put(&x->state, &entry) < 0 || save_state(x) < 0) {
+	if (save_state(x) < 0) {
 		/* Kernel and file change together or not at all. */
 		rg_exempt_change(&x->nl, &e, false);
 		return RG_EXIT_FAIL;
@@ -466,9 +454,8 @@ static int do_del(struct exempt_cmd *x)
 	char el[RG_EXEMPT_ELEMENT_LEN];
 	struct rg_ctl_exempt r = { .op = RG_CTL_X_DEL };
 	struct rg_exemption e;
-	bool in_state, in_kernel;
 	size_t unused = 0;
-	int by;
+	int by, ret;
 
 	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
@@ -492,17 +479,16 @@ static int do_del(struct exempt_cmd *x)
 		printf("removed %s\n", el);
 		return RG_EXIT_OK;
 	}
-	in_state = rg_state_find(&x->state, &e) != NULL;
-	in_kernel = rg_exempt_change(&x->nl, &e, false) == 0;
-	if (!in_kernel && errno != ENOENT) {
-		fprintf(stderr, "reflguard exempt del: %s: %s\n", el, rg_errmsg_errno(errno));
-		return RG_EXIT_FAIL;
-	}
-	if (!in_state && !in_kernel) {
+	ret = rg_exempt_op_del(&x->nl, &x->state, &e);
+	if (ret < 0 && errno == ENOENT) {
 		fprintf(stderr, "reflguard exempt del: no exemption %s\n", el);
 		return RG_EXIT_FAIL;
 	}
-	if (in_state && (rg_state_del(&x->state, &e) < 0 || save_state(x) < 0))
+	if (ret < 0) {
+		fprintf(stderr, "reflguard exempt del: %s: %s\n", el, rg_errmsg_errno(errno));
+		return RG_EXIT_FAIL;
+	}
+	if (ret > 0 && save_state(x) < 0)
 		return RG_EXIT_FAIL;
 	printf("removed %s\n", el);
 	return RG_EXIT_OK;
@@ -524,8 +510,7 @@ static void print_flushed(const struct exempt_cmd *x, size_t removed)
 static int do_flush(struct exempt_cmd *x)
 {
 	struct rg_ctl_exempt r = { .op = RG_CTL_X_FLUSH };
-	struct rg_exemption xs[RG_MAX_STATIC];
-	size_t i, removed = 0;
+	size_t removed = 0;
 	int by;
 
 	if (want_words(x, 0) < 0 || load_state(x) < 0)
@@ -541,14 +526,10 @@ static int do_flush(struct exempt_cmd *x)
 		print_flushed(x, removed);
 		return RG_EXIT_OK;
 	}
-	for (i = 0; i < x->cfg.n_static; i++)
-		xs[i] = x->cfg.statics[i].x;
-	if (rg_exempt_sync(&x->nl, xs, x->cfg.n_static) < 0) {
+	if (rg_exempt_op_flush(&x->nl, &x->state, &x->cfg, &removed) < 0) {
 		fprintf(stderr, "reflguard exempt flush: %s\n", rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
-	removed = rg_state_dynamic(&x->state);
-	rg_state_clear_dynamic(&x->state);
 	if (save_state(x) < 0)
 		return RG_EXIT_FAIL;
 	print_flushed(x, removed);

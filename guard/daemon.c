@@ -172,8 +172,9 @@ static void reload_config(struct daemon *d)
 	rg_daemon_reload_config(d, msg, sizeof(msg));
 }
 
-static void on_signal(struct daemon *d)
+static void on_signal(void *arg)
 {
+	struct daemon *d = arg;
 	struct signalfd_siginfo si;
 
 	if (read(d->sigfd, &si, sizeof(si)) != sizeof(si))
@@ -190,41 +191,36 @@ static void on_signal(struct daemon *d)
 
 #define STATE_RETRY_MS 5000
 
-enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_CTL_TIMER, TAG_MON, TAG_TIMER,
-       TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_WATCHDOG, TAG_STATE,
-       TAG_CTSCAN };
-/* Control clients are tagged 100 + i, metrics clients 200 + i. */
-#define TAG_METRICS_CLIENT 200
-
-static int watch(struct daemon *d, int fd, uint64_t tag)
+/* The loop's handlers of the fds this file opens (evloop.h). */
+static void on_queue(void *d)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
-
-	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
+	rg_daemon_drain(d);
 }
 
-static void on_metrics(struct daemon *d, uint64_t tag)
+static void on_routes(void *d)
 {
-	if (tag == TAG_METRICS)
-		rg_msrv_accept(&d->metrics);
-	else if (tag == TAG_METRICS_TIMER)
-		rg_msrv_tick(&d->metrics);
-	else if (tag >= TAG_METRICS_CLIENT && tag < TAG_METRICS_CLIENT + RG_MSRV_CLIENTS)
-		rg_msrv_client(&d->metrics, (unsigned int)(tag - TAG_METRICS_CLIENT));
+	rg_daemon_routes_check(d);
 }
 
-static int watch_metrics(struct daemon *d)
+static void on_ctscan(void *d)
 {
-	if (d->metrics.fd < 0)
-		return 0;
-	return rg_msrv_watch(&d->metrics, d->epfd, TAG_METRICS, TAG_METRICS_TIMER,
-			     TAG_METRICS_CLIENT);
+	rg_daemon_scan_step(d);
+}
+
+static void on_state_written(void *d)
+{
+	rg_daemon_state_written(d);
+}
+
+static int watch(struct daemon *d, int fd, rg_evloop_fn fn)
+{
+	return rg_evloop_add(&d->loop, fd, EPOLLIN, fn, d) ? 0 : -1;
 }
 
 static void loop(struct daemon *d)
 {
 	struct epoll_event evs[16];
-	int i, n, err, timeout, resync, due;
+	int n, err, timeout, resync, due;
 	int64_t repeat;
 
 	while (!d->stop) {
@@ -246,7 +242,7 @@ static void loop(struct daemon *d)
 			timeout = (int)repeat;
 		if (rg_daemon_scan_pending(d) || rg_daemon_bulk_busy(d))
 			timeout = 0;
-		n = epoll_wait(d->epfd, evs, 16, timeout);
+		n = epoll_wait(d->loop.epfd, evs, 16, timeout);
 		/* The resync below sets errno too (its route lookups read
 		 * rtmon to EAGAIN): an EINTR (SIGSTOP, SIGCONT) would pass
 		 * for a failed epoll_wait. */
@@ -262,34 +258,7 @@ static void loop(struct daemon *d)
 			rg_log_err("epoll: %s", strerror(err));
 			return;
 		}
-		for (i = 0; i < n; i++) {
-			uint64_t tag = evs[i].data.u64;
-
-			if (tag == TAG_QUEUE)
-				rg_daemon_drain(d);
-			else if (tag == TAG_CTL)
-				rg_daemon_accept(d);
-			else if (tag == TAG_SIG)
-				on_signal(d);
-			else if (tag == TAG_CTL_TIMER)
-				rg_daemon_ctl_tick(d);
-			else if (tag == TAG_MON)
-				rg_watch_event(d);
-			else if (tag == TAG_TIMER)
-				rg_watch_check(d);
-			else if (tag == TAG_ROUTES)
-				rg_daemon_routes_check(d);
-			else if (tag == TAG_WATCHDOG)
-				rg_daemon_watchdog_tick(d);
-			else if (tag == TAG_STATE)
-				rg_daemon_state_written(d);
-			else if (tag == TAG_CTSCAN)
-				rg_daemon_scan_step(d);
-			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
-				rg_daemon_client(d, &d->clients[tag - 100]);
-			else
-				on_metrics(d, tag);
-		}
+		rg_evloop_dispatch(&d->loop, evs, n);
 		rg_daemon_scan_slice(d);
 		rg_daemon_bulk_step(d);
 		rg_daemon_flush(d);
@@ -450,8 +419,8 @@ static int setup(struct daemon *d, bool reset_state)
 		return ret;
 	if (remediate && rg_daemon_load_state(d, reset_state) < 0)
 		return -2;
-	d->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (d->epfd < 0 || open_signals(d) < 0)
+	d->loop.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->loop.epfd < 0 || open_signals(d) < 0)
 		return -1;
 	if (choose_paths(d) < 0)
 		return -1;
@@ -474,22 +443,18 @@ static int setup(struct daemon *d, bool reset_state)
 		rg_log_err("cannot watch the nftables ruleset: %s", strerror(errno));
 		return -1;
 	}
-	if (watch(d, mnl_socket_get_fd(d->mon.sock), TAG_MON) < 0 ||
-	    watch(d, d->timerfd, TAG_TIMER) < 0 ||
-	    watch(d, mnl_socket_get_fd(d->rtmon.sock), TAG_ROUTES) < 0 ||
-	    watch(d, mnl_socket_get_fd(d->ctscan.sock), TAG_CTSCAN) < 0 ||
-	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
-	    rg_daemon_ctl_watch(d, TAG_CTL, TAG_CTL_TIMER) < 0 ||
-	    watch(d, d->sigfd, TAG_SIG) < 0 ||
-	    watch_metrics(d) < 0)
+	if (watch(d, mnl_socket_get_fd(d->rtmon.sock), on_routes) < 0 ||
+	    watch(d, mnl_socket_get_fd(d->ctscan.sock), on_ctscan) < 0 ||
+	    watch(d, rg_queue_fd(&d->queue), on_queue) < 0 ||
+	    rg_daemon_ctl_watch(d) < 0 ||
+	    watch(d, d->sigfd, on_signal) < 0)
 		return -1;
-	if (rg_daemon_watchdog_open(d) < 0 ||
-	    (d->wdfd >= 0 && watch(d, d->wdfd, TAG_WATCHDOG) < 0))
+	if (rg_daemon_watchdog_open(d) < 0)
 		return -1;
 	if (rg_daemon_drop_privileges(d) < 0)
 		return -1;
 	if (rg_daemon_output_start(d) < 0 || rg_daemon_state_start(d) < 0 ||
-	    watch(d, d->writer.evfd, TAG_STATE) < 0)
+	    watch(d, d->writer.evfd, on_state_written) < 0)
 		return -1;
 	rg_logp(LOG_INFO, "%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
 		 rg_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
@@ -527,8 +492,9 @@ static void teardown(struct daemon *d)
 	if (d->sigfd >= 0)
 		close(d->sigfd);
 	rg_lock_release(&d->lock);
-	if (d->epfd >= 0)
-		close(d->epfd);
+	rg_evloop_free(&d->loop);
+	if (d->loop.epfd >= 0)
+		close(d->loop.epfd);
 	rg_daemon_repeats(d, INT64_MAX);
 	rg_daemon_flush(d);
 	rg_daemon_output_close(d);
@@ -549,7 +515,8 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	d.cfg_store = *cfg;
 	d.cfg = &d.cfg_store;
 	d.cmdline = cl;
-	d.epfd = d.sigfd = d.ctlfd = d.timerfd = d.ctl_timerfd = d.wdfd = d.evfd = -1;
+	rg_evloop_init(&d.loop, epoll_ctl);
+	d.sigfd = d.ctlfd = d.timerfd = d.ctl_timerfd = d.wdfd = d.evfd = -1;
 	d.lock.fd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d.clients[i].fd = -1;

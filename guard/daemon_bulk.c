@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "daemon_int.h"
+#include "exempt_op.h"
 #include "exempt.h"
 #include "log.h"
 #include "plural.h"
@@ -176,8 +177,8 @@ int rg_daemon_bulk_flush(struct daemon *d, struct client *c)
 	d->bulk.removed = d->bulk.n;
 	d->bulk.waiter = c;
 	c->deferred = true;
-	rg_state_clear_dynamic(&d->state);
-	d->n_pending = 0;
+	rg_exempt_op_flush_state(&d->state);
+	rg_remedy_memory_pending_clear(&d->remedy);
 	rg_daemon_save_state(d);
 	return 0;
 }

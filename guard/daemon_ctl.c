@@ -164,7 +164,8 @@ static void drop_client(struct daemon *d, struct client *c)
 		;
 	rg_daemon_bulk_forget(d, c);
 	c->deferred = false;
-	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	rg_evloop_del(&d->loop, c->ev);
+	c->ev = NULL;
 	close(c->fd);
 	c->fd = -1;
 	rg_strbuf_free(&c->out);
@@ -172,11 +173,7 @@ static void drop_client(struct daemon *d, struct client *c)
 
 static void set_events(struct daemon *d, struct client *c, uint32_t events)
 {
-	struct epoll_event ev = {
-		.events = events, .data.u64 = 100 + (uint64_t)(c - d->clients),
-	};
-
-	if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+	if (rg_evloop_mod(&d->loop, c->ev, events) < 0)
 		drop_client(d, c);
 }
 
@@ -232,8 +229,12 @@ void rg_daemon_ctl_deferred(struct daemon *d, struct client *c, const char *text
 		send_some(d, c);
 }
 
-void rg_daemon_client(struct daemon *d, struct client *c)
+/* The loop's handler of a client (evloop.h). */
+static void on_client(void *arg)
 {
+	struct client *c = arg;
+	struct daemon *d = c->d;
+
 	if (c->fd < 0)
 		return;
 	if (c->deferred)
@@ -279,7 +280,6 @@ static struct client *slot(struct daemon *d, uid_t uid)
 
 static void accept_one(struct daemon *d, int fd)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
 	socklen_t len = sizeof(struct ucred);
 	struct ucred cred;
 	struct client *c;
@@ -290,11 +290,11 @@ static void accept_one(struct daemon *d, int fd)
 		close(fd);
 		return;
 	}
-	*c = (struct client){ .fd = fd, .uid = cred.uid };
+	*c = (struct client){ .fd = fd, .uid = cred.uid, .d = d };
 	rg_strbuf_init(&c->out);
 	clock_gettime(CLOCK_MONOTONIC, &c->since);
-	ev.data.u64 = 100 + (uint64_t)(c - d->clients);
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+	c->ev = rg_evloop_add(&d->loop, fd, EPOLLIN, on_client, c);
+	if (!c->ev) {
 		close(fd);
 		c->fd = -1;
 		return;
@@ -305,8 +305,9 @@ static void accept_one(struct daemon *d, int fd)
 /* Per wake-up, so a flood of connections cannot hold the loop. */
 #define ACCEPTS_PER_WAKE 8
 
-void rg_daemon_accept(struct daemon *d)
+static void on_accept(void *arg)
 {
+	struct daemon *d = arg;
 	int fd, n;
 
 	for (n = 0; n < ACCEPTS_PER_WAKE; n++) {
@@ -317,8 +318,10 @@ void rg_daemon_accept(struct daemon *d)
 	}
 }
 
-void rg_daemon_ctl_tick(struct daemon *d)
+/* The timer: clients past their deadline are dropped. */
+static void on_tick(void *arg)
 {
+	struct daemon *d = arg;
 	struct timespec now;
 	uint64_t expirations;
 	size_t i;
@@ -333,15 +336,14 @@ void rg_daemon_ctl_tick(struct daemon *d)
 	arm(d);
 }
 
-int rg_daemon_ctl_watch(struct daemon *d, uint64_t tag_listen, uint64_t tag_timer)
+int rg_daemon_ctl_watch(struct daemon *d)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag_listen };
-
 	d->ctl_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (d->ctl_timerfd < 0 || epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->ctlfd, &ev) < 0)
+	if (d->ctl_timerfd < 0 ||
+	    !rg_evloop_add(&d->loop, d->ctlfd, EPOLLIN, on_accept, d) ||
+	    !rg_evloop_add(&d->loop, d->ctl_timerfd, EPOLLIN, on_tick, d))
 		return -1;
-	ev.data.u64 = tag_timer;
-	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->ctl_timerfd, &ev);
+	return 0;
 }
 
 void rg_daemon_ctl_close(struct daemon *d)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "daemon_int.h"
+#include "grow.h"
 
 struct cut_found {
 	const struct daemon *d;
@@ -38,13 +39,10 @@ static int found_cb(const struct rg_flow *f, void *data)
 
 	if (!asked(l->d, f))
 		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		v = realloc(l->v, l->cap * sizeof(*v));
-		if (!v)
-			return -1;
-		l->v = v;
-	}
+	v = rg_grow(l->v, &l->cap, l->n, sizeof(*v), 16);
+	if (!v)
+		return -1;
+	l->v = v;
 	l->v[l->n++] = *f;
 	return 0;
 }

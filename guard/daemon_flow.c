@@ -11,6 +11,7 @@
 #include "daemon_int.h"
 #include "event.h"
 #include "finding.h"
+#include "grow.h"
 #include "json.h"
 #include "log.h"
 #include "notify.h"
@@ -20,37 +21,6 @@
 #include "route.h"
 
 #include <linux/netfilter.h>
-
-/*
- * A packet of a flow already reported: a retransmitted SYN is queued again.
- * The conntrack id and tuples alone cannot tell it from a reconnection: the
- * kernel derives the id from the entry's address and original tuple, and a
- * port-keeping translation repeats the reply tuple too. The initial
- * sequence number can: a retransmission repeats it.
- */
-static bool seen_recently(struct daemon *d, const struct rg_flow *f,
-			  uint32_t seq)
-{
-	struct recent *r;
-	unsigned int i;
-
-	if (!f->has_id)
-		return false;
-	for (i = 0; i < RECENT_IDS; i++) {
-		r = &d->recent[i];
-		if (r->id == f->id && r->seq == seq &&
-		    r->reply.dport == f->reply.dport &&
-		    r->reply.sport == f->reply.sport &&
-		    rg_addr_equal(&r->reply.dst, &f->reply.dst) &&
-		    rg_addr_equal(&r->reply.src, &f->reply.src))
-			return true;
-	}
-	r = &d->recent[d->recent_pos++ % RECENT_IDS];
-	r->id = f->id;
-	r->seq = seq;
-	r->reply = f->reply;
-	return false;
-}
 
 /*
  * Packets read from the queue after a route change were sent after it:
@@ -244,7 +214,7 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 		return false;
 	if (pkt) {
 		rg_pkt_tcp_seq(pkt->payload, pkt->len, &seq);
-		if (seen_recently(d, f, seq))
+		if (rg_remedy_memory_seen(&d->remedy, f, seq))
 			return false;
 	}
 	count(d, &cl);
@@ -291,7 +261,7 @@ static void paired(struct daemon *d, const struct rg_packet *p,
 	    !rg_syn_pair_after(&d->syns, &qd->reply, qd->proto, seq, &qd->f))
 		return;
 	/* No conntrack id: id 0 with the sequence number and reply tuple
-	 * still tell a retransmission (seen_recently). */
+	 * still tell a retransmission (rg_remedy_memory_seen). */
 	qd->f.has_id = true;
 	qd->pf = RG_PF_COMPLETE;
 }
@@ -409,7 +379,7 @@ static void handle_batch(struct daemon *d, int n)
 void rg_daemon_flow_found(struct daemon *d, const struct rg_flow *f)
 {
 	/* No sequence number: the entry itself is the key. */
-	if (!seen_recently(d, f, 0))
+	if (!rg_remedy_memory_seen(&d->remedy, f, 0))
 		handle_flow(d, f, NULL);
 }
 
@@ -430,13 +400,10 @@ static int scan_cb(const struct rg_flow *f, void *data)
 	l->seen++;
 	if (!rg_classify_watched(l->cfg, f, &e))
 		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		v = realloc(l->v, l->cap * sizeof(*v));
-		if (!v)
-			return -1;
-		l->v = v;
-	}
+	v = rg_grow(l->v, &l->cap, l->n, sizeof(*v), 64);
+	if (!v)
+		return -1;
+	l->v = v;
 	l->v[l->n++] = *f;
 	return 0;
 }

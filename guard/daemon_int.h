@@ -18,6 +18,7 @@
 #include "ct_walk.h"
 #include "ctl_request.h"
 #include "event.h"
+#include "evloop.h"
 #include "exemption.h"
 #include "flow.h"
 #include "lock.h"
@@ -27,6 +28,7 @@
 #include "outq.h"
 #include "packet_flow.h"
 #include "queue.h"
+#include "remedy_memory.h"
 #include "repeat.h"
 #include "route_cache.h"
 #include "syn_pair.h"
@@ -35,9 +37,7 @@
 #include "stats.h"
 #include "strbuf.h"
 
-#define RECENT_IDS 256
 #define MAX_CLIENTS 8
-#define MAX_PENDING 64
 #define ENOBUFS_BURST_S 5		/* quiet seconds that end a burst */
 #define DRAIN_CAP 1024			/* packets read per wake-up */
 #define RESYNC_MIN_MS 1000		/* between two conntrack resyncs */
@@ -55,6 +55,8 @@
 
 struct client {
 	int fd;
+	struct rg_evloop_fd *ev;	/* its entry in the loop */
+	struct daemon *d;		/* for the loop's handler */
 	uid_t uid;			/* SO_PEERCRED of the connection */
 	char req[RG_CTL_REQ_MAX + 1];
 	size_t len;
@@ -76,12 +78,6 @@ struct bulk {
 	size_t n, pos;
 	size_t removed;			/* a flush's answer */
 	struct client *waiter;		/* a flush's client, NULL once gone */
-};
-
-/* An exemption waiting for its first clean connection. */
-struct pending {
-	struct rg_exemption x;
-	struct timespec since;		/* CLOCK_MONOTONIC of the translated SYN */
 };
 
 /* A packet of the batch being handled: what it tells of its flow. */
@@ -120,7 +116,8 @@ struct daemon {
 	struct rg_ct_query ct_q[RG_QUEUE_BATCH];
 	struct rg_ct_answer ct_a[RG_QUEUE_BATCH];
 	bool observing;
-	int epfd, sigfd, ctlfd, timerfd;
+	struct rg_evloop loop;		/* every fd the loop serves: evloop.h */
+	int sigfd, ctlfd, timerfd;
 	struct rg_lock lock;		/* one daemon per network namespace */
 	int wdfd;			/* systemd's watchdog timer, -1 when off */
 	struct rg_outq evq;		/* the events: see daemon_output.c */
@@ -131,16 +128,8 @@ struct daemon {
 	struct rg_strbuf line;		/* an event's text, reused */
 	struct rg_status status;
 	struct rg_state state;
-	struct pending pending[MAX_PENDING];
-	unsigned int n_pending;
-	struct recent {
-		uint32_t id;
-		uint32_t seq;
-		struct rg_tuple reply;
-	} recent[RECENT_IDS];
-	struct rg_exemption ineffective[MAX_PENDING];
-	unsigned int n_ineffective;
-	unsigned int recent_pos;
+	/* Flows reported, exemptions awaiting a clean flow, pairs refused. */
+	struct rg_remedy_memory remedy;
 	/* Without NFQA_CT: the SYNs seen before NAT, to pair with their
 	 * translated view (guard/syn_pair.h). */
 	struct rg_syn_pair syns;
@@ -227,7 +216,6 @@ void rg_daemon_output_check(struct daemon *d);
 
 /* daemon_watchdog.c: WATCHDOG=1 from the loop, when $WATCHDOG_USEC says. */
 int rg_daemon_watchdog_open(struct daemon *d);
-void rg_daemon_watchdog_tick(struct daemon *d);
 
 /* daemon_remedy.c: exemptions in the kernel and the state file. */
 int rg_daemon_load_state(struct daemon *d, bool reset_state);
@@ -238,6 +226,13 @@ int rg_daemon_restore(struct daemon *d);
  */
 bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		      const struct rg_class *cl, bool from_queue);
+/*
+ * Installs x for the reason why (the state's "why"): the kernel, then the
+ * state, written by the writer thread. The entry point for every
+ * exemption the daemon makes, learnt or asked for. -1 with errno.
+ */
+int rg_daemon_exempt_install(struct daemon *d, const struct rg_exemption *x,
+			     const char *why);
 int rg_daemon_reload_state(struct daemon *d);
 
 /*
@@ -312,18 +307,12 @@ void rg_daemon_error_event(struct daemon *d, const char *what, int err);
 
 /* daemon_watch.c: someone else deleting reflguard's objects. */
 int rg_watch_open(struct daemon *d);
-void rg_watch_event(struct daemon *d);
-void rg_watch_check(struct daemon *d);
 /* Installs the observation chains for cfg's E addresses and ports. */
 int rg_daemon_watch_observe(struct daemon *d, const struct rg_config *cfg);
 
 /* daemon_ctl.c: the control socket's clients. */
-void rg_daemon_accept(struct daemon *d);
-void rg_daemon_client(struct daemon *d, struct client *c);
-/* The timer: clients past their deadline are dropped. */
-void rg_daemon_ctl_tick(struct daemon *d);
 /* Adds the listening socket and the deadline timer to the loop. */
-int rg_daemon_ctl_watch(struct daemon *d, uint64_t tag_listen, uint64_t tag_timer);
+int rg_daemon_ctl_watch(struct daemon *d);
 void rg_daemon_ctl_close(struct daemon *d);
 /*
  * `reflguard reload`: the configuration read again as SIGHUP does; 0, or

@@ -43,6 +43,8 @@ int rg_daemon_metrics_open(struct daemon *d)
 	}
 	d->metrics.render = render;
 	d->metrics.data = d;
+	if (rg_msrv_watch(&d->metrics, &d->loop) < 0)
+		return -1;
 	rg_log("metrics: serving http://%s/metrics", where);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "ct.h"
 #include "daemon_int.h"
 #include "exempt.h"
+#include "exempt_op.h"
 #include "finding.h"
 #include "log.h"
 #include "plural.h"
@@ -21,23 +22,12 @@
 #include "state_writer.h"
 #include "statics.h"
 
-/* Longer than a queue backlog takes to drain, shorter than a C retries. */
-#define GRACE_MS 100
-
-static void now_ts(char *buf, size_t len)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	rg_format_ts(&ts, buf, len);
-}
-
 /* The state file's static entries replaced by cfg's exempt lines. */
 static int with_statics(struct rg_state *s, const struct rg_config *cfg)
 {
 	char ts[RG_STATE_TS_LEN];
 
-	now_ts(ts, sizeof(ts));
+	rg_exempt_op_stamp(ts, sizeof(ts));
 	if (rg_statics_apply(s, cfg, ts) == 0)
 		return 0;
 	rg_log("cannot take the %zu exempt %s: %s", cfg->n_static,
@@ -286,76 +276,26 @@ static void base_event(const struct rg_flow *f, const struct rg_class *cl,
 	rg_finding_event(f, cl, &now, ev);
 }
 
-static void pending_add(struct daemon *d, const struct rg_exemption *x)
-{
-	struct pending *p;
-
-	if (d->n_pending == MAX_PENDING)
-		memmove(&d->pending[0], &d->pending[1],
-			--d->n_pending * sizeof(d->pending[0]));
-	p = &d->pending[d->n_pending++];
-	p->x = *x;
-	clock_gettime(CLOCK_MONOTONIC, &p->since);
-}
-
-/*
- * Whether the exemption was installed within the last GRACE_MS: packets
- * already queued then were translated before it existed.
- */
-static bool just_exempted(const struct daemon *d, const struct rg_exemption *x)
-{
-	struct timespec now;
-	unsigned int i;
-	long long ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	for (i = 0; i < d->n_pending; i++) {
-		if (!rg_exemption_equal(&d->pending[i].x, x))
-			continue;
-		ms = (now.tv_sec - d->pending[i].since.tv_sec) * 1000LL +
-		     (now.tv_nsec - d->pending[i].since.tv_nsec) / 1000000;
-		return ms < GRACE_MS;
-	}
-	return false;
-}
-
 /* Milliseconds since the exemption's translated SYN; -1 if not known. */
 static long long pending_take(struct daemon *d, const struct rg_exemption *x)
 {
 	struct timespec now;
-	unsigned int i;
-	long long ms;
 
-	for (i = 0; i < d->n_pending; i++) {
-		if (!rg_exemption_equal(&d->pending[i].x, x))
-			continue;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ms = (now.tv_sec - d->pending[i].since.tv_sec) * 1000LL +
-		     (now.tv_nsec - d->pending[i].since.tv_nsec) / 1000000;
-		memmove(&d->pending[i], &d->pending[i + 1],
-			(d->n_pending - i - 1) * sizeof(d->pending[0]));
-		d->n_pending--;
-		return ms;
-	}
-	return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return rg_remedy_memory_pending_take(&d->remedy, x, &now);
 }
 
-static int install(struct daemon *d, const struct rg_exemption *x,
-		   const struct rg_event *ev)
+/*
+ * The one way the daemon installs an exemption, learnt or asked for: the
+ * kernel, then the state (written by the writer thread, never here). An
+ * exemption installed on purpose overrides an earlier refusal of the pair.
+ */
+int rg_daemon_exempt_install(struct daemon *d, const struct rg_exemption *x,
+			     const char *why)
 {
-	struct rg_state_entry e;
-	char c[RG_ENDPOINT_STRLEN], sees[RG_ENDPOINT_STRLEN];
-
-	if (rg_exempt_change(&d->nft, x, true) < 0)
+	if (rg_exempt_op_add(&d->nft, &d->state, x, why) < 0)
 		return -1;
-	memset(&e, 0, sizeof(e));
-	e.x = *x;
-	now_ts(e.added, sizeof(e.added));
-	rg_endpoint_format(&ev->c, ev->c_port, c, sizeof(c));
-	rg_endpoint_format(&ev->e_sees, ev->e_sees_port, sees, sizeof(sees));
-	snprintf(e.why, sizeof(e.why), "%s seen by Expressway-E as %s", c, sees);
-	if (rg_state_put(&d->state, &e) < 0)
-		return -1;
+	rg_remedy_memory_ineffective_forget(&d->remedy, x);
 	save(d);
 	return 0;
 }
@@ -401,10 +341,13 @@ static bool exempt(struct daemon *d, const struct rg_flow *f,
 		   bool from_queue)
 {
 	char element[RG_EXEMPT_ELEMENT_LEN], stmt[RG_EXEMPT_STATEMENT_LEN];
+	char why[RG_STATE_WHY_LEN];
+	struct timespec now;
 	struct rg_event ev;
 
 	base_event(f, cl, &ev);
-	if (install(d, x, &ev) < 0) {
+	rg_exempt_op_why_seen(&ev, why, sizeof(why));
+	if (rg_daemon_exempt_install(d, x, why) < 0) {
 		rg_log("cannot install the exemption: %s", strerror(errno));
 		rg_daemon_event(d, &ev);	/* still a would-exempt finding */
 		return false;
@@ -425,7 +368,8 @@ static bool exempt(struct daemon *d, const struct rg_flow *f,
 		return false;
 	}
 	/* Time to fix runs from this SYN to the first clean connection. */
-	pending_add(d, x);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	rg_remedy_memory_pending_add(&d->remedy, x, &now);
 	return d->before_verdict;
 }
 
@@ -454,17 +398,6 @@ static void verify(struct daemon *d, const struct rg_flow *f,
 	rg_daemon_event(d, &ev);
 }
 
-static bool known_ineffective(const struct daemon *d,
-			      const struct rg_exemption *x)
-{
-	unsigned int i;
-
-	for (i = 0; i < d->n_ineffective; i++)
-		if (rg_exemption_equal(&d->ineffective[i], x))
-			return true;
-	return false;
-}
-
 static void refuse(struct daemon *d, const struct rg_flow *f,
 		   const struct rg_class *cl, const char *reason)
 {
@@ -487,57 +420,52 @@ static void refuse(struct daemon *d, const struct rg_flow *f,
 static void ineffective(struct daemon *d, const struct rg_flow *f,
 			const struct rg_class *cl, const struct rg_exemption *x)
 {
-	const struct rg_state_entry *e = rg_state_find(&d->state, x);
+	bool had;
 
-	/* An exempt line stays: only its owner, the config, removes it. */
-	if (e && e->is_static) {
-		refuse(d, f, cl, "exemption-ineffective");
-		return;
-	}
-	if (rg_exempt_change(&d->nft, x, false) < 0 && errno != ENOENT)
+	if (rg_exempt_op_withdraw(&d->nft, &d->state, x, &had) < 0)
 		rg_log("cannot remove the ineffective exemption: %s", strerror(errno));
-	if (rg_state_del(&d->state, x) == 0)
+	if (had)
 		d->status.counters.unexempted++;
 	pending_take(d, x);
 	save(d);
-	if (d->n_ineffective == MAX_PENDING)
-		memmove(&d->ineffective[0], &d->ineffective[1],
-			--d->n_ineffective * sizeof(d->ineffective[0]));
-	d->ineffective[d->n_ineffective++] = *x;
+	rg_remedy_memory_ineffective_add(&d->remedy, x);
 	refuse(d, f, cl, "exemption-ineffective");
 }
 
 bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 		      const struct rg_class *cl, bool from_queue)
 {
+	struct rg_remedy_facts in;
 	struct rg_exemption x;
+	struct timespec now;
 	struct rg_event ev;
 
 	rg_remedy_exemption(f, &x);
-	/* Static exemptions are the config's: they count against no limit. */
-	switch (rg_remedy_decide(cl, rg_state_find(&d->state, &x),
-				 rg_state_dynamic(&d->state),
-				 d->cfg->max_exemptions)) {
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	in = (struct rg_remedy_facts){
+		.x = &x, .existing = rg_state_find(&d->state, &x),
+		.active = rg_state_dynamic(&d->state),
+		.max = d->cfg->max_exemptions, .from_queue = from_queue,
+		.mem = &d->remedy, .now = &now,
+	};
+	switch (rg_remedy_decide(cl, &in)) {
 	case RG_REMEDY_EXEMPT:
-		if (known_ineffective(d, &x)) {
-			refuse(d, f, cl, "exemption-ineffective");
-			break;
-		}
 		return exempt(d, f, cl, &x, from_queue);
+	case RG_REMEDY_LIMIT:
+		refuse(d, f, cl, "limit");
+		break;
+	case RG_REMEDY_KNOWN_INEFFECTIVE:
+	case RG_REMEDY_STATIC_INEFFECTIVE:
+		refuse(d, f, cl, "exemption-ineffective");
+		break;
 	case RG_REMEDY_VERIFY:
 		verify(d, f, cl, &x);
 		break;
 	case RG_REMEDY_INEFFECTIVE:
-		/* Only a connection made after the exemption can prove it
-		 * ineffective: one the scan finds may predate it, and so may a
-		 * packet queued while the exemption was being installed. */
-		if (!from_queue || just_exempted(d, &x))
-			return stale(d, f, cl, from_queue);
 		ineffective(d, f, cl, &x);
 		break;
-	case RG_REMEDY_LIMIT:
-		refuse(d, f, cl, "limit");
-		break;
+	case RG_REMEDY_STALE:
+		return stale(d, f, cl, from_queue);
 	default:
 		base_event(f, cl, &ev);
 		rg_daemon_event(d, &ev);
@@ -547,51 +475,21 @@ bool rg_daemon_remedy(struct daemon *d, const struct rg_flow *f,
 
 static int manual_add(struct daemon *d, const struct rg_ctl_exempt *r)
 {
-	struct rg_state_entry e;
-	unsigned int i;
+	char why[RG_STATE_WHY_LEN];
 
-	if (rg_exempt_change(&d->nft, &r->x, true) < 0)
-		return -1;
-	memset(&e, 0, sizeof(e));
-	e.x = r->x;
-	now_ts(e.added, sizeof(e.added));
-	snprintf(e.why, sizeof(e.why), "manual (reflguard exempt add%s)",
-		 r->force ? " --force" : "");
-	if (rg_state_put(&d->state, &e) < 0) {
-		rg_exempt_change(&d->nft, &r->x, false);
-		return -1;
-	}
-	/* The operator's word overrides an earlier refusal of the pair. */
-	for (i = 0; i < d->n_ineffective; i++)
-		if (rg_exemption_equal(&d->ineffective[i], &r->x))
-			d->ineffective[i] = d->ineffective[--d->n_ineffective];
-	save(d);
-	return 0;
+	rg_exempt_op_why_manual(r->force, why, sizeof(why));
+	return rg_daemon_exempt_install(d, &r->x, why);
 }
 
 static int manual_del(struct daemon *d, const struct rg_ctl_exempt *r)
 {
-	const struct rg_state_entry *st = rg_state_find(&d->state, &r->x);
-	bool in_state = st != NULL, in_kernel;
+	int ret = rg_exempt_op_del(&d->nft, &d->state, &r->x);
 
-	/* The configuration owns an exempt line; the client names it. */
-	if (st && st->is_static) {
-		errno = EPERM;
-		return -1;
-	}
-	in_kernel = rg_exempt_change(&d->nft, &r->x, false) == 0;
-	if (!in_kernel && errno != ENOENT)
-		return -1;
-	if (!in_state && !in_kernel) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (in_state) {
-		rg_state_del(&d->state, &r->x);
+	if (ret > 0) {
 		pending_take(d, &r->x);
 		save(d);
 	}
-	return 0;
+	return ret < 0 ? -1 : 0;
 }
 
 void rg_daemon_exempt_request(struct daemon *d, struct client *c,

@@ -28,19 +28,6 @@
 
 #define SETTLE_MS 300
 
-int rg_watch_open(struct daemon *d)
-{
-	int group = NFNLGRP_NFTABLES;
-
-	if (rg_nl_open(&d->mon, NETLINK_NETFILTER) < 0)
-		return -1;
-	if (mnl_socket_setsockopt(d->mon.sock, NETLINK_ADD_MEMBERSHIP, &group,
-				  sizeof(group)) < 0)
-		return -1;
-	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	return d->timerfd < 0 ? -1 : 0;
-}
-
 static void arm(struct daemon *d)
 {
 	struct itimerspec t = {
@@ -66,8 +53,10 @@ static bool is_deletion(uint16_t type)
 	}
 }
 
-void rg_watch_event(struct daemon *d)
+/* The monitor socket is readable (the loop's handler, evloop.h). */
+static void on_event(void *arg)
 {
+	struct daemon *d = arg;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	unsigned int own = mnl_socket_get_portid(d->nft.sock);
 	bool deleted = false;
@@ -192,8 +181,10 @@ static bool observe_missing(struct daemon *d)
 	return false;
 }
 
-void rg_watch_check(struct daemon *d)
+/* The settle timer fired. */
+static void on_check(void *arg)
 {
+	struct daemon *d = arg;
 	uint64_t expirations;
 	long missing = 0;
 
@@ -220,4 +211,21 @@ void rg_watch_check(struct daemon *d)
 		else
 			rg_log("cannot reinstate the observation chain: %s", strerror(errno));
 	}
+}
+
+int rg_watch_open(struct daemon *d)
+{
+	int group = NFNLGRP_NFTABLES;
+
+	if (rg_nl_open(&d->mon, NETLINK_NETFILTER) < 0)
+		return -1;
+	if (mnl_socket_setsockopt(d->mon.sock, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0)
+		return -1;
+	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (d->timerfd < 0 ||
+	    !rg_evloop_add(&d->loop, mnl_socket_get_fd(d->mon.sock), EPOLLIN, on_event, d) ||
+	    !rg_evloop_add(&d->loop, d->timerfd, EPOLLIN, on_check, d))
+		return -1;
+	return 0;
 }

@@ -16,6 +16,16 @@
 #include "notify.h"
 #include "watchdog.h"
 
+static void on_tick(void *arg)
+{
+	struct daemon *d = arg;
+	uint64_t n;
+
+	if (read(d->wdfd, &n, sizeof(n)) != sizeof(n))
+		return;
+	rg_notify("WATCHDOG=1");
+}
+
 int rg_daemon_watchdog_open(struct daemon *d)
 {
 	uint64_t us = rg_watchdog_usec(getenv("WATCHDOG_USEC"), getenv("WATCHDOG_PID"),
@@ -36,14 +46,5 @@ int rg_daemon_watchdog_open(struct daemon *d)
 		rg_log_err("watchdog timer: %s", strerror(errno));
 		return -1;
 	}
-	return 0;
-}
-
-void rg_daemon_watchdog_tick(struct daemon *d)
-{
-	uint64_t n;
-
-	if (read(d->wdfd, &n, sizeof(n)) != sizeof(n))
-		return;
-	rg_notify("WATCHDOG=1");
+	return rg_evloop_add(&d->loop, d->wdfd, EPOLLIN, on_tick, d) ? 0 : -1;
 }

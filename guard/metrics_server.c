@@ -24,7 +24,7 @@ void rg_msrv_init(struct rg_msrv *s)
 	unsigned int i;
 
 	memset(s, 0, sizeof(*s));
-	s->fd = s->timerfd = s->epfd = -1;
+	s->fd = s->timerfd = -1;
 	for (i = 0; i < RG_MSRV_CLIENTS; i++)
 		s->c[i].fd = -1;
 }
@@ -76,27 +76,10 @@ fail:
 	return -1;
 }
 
-static int add(int epfd, int fd, uint32_t events, uint64_t tag)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
-
-	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
-}
-
-int rg_msrv_watch(struct rg_msrv *s, int epfd, uint64_t tag_listen,
-		  uint64_t tag_timer, uint64_t tag_client)
-{
-	s->epfd = epfd;
-	s->tag_client = tag_client;
-	if (add(epfd, s->fd, EPOLLIN, tag_listen) < 0 ||
-	    add(epfd, s->timerfd, EPOLLIN, tag_timer) < 0)
-		return -1;
-	return 0;
-}
-
 static void drop(struct rg_msrv *s, struct rg_msrv_client *c)
 {
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	rg_evloop_del(s->loop, c->ev);
+	c->ev = NULL;
 	close(c->fd);
 	c->fd = -1;
 	rg_strbuf_free(&c->out);
@@ -139,6 +122,8 @@ static struct rg_msrv_client *slot(struct rg_msrv *s)
 	return old;
 }
 
+static void on_client(void *arg);
+
 static void accept_one(struct rg_msrv *s, int fd)
 {
 	struct rg_msrv_client *c = slot(s);
@@ -150,12 +135,18 @@ static void accept_one(struct rg_msrv *s, int fd)
 	c->len = c->sent = 0;
 	rg_strbuf_init(&c->out);
 	clock_gettime(CLOCK_MONOTONIC, &c->since);
-	if (add(s->epfd, fd, EPOLLIN, s->tag_client + (uint64_t)(c - s->c)) < 0)
-		drop(s, c);
+	c->srv = s;
+	c->ev = rg_evloop_add(s->loop, fd, EPOLLIN, on_client, c);
+	if (!c->ev) {
+		close(fd);
+		c->fd = -1;
+		rg_strbuf_free(&c->out);
+	}
 }
 
-void rg_msrv_accept(struct rg_msrv *s)
+static void on_accept(void *arg)
 {
+	struct rg_msrv *s = arg;
 	unsigned int n;
 	int fd;
 
@@ -170,11 +161,7 @@ void rg_msrv_accept(struct rg_msrv *s)
 static void set_events(struct rg_msrv *s, struct rg_msrv_client *c,
 		       uint32_t events)
 {
-	struct epoll_event ev = {
-		.events = events, .data.u64 = s->tag_client + (uint64_t)(c - s->c),
-	};
-
-	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+	if (rg_evloop_mod(s->loop, c->ev, events) < 0)
 		drop(s, c);
 }
 
@@ -260,13 +247,14 @@ static void drain(struct rg_msrv *s, struct rg_msrv_client *c)
 		drop(s, c);
 }
 
-void rg_msrv_client(struct rg_msrv *s, unsigned int i)
+/* The loop's handler of a client (evloop.h). */
+static void on_client(void *arg)
 {
-	struct rg_msrv_client *c;
+	struct rg_msrv_client *c = arg;
+	struct rg_msrv *s = c->srv;
 
-	if (i >= RG_MSRV_CLIENTS || s->c[i].fd < 0)
+	if (c->fd < 0)
 		return;
-	c = &s->c[i];
 	if (c->phase == RG_MSRV_READ)
 		read_request(s, c);
 	else if (c->phase == RG_MSRV_WRITE)
@@ -277,8 +265,10 @@ void rg_msrv_client(struct rg_msrv *s, unsigned int i)
 		arm(s, false);
 }
 
-void rg_msrv_tick(struct rg_msrv *s)
+/* The timer: clients past their deadline are closed. */
+static void on_tick(void *arg)
 {
+	struct rg_msrv *s = arg;
 	struct timespec now;
 	uint64_t expirations;
 	unsigned int i;
@@ -292,6 +282,15 @@ void rg_msrv_tick(struct rg_msrv *s)
 			drop(s, &s->c[i]);
 	if (!connected(s))
 		arm(s, false);
+}
+
+int rg_msrv_watch(struct rg_msrv *s, struct rg_evloop *loop)
+{
+	s->loop = loop;
+	if (!rg_evloop_add(loop, s->fd, EPOLLIN, on_accept, s) ||
+	    !rg_evloop_add(loop, s->timerfd, EPOLLIN, on_tick, s))
+		return -1;
+	return 0;
 }
 
 void rg_msrv_close(struct rg_msrv *s)

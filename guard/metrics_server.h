@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "evloop.h"
 #include "strbuf.h"
 
 /*
@@ -31,14 +32,16 @@ struct rg_msrv_client {
 	size_t len;
 	struct rg_strbuf out;
 	size_t sent;
+	struct rg_evloop_fd *ev;	/* its entry in the loop */
+	struct rg_msrv *srv;		/* for the loop's handler */
 };
 
 /* Writes the metrics text for one scrape. */
 typedef void (*rg_msrv_render)(void *data, struct rg_strbuf *body);
 
 struct rg_msrv {
-	int fd, timerfd, epfd;		/* -1 when off */
-	uint64_t tag_client;		/* client i's epoll tag is tag_client + i */
+	int fd, timerfd;		/* -1 when off */
+	struct rg_evloop *loop;
 	rg_msrv_render render;
 	void *data;
 	struct rg_msrv_client c[RG_MSRV_CLIENTS];
@@ -47,13 +50,9 @@ struct rg_msrv {
 void rg_msrv_init(struct rg_msrv *s);
 /* Binds and listens; -1 with errno (EADDRINUSE: the port is taken). */
 int rg_msrv_listen(struct rg_msrv *s, const struct rg_listen *l);
-/* Adds the listener and the deadline timer to epfd under the given tags. */
-int rg_msrv_watch(struct rg_msrv *s, int epfd, uint64_t tag_listen,
-		  uint64_t tag_timer, uint64_t tag_client);
-void rg_msrv_accept(struct rg_msrv *s);
-void rg_msrv_client(struct rg_msrv *s, unsigned int i);
-/* The timer: clients past their deadline are closed. */
-void rg_msrv_tick(struct rg_msrv *s);
+/* Adds the listener and the deadline timer to the loop; the clients
+ * are added and removed as they come and go. */
+int rg_msrv_watch(struct rg_msrv *s, struct rg_evloop *loop);
 void rg_msrv_close(struct rg_msrv *s);
 
 #endif

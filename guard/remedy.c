@@ -13,18 +13,42 @@ void rg_remedy_exemption(const struct rg_flow *f, struct rg_exemption *x)
 	x->port = f->reply.sport;
 }
 
-enum rg_remedy rg_remedy_decide(const struct rg_class *cl,
-				const struct rg_state_entry *existing,
-				size_t active, unsigned int max)
+/*
+ * Only a connection made after the exemption can prove it ineffective: one
+ * the scan finds may predate it, and so may a packet queued while the
+ * exemption was being installed (within RG_REMEDY_GRACE_MS of it).
+ */
+static enum rg_remedy exempted(const struct rg_class *cl,
+			       const struct rg_remedy_facts *in)
 {
-	if (existing) {
-		/* A translated flow of an exempted pair means something runs
-		 * before reflguard's chain and translates anyway. */
-		if (cl->translated)
-			return RG_REMEDY_INEFFECTIVE;
-		return existing->verified ? RG_REMEDY_NONE : RG_REMEDY_VERIFY;
-	}
+	long long age;
+
+	/* A translated flow of an exempted pair means something runs
+	 * before reflguard's chain and translates anyway. */
+	if (!cl->translated)
+		return in->existing->verified ? RG_REMEDY_NONE : RG_REMEDY_VERIFY;
+	age = rg_remedy_memory_pending_age(in->mem, in->x, in->now);
+	if (!in->from_queue || (age >= 0 && age < RG_REMEDY_GRACE_MS))
+		return RG_REMEDY_STALE;
+	/* An exempt line stays: only its owner, the config, removes it. */
+	if (in->existing->is_static)
+		return RG_REMEDY_STATIC_INEFFECTIVE;
+	return RG_REMEDY_INEFFECTIVE;
+}
+
+enum rg_remedy rg_remedy_decide(const struct rg_class *cl,
+				const struct rg_remedy_facts *in)
+{
+	if (in->existing)
+		return exempted(cl, in);
 	if (cl->action != RG_ACTION_WOULD_EXEMPT)
 		return RG_REMEDY_NONE;
-	return active >= max ? RG_REMEDY_LIMIT : RG_REMEDY_EXEMPT;
+	/* Static exemptions are the config's: they count against no limit. */
+	if (in->active >= in->max)
+		return RG_REMEDY_LIMIT;
+	/* Removed as ineffective once: refused rather than exempted again
+	 * in a loop. */
+	if (rg_remedy_memory_ineffective(in->mem, in->x))
+		return RG_REMEDY_KNOWN_INEFFECTIVE;
+	return RG_REMEDY_EXEMPT;
 }

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "event.h"
+#include "grow.h"
 #include "json.h"
 #include "json_read.h"
 #include "plural.h"
@@ -196,19 +197,15 @@ static struct rg_report_c *find_c(struct rg_report *r,
 				  const struct rg_addr *addr)
 {
 	struct rg_report_c *c;
-	size_t i, cap;
+	size_t i;
 
 	for (i = 0; i < r->n_c; i++)
 		if (rg_addr_equal(&r->c[i].addr, addr))
 			return &r->c[i];
-	if (r->n_c == r->cap_c) {
-		cap = r->cap_c ? r->cap_c * 2 : 8;
-		c = realloc(r->c, cap * sizeof(*c));
-		if (!c)
-			return NULL;
-		r->c = c;
-		r->cap_c = cap;
-	}
+	c = rg_grow(r->c, &r->cap_c, r->n_c, sizeof(*c), 8);
+	if (!c)
+		return NULL;
+	r->c = c;
 	c = &r->c[r->n_c++];
 	memset(c, 0, sizeof(*c));
 	c->addr = *addr;

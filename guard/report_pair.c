@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 /* The exemption's key: C, E's internal address and port, the protocol. */
@@ -16,7 +18,7 @@ static struct rg_report_pair *find_pair(struct rg_report *r,
 					const struct rg_report_ev *ev)
 {
 	struct rg_report_pair *p;
-	size_t i, cap;
+	size_t i;
 
 	for (i = 0; i < r->n_pair; i++) {
 		p = &r->pair[i];
@@ -24,14 +26,10 @@ static struct rg_report_pair *find_pair(struct rg_report *r,
 		    !strcmp(p->e_internal, ev->e_internal))
 			return p;
 	}
-	if (r->n_pair == r->cap_pair) {
-		cap = r->cap_pair ? r->cap_pair * 2 : 8;
-		p = realloc(r->pair, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		r->pair = p;
-		r->cap_pair = cap;
-	}
+	p = rg_grow(r->pair, &r->cap_pair, r->n_pair, sizeof(*p), 8);
+	if (!p)
+		return NULL;
+	r->pair = p;
 	p = &r->pair[r->n_pair++];
 	memset(p, 0, sizeof(*p));
 	p->c = ev->c;

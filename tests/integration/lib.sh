@@ -226,3 +226,19 @@ user_ruleset() {
 		lab_exec fw iptables-legacy-save -t nat 2>/dev/null |
 		grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
 }
+
+# connect_times SECONDS OUT [PAUSE]: connections from C1 to the hairpin, one
+# after the other for SECONDS; OUT gets their setup times in ms, one a line.
+connect_times() {
+	lab_exec c1 python3 "$RG_TOP/tests/lab/setup_times.py" "$1" \
+		--pause "${3:-0.01}" >"$2"
+}
+# setup_max FILE / setup_median FILE: of connect_times' output, "failed"
+# counting as 10 s.
+setup_stat() {
+	python3 -c 'import sys
+v = sorted(10000.0 if l.strip() == "failed" else float(l) for l in open(sys.argv[2]) if l.strip())
+print(int((v[-1] if sys.argv[1] == "max" else v[len(v) // 2]) if v else 10000))' "$1" "$2"
+}
+setup_max() { setup_stat max "$1"; }
+setup_median() { setup_stat median "$1"; }

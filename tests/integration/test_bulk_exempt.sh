@@ -56,35 +56,11 @@ wait_long() {
 	return 1
 }
 
-# connects SECONDS OUT: connections from C1 to the hairpin, one after the
-# other; OUT gets their setup times in ms, one a line.
-connects() {
-	lab_exec c1 python3 - "$1" >"$2" <<'PY'
-import socket, sys, time
-end = time.monotonic() + float(sys.argv[1])
-while time.monotonic() < end:
-    s = socket.socket()
-    s.settimeout(10)
-    t = time.monotonic()
-    try:
-        s.connect(("64.100.0.10", 7003))
-        print("%.1f" % ((time.monotonic() - t) * 1000), flush=True)
-    except OSError:
-        print("failed", flush=True)
-    s.close()
-    time.sleep(0.01)
-PY
-}
-max_ms() {	# FILE: the longest setup time, "failed" counting as 10 s
-	python3 -c 'import sys
-v = [10000.0 if l.strip() == "failed" else float(l) for l in open(sys.argv[1]) if l.strip()]
-print(int(max(v)) if v else 10000)' "$1"
-}
 # during FILE CMD...: connections from just before CMD until it returns.
 during() {
 	local out=$1 pid rc
 	shift
-	connects 300 "$out" &
+	connect_times 300 "$out" 0.01 &
 	pid=$!
 	sleep 0.5
 	"$@"
@@ -102,8 +78,8 @@ SINK=$!
 start_daemon --config "$CONF" || { not_ok "daemon starts"; cat "$RG_TMP/daemon.err"; exit 1; }
 wait_long set_is $((N + 1))
 check "start: $N exemptions and the exempt line in the kernel" set_is $((N + 1))
-connects 3 "$RG_TMP/idle.txt"
-idle=$(max_ms "$RG_TMP/idle.txt")
+connect_times 3 "$RG_TMP/idle.txt" 0.01
+idle=$(setup_max "$RG_TMP/idle.txt")
 echo "# idle: connection setup at most $idle ms ($(wc -l <"$RG_TMP/idle.txt") connections)"
 
 # The flush, and 20 exemptions added while it runs.
@@ -128,7 +104,7 @@ removed=$(sed -n 's/^removed \([0-9]*\) exemptions.*/\1/p' "$RG_TMP/flush.out")
 check "exempt flush: answered when done, with the count ($removed)" \
 	test "${removed:-0}" -ge "$N" -a "${removed:-0}" -le $((N + 20))
 early=$((${removed:-0} - N))
-busy=$(max_ms "$RG_TMP/flush.txt")
+busy=$(setup_max "$RG_TMP/flush.txt")
 echo "# during the flush: connection setup at most $busy ms ($(wc -l <"$RG_TMP/flush.txt") connections)"
 check "flush: connections during it all completed" \
 	bash -c '! grep -q failed "$0"' "$RG_TMP/flush.txt"
@@ -157,14 +133,14 @@ with open(st, "w") as f:
 PY
 start_daemon --config "$CONF" || { not_ok "daemon restarts"; cat "$RG_TMP/daemon.err"; exit 1; }
 wait_long set_is $((N + 1))
-connects 1 "$RG_TMP/warm.txt"
+connect_times 1 "$RG_TMP/warm.txt" 0.01
 delete_and_wait() {
 	lab_exec fw nft delete table ip reflguard
 	wait_long set_is $((N + 1))
 }
 during "$RG_TMP/restore.txt" delete_and_wait
 check "table deleted: every exemption is reinstated" set_is $((N + 1))
-busy=$(max_ms "$RG_TMP/restore.txt")
+busy=$(setup_max "$RG_TMP/restore.txt")
 echo "# during the reinstatement: connection setup at most $busy ms ($(wc -l <"$RG_TMP/restore.txt") connections)"
 # The observation chain went with the table: C1's connections then pass
 # unobserved (no verdict to wait for) until it is back; none may fail.

@@ -23,30 +23,6 @@ status_field() {	# PYTHON-EXPR over s
 scanned_at_least() { [ "$(status_field 's["counters"]["scan_flows"]')" -ge "$1" ] 2>/dev/null; }
 ct_count() { lab_exec fw conntrack -C 2>/dev/null || echo 0; }
 
-# connects SECONDS OUT: sequential connections from C1 to the hairpin; OUT
-# gets their setup times in ms, one a line.
-connects() {
-	lab_exec c1 python3 - "$1" >"$2" <<'PY'
-import socket, sys, time
-end = time.monotonic() + float(sys.argv[1])
-while time.monotonic() < end:
-    s = socket.socket()
-    s.settimeout(10)
-    t = time.monotonic()
-    try:
-        s.connect(("64.100.0.10", 7003))
-        print("%.1f" % ((time.monotonic() - t) * 1000), flush=True)
-    except OSError:
-        print("failed", flush=True)
-    s.close()
-    time.sleep(0.005)
-PY
-}
-max_ms() {	# FILE: the longest setup time, "failed" counting as 10 s
-	python3 -c 'import sys
-v = [10000.0 if l.strip() == "failed" else float(l) for l in open(sys.argv[1]) if l.strip()]
-print(int(max(v)) if v else 10000)' "$1"
-}
 
 lab_up nft-snat >/dev/null || { not_ok "lab up"; exit 1; }
 lab_exec fw sysctl -qw net.netfilter.nf_conntrack_max=400000 2>/dev/null
@@ -71,9 +47,9 @@ n_ct=$(ct_count)
 echo "# conntrack holds $n_ct entries"
 check "setup: $N entries in conntrack" test "$n_ct" -ge "$N"
 before=$(status_field 's["counters"]["scan_flows"]')
-connects 2 "$RG_TMP/idle.txt"
-echo "# idle: connection setup at most $(max_ms "$RG_TMP/idle.txt") ms"
-connects 8 "$RG_TMP/busy.txt" &
+connect_times 2 "$RG_TMP/idle.txt" 0.005
+echo "# idle: connection setup at most $(setup_max "$RG_TMP/idle.txt") ms"
+connect_times 8 "$RG_TMP/busy.txt" 0.005 &
 CONN=$!
 sleep 1
 # The overrun: 200 connections at once into a 4 KiB queue socket.
@@ -82,7 +58,7 @@ lab_exec c1 python3 "$RG_TOP/tests/lab/flood.py" --connect 64.100.0.10:7003 \
 wait "$CONN"
 check "the overrun brought a resync that read the entries" \
 	scanned_at_least $((before + N))
-busy=$(max_ms "$RG_TMP/busy.txt")
+busy=$(setup_max "$RG_TMP/busy.txt")
 echo "# during the resync: connection setup at most $busy ms ($(wc -l <"$RG_TMP/busy.txt") connections); $(status_field 's["counters"]["enobufs"]') ENOBUFS"
 check "resync: connections during it all completed" \
 	bash -c '! grep -q failed "$0"' "$RG_TMP/busy.txt"

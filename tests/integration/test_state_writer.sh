@@ -45,30 +45,6 @@ print(ok)
 PY
 }
 
-# connects SECONDS OUT: connections from C1 to the hairpin, one after the
-# other for SECONDS; OUT gets their setup times in ms, one a line.
-connects() {
-	lab_exec c1 python3 - "$1" >"$2" <<'PY'
-import socket, sys, time
-end = time.monotonic() + float(sys.argv[1])
-while time.monotonic() < end:
-    s = socket.socket()
-    s.settimeout(10)
-    t = time.monotonic()
-    try:
-        s.connect(("64.100.0.10", 7003))
-        print("%.1f" % ((time.monotonic() - t) * 1000), flush=True)
-    except OSError:
-        print("failed", flush=True)
-    s.close()
-    time.sleep(0.02)
-PY
-}
-median_ms() {	# FILE: the median setup time, "failed" counting as 10 s
-	python3 -c 'import sys
-v = sorted(10000.0 if l.strip() == "failed" else float(l) for l in open(sys.argv[1]) if l.strip())
-print(int(v[len(v) // 2]) if v else 10000)' "$1"
-}
 
 lab_up nft-snat >/dev/null || { not_ok "lab up"; exit 1; }
 lab_exec e python3 "$RG_TOP/tests/lab/sink.py" --listen 10.0.10.2:7003 \
@@ -77,7 +53,7 @@ SINK=$!
 start_daemon --mode remediate --expressway-e 64.100.0.10 --state "$ST" \
 	--max-exemptions 2000 || { not_ok "daemon starts"; cat "$RG_TMP/daemon.err"; exit 1; }
 # C1's own exemption, and its first clean connection, before measuring.
-connects 1.5 "$RG_TMP/warm.txt"
+connect_times 1.5 "$RG_TMP/warm.txt" 0.02
 wait_for test -s "$ST"
 
 if ! command -v strace >/dev/null; then
@@ -88,16 +64,16 @@ else
 		-e inject=fsync:delay_enter=$DELAY_US -p "$DPID" &
 	STRACE=$!
 	sleep 1
-	connects 6 "$RG_TMP/idle.txt"
-	connects 60 "$RG_TMP/busy.txt" &
+	connect_times 6 "$RG_TMP/idle.txt" 0.02
+	connect_times 60 "$RG_TMP/busy.txt" 0.02 &
 	CONN=$!
 	t0=$(date +%s)
 	n_ok=$(adds "$N")
 	echo "# $N adds took $(($(date +%s) - t0)) s with fsync slowed by $((DELAY_US / 1000)) ms"
 	kill "$CONN" 2>/dev/null
 	wait "$CONN" 2>/dev/null
-	idle=$(median_ms "$RG_TMP/idle.txt")
-	busy=$(median_ms "$RG_TMP/busy.txt")
+	idle=$(setup_median "$RG_TMP/idle.txt")
+	busy=$(setup_median "$RG_TMP/busy.txt")
 	echo "# connection setup, median: $idle ms before, $busy ms during the adds ($(wc -l <"$RG_TMP/busy.txt") connections)"
 	check "slow fsync: connections during the adds all completed" \
 		bash -c '! grep -q failed "$0"' "$RG_TMP/busy.txt"

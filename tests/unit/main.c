@@ -20,6 +20,7 @@ int unit_add_suite(const char *name, const struct unit_test *tests)
 
 static int (*const registrars[])(void) = {
 	register_remedy_tests,
+	register_remedy_memory_tests,
 	register_observe_rule_tests,
 	register_reset_rule_tests,
 	register_exempt_rule_tests,
@@ -57,6 +58,8 @@ static int (*const registrars[])(void) = {
 	register_repeat_tests,
 	register_watchdog_tests,
 	register_syn_pair_tests,
+	register_grow_tests,
+	register_evloop_tests,
 };
 
 int main(int argc, char *argv[])

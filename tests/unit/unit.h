@@ -32,6 +32,7 @@ int register_packet_flow_tests(void);
 int register_exemption_tests(void);
 int register_state_tests(void);
 int register_remedy_tests(void);
+int register_remedy_memory_tests(void);
 int register_ctl_request_tests(void);
 int register_statics_tests(void);
 int register_log_format_tests(void);
@@ -43,6 +44,8 @@ int register_ring_tests(void);
 int register_repeat_tests(void);
 int register_watchdog_tests(void);
 int register_syn_pair_tests(void);
+int register_grow_tests(void);
+int register_evloop_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {
