@@ -80,50 +80,25 @@ struct exempt_cmd {
 	struct rg_lock lock;		/* held while changing without a daemon */
 };
 
-static int set_opt(struct rg_config *over, const char *key, const char *v)
-{
-	char err[RG_ERR_LEN];
-
-	if (rg_config_set(over, key, v, err, sizeof(err)) == 0)
-		return 0;
-	fprintf(stderr, "reflguard exempt: --%s: %s\n", key, err);
-	return -1;
-}
-
 static int parse(struct exempt_cmd *x, int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "state", required_argument, NULL, 'S' },
-		{ "control", required_argument, NULL, 'C' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "nft", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	const char *config = NULL;
 	struct rg_config over;
-	int c;
+	const struct rg_opt opts[] = {
+		{ "config", 'c', RG_OPT_STRING, .to.str = &config },
+		{ "state", 0, RG_OPT_KEY, .to.over = &over },
+		{ "control", 0, RG_OPT_KEY, .to.over = &over },
+		{ "force", 0, RG_OPT_FLAG, .to.flag = &x->force },
+		{ "json", 0, RG_OPT_FLAG, .to.flag = &x->json },
+		{ "nft", 0, RG_OPT_FLAG, .to.flag = &x->nft },
+		{ 0 }
+	};
+	int ret;
 
 	rg_config_defaults(&over);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
-		if (rg_usage_value("exempt", argv) < 0)
-			return -1;
-		switch (c) {
-		case 'c': config = optarg; break;
-		case 'S': if (set_opt(&over, "state", optarg) < 0) return -1; break;
-		case 'C': if (set_opt(&over, "control", optarg) < 0) return -1; break;
-		case 'f': x->force = true; break;
-		case 'j': x->json = true; break;
-		case 'n': x->nft = true; break;
-		case 'h': fputs(exempt_usage, stdout); return 1;
-		default:
-			return rg_usage_bad_option("exempt", c, argv);
-		}
-	}
+	ret = rg_cmdline_opts("exempt", exempt_usage, 0, opts, argc, argv);
+	if (ret != RG_CMDLINE_OK)
+		return ret;
 	if (optind >= argc)
 		return rg_usage_error("exempt", "missing action: list, add, del or flush");
 	x->action = argv[optind];

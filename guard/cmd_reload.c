@@ -3,11 +3,11 @@
  * reflguard reload: SIGHUP with an answer. systemctl reload used to send
  * the signal and report success whatever the daemon then made of its file.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cmdline.h"
 #include "commands.h"
 #include "ctl_client.h"
 #include "json_read.h"
@@ -34,26 +34,16 @@ const char reload_usage[] =
 
 static int parse(int argc, char *argv[], struct rg_config *cfg)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "control", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
+	const char *config = NULL, *control = NULL;
+	const struct rg_opt opts[] = {
+		{ "config", 'c', RG_OPT_STRING, .to.str = &config },
+		{ "control", 0, RG_OPT_STRING, .to.str = &control },
 		{ 0 }
 	};
-	const char *config = NULL, *control = NULL;
-	int c;
+	int ret = rg_cmdline_opts("reload", reload_usage, 0, opts, argc, argv);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': config = optarg; break;
-		case 'C': control = optarg; break;
-		case 'h': fputs(reload_usage, stdout); return 1;
-		default:
-			return rg_usage_bad_option("reload", c, argv);
-		}
-	}
+	if (ret != RG_CMDLINE_OK)
+		return ret;
 	if (rg_usage_no_operands("reload", argc, argv) < 0)
 		return -1;
 	/* The file the daemon would read, refused here already: exit 1. */

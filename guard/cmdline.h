@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "cmdline_parse.h"
 #include "config.h"
 
 /*
@@ -19,11 +20,14 @@ struct rg_cmdline {
 	bool reset_state;		/* --reset-state: start empty */
 };
 
-enum {
-	RG_CMDLINE_JSON = 1u << 0,	/* accept --json */
-	RG_CMDLINE_DAEMON = 1u << 1,	/* accept the daemon-only keys */
-};
-
+/*
+ * A command's options by its table (see cmdline_parse.h): the usage on
+ * stdout for --help, a bad flag's message on stderr. Returns
+ * RG_CMDLINE_OK with optind at the operands, RG_CMDLINE_HELP, or
+ * RG_CMDLINE_BAD (exit 2).
+ */
+int rg_cmdline_opts(const char *cmd, const char *usage, unsigned int flags,
+		    const struct rg_opt *opts, int argc, char *argv[]);
 int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 		     int argc, char *argv[], struct rg_cmdline *cl);
 /*
