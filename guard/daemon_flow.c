@@ -13,6 +13,7 @@
 #include "finding.h"
 #include "json.h"
 #include "log.h"
+#include "mstime.h"
 #include "notify.h"
 #include "packet_flow.h"
 #include "pkt_parse.h"
@@ -146,8 +147,7 @@ long rg_daemon_ms_since(const struct timespec *then)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - then->tv_sec) * 1000 +
-	       (now.tv_nsec - then->tv_nsec) / 1000000;
+	return (long)rg_mstime_diff(&now, then);
 }
 
 int64_t rg_daemon_now_ms(void)
@@ -155,7 +155,7 @@ int64_t rg_daemon_now_ms(void)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	return rg_mstime_of(&now);
 }
 
 /* A pair's repeated finding is held back for a summary (guard/repeat.h). */

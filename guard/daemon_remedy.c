@@ -15,6 +15,7 @@
 #include "exempt.h"
 #include "finding.h"
 #include "log.h"
+#include "mstime.h"
 #include "plural.h"
 #include "remedy.h"
 #include "state_file.h"
@@ -312,8 +313,7 @@ static bool just_exempted(const struct daemon *d, const struct rg_exemption *x)
 	for (i = 0; i < d->n_pending; i++) {
 		if (!rg_exemption_equal(&d->pending[i].x, x))
 			continue;
-		ms = (now.tv_sec - d->pending[i].since.tv_sec) * 1000LL +
-		     (now.tv_nsec - d->pending[i].since.tv_nsec) / 1000000;
+		ms = rg_mstime_diff(&now, &d->pending[i].since);
 		return ms < GRACE_MS;
 	}
 	return false;
@@ -330,8 +330,7 @@ static long long pending_take(struct daemon *d, const struct rg_exemption *x)
 		if (!rg_exemption_equal(&d->pending[i].x, x))
 			continue;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		ms = (now.tv_sec - d->pending[i].since.tv_sec) * 1000LL +
-		     (now.tv_nsec - d->pending[i].since.tv_nsec) / 1000000;
+		ms = rg_mstime_diff(&now, &d->pending[i].since);
 		memmove(&d->pending[i], &d->pending[i + 1],
 			(d->n_pending - i - 1) * sizeof(d->pending[0]));
 		d->n_pending--;
