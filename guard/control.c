@@ -186,8 +186,9 @@ int rg_ctl_request(const char *path, const char *request,
 	rg_mstime_add(&deadline, timeout_ms);
 	fd = connect_to(path, timeout_ms);
 	if (fd < 0)
-		return errno == ENOENT || errno == ECONNREFUSED ? -1 : -2;
-	ret = exchange(fd, request, reply, &deadline) < 0 ? -2 : 0;
+		return errno == ENOENT || errno == ECONNREFUSED ?
+		       RG_CTL_REQ_NO_DAEMON : RG_CTL_REQ_NO_ANSWER;
+	ret = exchange(fd, request, reply, &deadline) < 0 ? RG_CTL_REQ_NO_ANSWER : 0;
 	err = errno;
 	close(fd);
 	errno = err;
