@@ -104,11 +104,8 @@ static int parse(struct exempt_cmd *x, int argc, char *argv[])
 	x->action = argv[optind];
 	x->words = argv + optind + 1;
 	x->nwords = argc - optind - 1;
-	rg_config_defaults(&x->cfg);
-	if (rg_cmdline_load_file("exempt", config ? config : RG_DEFAULT_CONFIG,
-				 config != NULL, &x->cfg) < 0)
+	if (rg_cmdline_file_and_flags("exempt", config, &over, &x->cfg) < 0)
 		return -1;
-	rg_config_merge(&x->cfg, &over);
 	if (x->json && x->nft)
 		return rg_usage_error("exempt", "--json and --nft: choose one");
 	return 0;

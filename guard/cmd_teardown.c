@@ -57,12 +57,7 @@ static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge,
 		return ret;
 	if (rg_usage_no_operands("teardown", argc, argv) < 0)
 		return -1;
-	rg_config_defaults(cfg);
-	if (rg_cmdline_load_file("teardown", config ? config : RG_DEFAULT_CONFIG,
-				 config != NULL, cfg) < 0)
-		return -1;
-	rg_config_merge(cfg, &over);
-	return 0;
+	return rg_cmdline_file_and_flags("teardown", config, &over, cfg);
 }
 
 /* How long --stop waits for the daemon to let go of its lock. */

@@ -109,15 +109,34 @@ int rg_cmdline_load_file(const char *cmd, const char *path, bool must_exist,
 	return -1;
 }
 
+/* Defaults, the file (-c, or the default one when it exists), the flags. */
+static int file_and_flags(const char *config, const struct rg_config *over,
+			  struct rg_config *out, char *err, size_t errlen)
+{
+	rg_config_defaults(out);
+	if (load_file(config ? config : RG_DEFAULT_CONFIG, config != NULL, out,
+		      err, errlen) < 0)
+		return -1;
+	rg_config_merge(out, over);
+	return 0;
+}
+
+int rg_cmdline_file_and_flags(const char *cmd, const char *config,
+			      const struct rg_config *over, struct rg_config *out)
+{
+	char err[RG_ERR_LEN];
+
+	if (file_and_flags(config, over, out, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "reflguard %s: %s\n", cmd, err);
+	return -1;
+}
+
 int rg_cmdline_config_msg(const struct rg_cmdline *cl, struct rg_config *out,
 			  char *err, size_t errlen)
 {
-	const char *path = cl->config_path ? cl->config_path : RG_DEFAULT_CONFIG;
-
-	rg_config_defaults(out);
-	if (load_file(path, cl->config_path != NULL, out, err, errlen) < 0)
+	if (file_and_flags(cl->config_path, &cl->over, out, err, errlen) < 0)
 		return -1;
-	rg_config_merge(out, &cl->over);
 	return rg_config_validate(out, err, errlen);
 }
 
@@ -129,5 +148,18 @@ int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
 	if (rg_cmdline_config_msg(cl, out, err, sizeof(err)) == 0)
 		return 0;
 	fprintf(stderr, "reflguard %s: %s\n", cmd, err);
+	return -1;
+}
+
+int rg_cmdline_start(const char *cmd, const char *usage, unsigned int flags,
+		     int argc, char *argv[], struct rg_cmdline *cl,
+		     struct rg_config *out)
+{
+	if (rg_cmdline_parse(cmd, usage, flags, argc, argv, cl) < 0)
+		return RG_EXIT_USAGE;
+	if (cl->help)
+		return RG_EXIT_OK;
+	if (rg_cmdline_config(cmd, cl, out) < 0)
+		return RG_EXIT_USAGE;
 	return -1;
 }
