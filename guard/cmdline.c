@@ -56,11 +56,15 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 		cl->help = true;
 	if (ret != RG_CMDLINE_OK)
 		return ret == RG_CMDLINE_HELP ? 0 : -1;
-	/* A flag without a value: it cannot fail, nor depend on the order. */
+	/*
+	 * --no-seccomp is a flag, not a key, so that scan names it as typed;
+	 * set here, since "no" cannot fail and no other option sets seccomp.
+	 */
 	if (no_seccomp)
 		rg_config_set(&cl->over, "seccomp", "no", err, sizeof(err));
 	return rg_usage_no_operands(cmd, argc, argv);
 }
+#undef KEY
 
 int rg_cmdline_opts(const char *cmd, const char *usage, unsigned int flags,
 		    const struct rg_opt *opts, int argc, char *argv[])
