@@ -93,12 +93,12 @@ int run_main(int argc, char *argv[])
 {
 	struct rg_cmdline cl;
 	struct rg_config cfg;
+	int ret = rg_cmdline_start("run", run_usage, RG_CMDLINE_DAEMON, argc, argv,
+				   &cl, &cfg);
 
-	if (rg_cmdline_parse("run", run_usage, RG_CMDLINE_DAEMON, argc, argv, &cl) < 0)
-		return RG_EXIT_USAGE;
-	if (cl.help)
-		return RG_EXIT_OK;
-	if (rg_cmdline_config("run", &cl, &cfg) < 0 || check_user(&cl, &cfg) < 0)
+	if (ret >= 0)
+		return ret;
+	if (check_user(&cl, &cfg) < 0)
 		return RG_EXIT_USAGE;
 	return rg_daemon_run(&cfg, &cl);
 }

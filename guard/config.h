@@ -138,6 +138,12 @@ struct rg_config {
 	unsigned int lineno;		/* the parser's line, for exempt */
 };
 
+/*
+ * A whole number of decimal digits from lo to hi, nothing else (no sign,
+ * no space, no wrap-around): 0 with *out set, else -1.
+ */
+int rg_config_number(const char *s, unsigned long lo, unsigned long hi,
+		     unsigned long *out);
 void rg_config_defaults(struct rg_config *c);
 /*
  * Applies one setting. Repeatable keys (expressway-e, expressway-c, exempt) append;

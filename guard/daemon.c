@@ -383,10 +383,9 @@ static int start_observing(struct daemon *d)
 }
 
 /*
- * Returns 0, -1 when the daemon cannot start, -2 when the fault is in its
- * input (a state file that cannot be parsed): nothing was changed then.
- * Another daemon running is -1, exit 1: the unit's RestartPreventExitStatus=2
- * must not keep a real daemon from starting once the other is gone.
+ * The flock of lock.c, not waiting: 0, or RG_DAEMON_CANNOT_START after
+ * saying why (another daemon here, a lock file that is not safe, or the
+ * system's error).
  */
 static int take_lock(struct daemon *d)
 {
@@ -420,13 +419,13 @@ static int setup(struct daemon *d, bool reset_state)
 	if (ret < 0)
 		return ret;
 	if (remediate && rg_daemon_load_state(d, reset_state) < 0)
-		return -2;
+		return RG_DAEMON_BAD_INPUT;
 	d->loop.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->loop.epfd < 0 || open_signals(d) < 0)
 		return -1;
 	if (choose_paths(d) < 0)
 		return -1;
-	/* -2: an events path that is no file to write to is bad input. */
+	/* An events path that is no file to write to is bad input. */
 	ret = rg_daemon_output_open(d);
 	if (ret < 0)
 		return ret;
@@ -554,5 +553,5 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	}
 	teardown(&d);
 	rg_log_close();
-	return ret == 0 ? 0 : ret == -2 ? 2 : 1;
+	return ret == 0 ? 0 : ret == RG_DAEMON_BAD_INPUT ? 2 : 1;
 }

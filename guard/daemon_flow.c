@@ -14,6 +14,7 @@
 #include "grow.h"
 #include "json.h"
 #include "log.h"
+#include "mstime.h"
 #include "notify.h"
 #include "packet_flow.h"
 #include "pkt_parse.h"
@@ -116,8 +117,7 @@ long rg_daemon_ms_since(const struct timespec *then)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - then->tv_sec) * 1000 +
-	       (now.tv_nsec - then->tv_nsec) / 1000000;
+	return (long)rg_mstime_diff(&now, then);
 }
 
 int64_t rg_daemon_now_ms(void)
@@ -125,7 +125,7 @@ int64_t rg_daemon_now_ms(void)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	return rg_mstime_of(&now);
 }
 
 /* A pair's repeated finding is held back for a summary (guard/repeat.h). */
@@ -214,7 +214,8 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 		return false;
 	if (pkt) {
 		rg_pkt_tcp_seq(pkt->payload, pkt->len, &seq);
-		if (rg_remedy_memory_seen(&d->remedy, f, seq))
+		if (rg_remedy_memory_seen(&d->remedy, f, seq,
+					  d->cfg->mode != RG_MODE_REMEDIATE))
 			return false;
 	}
 	count(d, &cl);
@@ -379,7 +380,7 @@ static void handle_batch(struct daemon *d, int n)
 void rg_daemon_flow_found(struct daemon *d, const struct rg_flow *f)
 {
 	/* No sequence number: the entry itself is the key. */
-	if (!rg_remedy_memory_seen(&d->remedy, f, 0))
+	if (!rg_remedy_memory_seen(&d->remedy, f, 0, false))
 		handle_flow(d, f, NULL);
 }
 

@@ -204,6 +204,20 @@ int64_t rg_daemon_now_ms(void);
 /* Milliseconds of CLOCK_MONOTONIC since then. */
 long rg_daemon_ms_since(const struct timespec *then);
 
+/*
+ * What the start-up steps return; rg_daemon_run's exit status follows
+ * (0, 1, 2). Bad input changed nothing: a state file that cannot be
+ * parsed, an events path that is no file, a metrics address taken or not
+ * local. Another daemon running cannot start (1): the unit's
+ * RestartPreventExitStatus=2 must not keep a real daemon from starting
+ * once the other is gone.
+ */
+enum rg_daemon_start {
+	RG_DAEMON_STARTED = 0,
+	RG_DAEMON_CANNOT_START = -1,
+	RG_DAEMON_BAD_INPUT = -2,
+};
+
 /* daemon_output.c: the events file and the log, never blocking the loop. */
 int rg_daemon_events_open(const char *path, bool may_wait, char *err, size_t len);
 int rg_daemon_output_open(struct daemon *d);
@@ -324,8 +338,8 @@ void rg_daemon_refresh_counters(struct daemon *d);
  * privileges, system calls filtered. -1 when it cannot; reported. */
 int rg_daemon_drop_privileges(struct daemon *d);
 
-/* daemon_metrics.c: the Prometheus endpoint. -2 when its address is at
- * fault (taken, not local), -1 on another failure; reported. */
+/* daemon_metrics.c: the Prometheus endpoint. RG_DAEMON_BAD_INPUT when its
+ * address is at fault (taken, not local), -1 on another failure; reported. */
 int rg_daemon_metrics_open(struct daemon *d);
 
 #endif

@@ -51,6 +51,28 @@ static void set_fails(const char *key, const char *value, const char *msg)
 	set_fails_on(&c, key, value, msg);
 }
 
+static void test_number(void)
+{
+	unsigned long n = 7;
+
+	CU_ASSERT_EQUAL(rg_config_number("0", 0, 65535, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(rg_config_number("65535", 0, 65535, &n), 0);
+	CU_ASSERT_EQUAL(n, 65535);
+	CU_ASSERT_EQUAL(rg_config_number("007", 1, 9, &n), 0);
+	CU_ASSERT_EQUAL(n, 7);
+	CU_ASSERT_EQUAL(rg_config_number("65536", 0, 65535, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("0", 1, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("", 0, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("+1", 0, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number(" 1", 0, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("1 ", 0, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("-1", 0, 9, &n), -1);
+	/* No wrap-around: a long number stops being read past hi. */
+	CU_ASSERT_EQUAL(rg_config_number("18446744073709551617", 0, 65535, &n), -1);
+	CU_ASSERT_EQUAL(n, 7);
+}
+
 static void test_defaults(void)
 {
 	struct rg_config c;
@@ -681,6 +703,7 @@ static void test_warnings(void)
 }
 
 static const struct unit_test tests[] = {
+	{ "a number: digits only, within its range", test_number },
 	{ "defaults", test_defaults },
 	{ "mode", test_set_mode },
 	{ "expressway-e: public, public=internal, repeated", test_set_expressway_e },

@@ -9,6 +9,8 @@ int register_strbuf_tests(void);
 int register_errmsg_tests(void);
 int register_json_tests(void);
 int register_cli_tests(void);
+int register_cmdline_parse_tests(void);
+int register_mstime_tests(void);
 int register_caps_tests(void);
 int register_doctor_report_tests(void);
 int register_addr_tests(void);
