@@ -143,7 +143,10 @@ void rg_daemon_adopt(struct daemon *d, const struct rg_flow *f)
 
 static int on_entry(const struct rg_flow *f, void *data)
 {
-	rg_daemon_adopt(data, f);
+	struct daemon *d = data;
+
+	d->status.counters.ct_events++;
+	rg_daemon_adopt(d, f);
 	return 0;
 }
 

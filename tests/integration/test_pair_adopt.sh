@@ -75,6 +75,10 @@ check "adopted: in the state file" wait_for grep -q '"c":"10.0.30.2".*adopted fr
 check "adopted: counted in status" test "$(status_field 's["counters"]["adopted"]')" = 1
 check "adopted: refusals counted apart" test "$(status_field 's["counters"]["adopt_refused"]')" = 2
 check "the unmarked entry: no event at all" eval "! grep -q '10.0.30.2:27961' '$EVENTS'"
+# The kernel filters: of the four new entries only the three marked reach
+# the daemon's socket (ct_events), unmarked traffic never does.
+check "the kernel passed the 3 marked entries only (ct_events $(status_field 's["counters"]["ct_events"]'))" \
+	test "$(status_field 's["counters"]["ct_events"]')" = 3
 check "the exemption rule sets the mark bit" \
 	eval "lab_exec fw nft list chain ip reflguard exempt | grep -q 'ct mark set ct mark | 0x20000000 snat'"
 check "C's first connection through this node is clean" clean_first 10.0.30.2:27971
@@ -83,6 +87,16 @@ check "its conntrack entry carries the mark (for the peer)" \
 check "the mark of its own exemption is not adopted again" \
 	test "$(status_field 's["counters"]["adopted"]')" = 1
 check "daemon exits 0" stop_daemon
+
+# ---- upgrade: the rule of a version without the mark is replaced ----
+lab_exec fw nft flush chain ip reflguard exempt
+lab_exec fw nft add rule ip reflguard exempt ip saddr . ip daddr . meta l4proto . th dport @exempt4 counter snat ip to ip saddr
+start_daemon --mode remediate --expressway-e 64.100.0.10 --state "$ST" ||
+	not_ok "upgrade: daemon starts"
+check "upgrade: after a restart the one rule sets the mark" eval \
+	"[ \"\$(lab_exec fw nft list chain ip reflguard exempt | grep -c 'snat')\" = 1 ] &&
+	 lab_exec fw nft list chain ip reflguard exempt | grep -q 'ct mark set ct mark | 0x20000000 snat'"
+check "upgrade: daemon exits 0" stop_daemon
 
 # ---- the start-up scan adopts what was committed while it was down ----
 fresh
