@@ -542,6 +542,7 @@ static void teardown(struct daemon *d)
 	rg_strbuf_free(&d->line);
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
+	rg_state_free(&d->withdrawn);
 	rg_daemon_scan_free(d);
 	rg_daemon_bulk_free(d);
 }
@@ -569,6 +570,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	if (cfg->mode == RG_MODE_REMEDIATE)
 		d.status.state = &d.state;
 	rg_state_init(&d.state);
+	rg_state_init(&d.withdrawn);
 	rg_repeat_init(&d.repeat, cfg->repeat_interval);
 	rg_log_open(cfg->log);
 	rg_route_cache_init(&d.routes);

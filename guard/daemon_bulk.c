@@ -166,6 +166,8 @@ int rg_daemon_bulk_restore(struct daemon *d)
 
 int rg_daemon_bulk_flush(struct daemon *d, struct client *c)
 {
+	size_t i;
+
 	if (rg_daemon_bulk_busy(d)) {
 		errno = EBUSY;
 		return -1;
@@ -176,6 +178,8 @@ int rg_daemon_bulk_flush(struct daemon *d, struct client *c)
 	d->bulk.removed = d->bulk.n;
 	d->bulk.waiter = c;
 	c->deferred = true;
+	for (i = 0; i < d->bulk.n; i++)
+		rg_daemon_withdrawn(d, &d->bulk.xs[i], true);
 	rg_state_clear_dynamic(&d->state);
 	d->n_pending = 0;
 	rg_daemon_save_state(d);

@@ -183,6 +183,7 @@ struct daemon {
 	bool watch_elems;		/* someone else deleted: compare elements */
 	/* A pair's peer's marked entries (daemon_adopt.c). */
 	struct rg_nl ctev;
+	struct rg_state withdrawn;	/* pairs removed here: not adopted */
 	uint32_t adopt_recent[ADOPT_RECENT];
 	unsigned int adopt_pos;
 	bool stop;
@@ -266,6 +267,10 @@ bool rg_daemon_known_ineffective(const struct daemon *d,
 int rg_daemon_adopt_open(struct daemon *d);
 void rg_daemon_adopt_events(struct daemon *d);
 void rg_daemon_adopt(struct daemon *d, const struct rg_flow *f);
+/* x was removed here (del, flush, exempt line, ineffective), or (false)
+ * added by hand again. */
+void rg_daemon_withdrawn(struct daemon *d, const struct rg_exemption *x,
+			 bool withdrawn);
 
 /* daemon_cut.c: flows of packets cut before their ports. */
 /* Remembers a cut packet's reply addresses for the next lookup. */

@@ -86,6 +86,18 @@ check "its conntrack entry carries the mark (for the peer)" \
 	eval "lab_exec fw conntrack -L -p tcp --orig-port-src 27971 2>/dev/null | grep -q 'mark=$MARK'"
 check "the mark of its own exemption is not adopted again" \
 	test "$(status_field 's["counters"]["adopted"]')" = 1
+
+# ---- removed here: this node's own marked connections don't bring it back ----
+ct_insert 27975 64.100.0.10 10.0.30.2 27975 $MARK	# while exempted: its own
+lab_exec fw "$REFLGUARD" exempt del --control "$CTL" --state "$ST" \
+	10.0.30.2 10.0.10.2 tcp/7003 >"$RG_TMP/out" 2>&1
+check "exempt del: exit 0" test $? -eq 0
+check "exempt del: out of the set" eval "! in_set"
+# A change of the entry's mark is an UPDATE event carrying the bit.
+lab_exec fw conntrack -U -p tcp -s 10.0.30.2 --orig-port-src 27975 --mark $((MARK | 1)) >/dev/null 2>&1
+check "its marked entry's update: refused, reason withdrawn" \
+	wait_ev event=refused c=10.0.30.2:27975 reason=withdrawn origin=conntrack-mark
+check "withdrawn: not adopted again" eval "! in_set"
 check "daemon exits 0" stop_daemon
 
 # ---- upgrade: the rule of a version without the mark is replaced ----
