@@ -88,10 +88,16 @@ static int delete_each(struct daemon *d, const struct rg_exemption *xs, size_t k
 
 static int send_slice(struct daemon *d, const struct rg_exemption *xs, size_t k)
 {
+	size_t i;
+
 	if (k == 0)
 		return 0;
 	if (d->bulk.kind == BULK_RESTORE)
 		return rg_exempt_change_many(&d->nft, xs, k, true);
+	/* A slice at a time, as the kernel: a million at once would hold
+	 * the loop. */
+	for (i = 0; i < k; i++)
+		rg_daemon_withdrawn(d, &xs[i], true);
 	if (rg_exempt_change_many(&d->nft, xs, k, false) == 0)
 		return 0;
 	return errno == ENOENT ? delete_each(d, xs, k) : -1;
@@ -166,8 +172,6 @@ int rg_daemon_bulk_restore(struct daemon *d)
 
 int rg_daemon_bulk_flush(struct daemon *d, struct client *c)
 {
-	size_t i;
-
 	if (rg_daemon_bulk_busy(d)) {
 		errno = EBUSY;
 		return -1;
@@ -178,8 +182,6 @@ int rg_daemon_bulk_flush(struct daemon *d, struct client *c)
 	d->bulk.removed = d->bulk.n;
 	d->bulk.waiter = c;
 	c->deferred = true;
-	for (i = 0; i < d->bulk.n; i++)
-		rg_daemon_withdrawn(d, &d->bulk.xs[i], true);
 	rg_state_clear_dynamic(&d->state);
 	d->n_pending = 0;
 	rg_daemon_save_state(d);
