@@ -463,9 +463,9 @@ static int setup(struct daemon *d, bool reset_state)
 	ret = rg_daemon_output_open(d);
 	if (ret < 0)
 		return ret;
-	if (open_sockets(d) < 0 || open_control_to_group(d) < 0 ||
-	    rg_daemon_adopt_open(d) < 0)
+	if (open_sockets(d) < 0 || open_control_to_group(d) < 0)
 		return -1;
+	rg_daemon_adopt_open(d);
 	/* Before anything is installed: a taken port changes nothing. */
 	ret = rg_daemon_metrics_open(d);
 	if (ret < 0)
@@ -483,7 +483,7 @@ static int setup(struct daemon *d, bool reset_state)
 	    watch(d, d->timerfd, TAG_TIMER) < 0 ||
 	    watch(d, mnl_socket_get_fd(d->rtmon.sock), TAG_ROUTES) < 0 ||
 	    watch(d, mnl_socket_get_fd(d->ctscan.sock), TAG_CTSCAN) < 0 ||
-	    watch(d, mnl_socket_get_fd(d->ctev.sock), TAG_CTEV) < 0 ||
+	    (d->ctev.sock && watch(d, mnl_socket_get_fd(d->ctev.sock), TAG_CTEV) < 0) ||
 	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
 	    rg_daemon_ctl_watch(d, TAG_CTL, TAG_CTL_TIMER) < 0 ||
 	    watch(d, d->sigfd, TAG_SIG) < 0 ||

@@ -23,12 +23,12 @@
 
 #define ADOPT_READS 8		/* event datagrams read per loop turn */
 
-int rg_daemon_adopt_open(struct daemon *d)
+/* Without it (a kernel without conntrack events) the scans still adopt. */
+void rg_daemon_adopt_open(struct daemon *d)
 {
-	if (rg_ct_events_open(&d->ctev, RG_EXEMPT_MARK) == 0)
-		return 0;
-	rg_log_err("conntrack events: %s", strerror(errno));
-	return -1;
+	if (rg_ct_events_open(&d->ctev, RG_EXEMPT_MARK) < 0)
+		rg_log("conntrack events: %s; a firewall pair's peer's exemptions are adopted by the conntrack scans only",
+		       strerror(errno));
 }
 
 /* An entry's events come several times (new, then each TCP state): one

@@ -261,10 +261,10 @@ bool rg_daemon_known_ineffective(const struct daemon *d,
 
 /*
  * daemon_adopt.c: a firewall pair's peer's exemptions. The event socket
- * of marked conntrack entries (-1 logged); its reads, a bounded amount a
+ * of marked conntrack entries (ctev.sock NULL without); its reads, a bounded amount a
  * loop turn; one entry, from it or from a scan, decided and adopted.
  */
-int rg_daemon_adopt_open(struct daemon *d);
+void rg_daemon_adopt_open(struct daemon *d);
 void rg_daemon_adopt_events(struct daemon *d);
 void rg_daemon_adopt(struct daemon *d, const struct rg_flow *f);
 /* x was removed here (del, flush, exempt line, ineffective), or (false)
