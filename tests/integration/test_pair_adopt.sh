@@ -66,10 +66,16 @@ check "translated marked entry: refused, reason translated" \
 check "marked entry to an address not watched: refused, reason not-watched" \
 	wait_ev event=refused c=10.0.30.2:27963 reason=not-watched origin=conntrack-mark
 check "nothing adopted from them" eval "! in_set && ! ev_has event=adopted"
+t0=$(date +%s.%N)
 ct_insert 27964 64.100.0.10 10.0.30.2 27964 $((MARK | 5))	# the peer's exemption
 check "marked untranslated entry: adopted event" \
 	wait_ev event=adopted c=10.0.30.2:27964 action=exempted origin=conntrack-mark \
 	"element=$ELEM" translated=false
+python3 -c 'import json,sys,datetime
+e=[json.loads(l) for l in open(sys.argv[1]) if "\"adopted\"" in l][0]
+t=datetime.datetime.strptime(e["ts"],"%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+print("# adopted %.0f ms after conntrack -I began (the commit, the event, the decision, the transaction)" % ((t-float(sys.argv[2]))*1000))' \
+	"$EVENTS" "$t0"
 check "adopted: in the kernel set" in_set
 check "adopted: in the state file" wait_for grep -q '"c":"10.0.30.2".*adopted from the firewall pair' "$ST"
 check "adopted: counted in status" test "$(status_field 's["counters"]["adopted"]')" = 1
