@@ -56,7 +56,7 @@ check "adopt = maybe: nothing installed" eval "! lab_exec fw nft list tables | g
 
 # ---- remediate: from the event socket ----
 fresh
-start_daemon --mode remediate --expressway-e 64.100.0.10 --state "$ST" ||
+start_daemon --mode remediate --expressway-e 64.100.0.10 --expressway-e 2001:db8:64::10 --state "$ST" ||
 	{ not_ok "daemon starts"; cat "$RG_TMP/daemon.err"; exit 1; }
 ct_insert 27961 64.100.0.10 10.0.30.2 27961 7			# unmarked
 ct_insert 27962 64.100.0.10 64.100.0.10 4401 $((MARK | 5))	# translated
@@ -104,6 +104,18 @@ lab_exec fw conntrack -U -p tcp -s 10.0.30.2 --orig-port-src 27975 --mark $((MAR
 check "its marked entry's update: refused, reason withdrawn" \
 	wait_ev event=refused c=10.0.30.2:27975 reason=withdrawn origin=conntrack-mark
 check "withdrawn: not adopted again" eval "! in_set"
+# IPv6: the same for the ip6 table.
+lab_exec fw conntrack -I -p tcp -s fd00:30::2 -d 2001:db8:64::10 --sport 27980 \
+	--dport 7003 -r fd00:10::2 -q fd00:30::2 --reply-port-src 7003 --reply-port-dst 27980 \
+	--state ESTABLISHED -t 300 --mark $MARK >/dev/null 2>&1
+check "IPv6: adopted" wait_ev event=adopted "c=[fd00:30::2]:27980" action=exempted
+check "IPv6: in the ip6 set" eval "lab_exec fw nft list set ip6 reflguard exempt6 | grep -qF 'fd00:30::2 . fd00:10::2 . tcp . 7003'"
+if ! ev_has event=adopted "c=[fd00:30::2]:27980"; then
+	lab_exec fw conntrack -L -f ipv6 2>&1 | sed 's/^/    ct: /'
+	grep -F 'fd00:30' "$EVENTS" | sed 's/^/    event: /'
+	"$REFLGUARD" status --control "$CTL" --json | head -c 600; echo
+fi
+lab_exec fw conntrack -D -s fd00:30::2 >/dev/null 2>&1
 check "daemon exits 0" stop_daemon
 
 # ---- upgrade: the rule of a version without the mark is replaced ----
