@@ -431,6 +431,7 @@ static int setup(struct daemon *d, bool reset_state)
 		return ret;
 	if (open_sockets(d) < 0 || open_control_to_group(d) < 0)
 		return -1;
+	rg_daemon_adopt_open(d);
 	/* Before anything is installed: a taken port changes nothing. */
 	ret = rg_daemon_metrics_open(d);
 	if (ret < 0)
@@ -478,6 +479,7 @@ static void teardown(struct daemon *d)
 	rg_nl_close(&d->nft);
 	rg_nl_close(&d->ct);
 	rg_nl_close(&d->ctscan);
+	rg_nl_close(&d->ctev);
 	rg_ct_many_close(&d->ct_many);
 	rg_nl_close(&d->rt);
 	rg_nl_close(&d->rtmon);
@@ -502,6 +504,7 @@ static void teardown(struct daemon *d)
 	rg_strbuf_free(&d->line);
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
+	rg_state_free(&d->withdrawn);
 	rg_daemon_scan_free(d);
 	rg_daemon_bulk_free(d);
 }
@@ -530,6 +533,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	if (cfg->mode == RG_MODE_REMEDIATE)
 		d.status.state = &d.state;
 	rg_state_init(&d.state);
+	rg_state_init(&d.withdrawn);
 	rg_repeat_init(&d.repeat, cfg->repeat_interval);
 	rg_log_open(cfg->log);
 	rg_route_cache_init(&d.routes);

@@ -62,6 +62,8 @@ static int (*const registrars[])(void) = {
 	register_syn_pair_tests,
 	register_grow_tests,
 	register_evloop_tests,
+	register_adopt_tests,
+	register_ct_mark_filter_tests,
 };
 
 int main(int argc, char *argv[])
