@@ -6,7 +6,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <linux/netfilter.h>
 #include <sys/socket.h>
+
+_Static_assert(NFPROTO_IPV4 == AF_INET && NFPROTO_IPV6 == AF_INET6,
+	       "one list of families for nftables and addresses");
+const int rg_addr_families[RG_ADDR_NFAMILIES] = { AF_INET, AF_INET6 };
 
 int rg_addr_parse(const char *s, struct rg_addr *out)
 {

@@ -17,6 +17,14 @@ struct rg_addr {
 	} u;
 };
 
+/*
+ * The families reflguard works in, IPv4 first: the kernel's NFPROTO_IPV4
+ * and NFPROTO_IPV6 are AF_INET and AF_INET6, so one list serves nftables,
+ * conntrack and addresses alike.
+ */
+#define RG_ADDR_NFAMILIES 2
+extern const int rg_addr_families[RG_ADDR_NFAMILIES];
+
 struct rg_prefix {
 	struct rg_addr addr;		/* host bits cleared */
 	unsigned int len;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmdline.h"
 #include "commands.h"
 #include "config.h"
 #include "config_warn.h"
@@ -29,23 +30,12 @@ const char check_config_usage[] =
 
 static int parse_args(int argc, char *argv[], const char **file)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	int c;
+	static const struct rg_opt opts[] = { { 0 } };
+	int ret = rg_cmdline_opts("check-config", check_config_usage, 0, opts,
+				  argc, argv);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(check_config_usage, stdout);
-			return 1;
-		default:
-			return rg_usage_bad_option("check-config", c, argv);
-		}
-	}
+	if (ret != RG_CMDLINE_OK)
+		return ret;
 	if (optind == argc) {
 		fprintf(stderr, "reflguard check-config: missing FILE (usage: reflguard check-config FILE)\n");
 		return -1;

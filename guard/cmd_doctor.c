@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "caps.h"
 #include "cli.h"
+#include "cmdline.h"
 #include "commands.h"
 #include "doctor_report.h"
 #include "probe.h"
@@ -28,27 +28,14 @@ const char doctor_usage[] =
 
 static int parse_args(int argc, char *argv[], bool *json)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+	const struct rg_opt opts[] = {
+		{ "json", 0, RG_OPT_FLAG, .to.flag = json },
 		{ 0 }
 	};
-	int c;
+	int ret = rg_cmdline_opts("doctor", doctor_usage, 0, opts, argc, argv);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			*json = true;
-			break;
-		case 'h':
-			fputs(doctor_usage, stdout);
-			return 1;
-		default:
-			return rg_usage_bad_option("doctor", c, argv);
-		}
-	}
+	if (ret != RG_CMDLINE_OK)
+		return ret;
 	return rg_usage_no_operands("doctor", argc, argv);
 }
 

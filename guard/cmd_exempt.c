@@ -81,60 +81,32 @@ struct exempt_cmd {
 	struct rg_lock lock;		/* held while changing without a daemon */
 };
 
-static int set_opt(struct rg_config *over, const char *key, const char *v)
-{
-	char err[RG_ERR_LEN];
-
-	if (rg_config_set(over, key, v, err, sizeof(err)) == 0)
-		return 0;
-	fprintf(stderr, "reflguard exempt: --%s: %s\n", key, err);
-	return -1;
-}
-
 static int parse(struct exempt_cmd *x, int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "state", required_argument, NULL, 'S' },
-		{ "control", required_argument, NULL, 'C' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "nft", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	const char *config = NULL;
 	struct rg_config over;
-	int c;
+	const struct rg_opt opts[] = {
+		{ "config", 'c', RG_OPT_STRING, .to.str = &config },
+		{ "state", 0, RG_OPT_KEY, .to.over = &over },
+		{ "control", 0, RG_OPT_KEY, .to.over = &over },
+		{ "force", 0, RG_OPT_FLAG, .to.flag = &x->force },
+		{ "json", 0, RG_OPT_FLAG, .to.flag = &x->json },
+		{ "nft", 0, RG_OPT_FLAG, .to.flag = &x->nft },
+		{ 0 }
+	};
+	int ret;
 
 	rg_config_defaults(&over);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
-		if (rg_usage_value("exempt", argv) < 0)
-			return -1;
-		switch (c) {
-		case 'c': config = optarg; break;
-		case 'S': if (set_opt(&over, "state", optarg) < 0) return -1; break;
-		case 'C': if (set_opt(&over, "control", optarg) < 0) return -1; break;
-		case 'f': x->force = true; break;
-		case 'j': x->json = true; break;
-		case 'n': x->nft = true; break;
-		case 'h': fputs(exempt_usage, stdout); return 1;
-		default:
-			return rg_usage_bad_option("exempt", c, argv);
-		}
-	}
+	ret = rg_cmdline_opts("exempt", exempt_usage, 0, opts, argc, argv);
+	if (ret != RG_CMDLINE_OK)
+		return ret;
 	if (optind >= argc)
 		return rg_usage_error("exempt", "missing action: list, add, del or flush");
 	x->action = argv[optind];
 	x->words = argv + optind + 1;
 	x->nwords = argc - optind - 1;
-	rg_config_defaults(&x->cfg);
-	if (rg_cmdline_load_file("exempt", config ? config : RG_DEFAULT_CONFIG,
-				 config != NULL, &x->cfg) < 0)
+	if (rg_cmdline_file_and_flags("exempt", config, &over, &x->cfg) < 0)
 		return -1;
-	rg_config_merge(&x->cfg, &over);
 	if (x->json && x->nft)
 		return rg_usage_error("exempt", "--json and --nft: choose one");
 	return 0;
@@ -211,17 +183,23 @@ static int hold_lock(struct exempt_cmd *x)
 	return -1;
 }
 
+/* Who made a change: via_daemon's answer. */
+enum via {
+	VIA_SAID = -2,		/* the daemon could not be asked, or refused: said */
+	VIA_FAILED = -1,	/* the daemon could not, errno says why */
+	VIA_HERE = 0,		/* no remediating daemon: the change is made here */
+	VIA_DAEMON = 1,		/* the daemon did it */
+};
+
 /*
  * A running remediating daemon makes the change itself: the state file
  * then has one writer, and a daemon's own write can never undo a change
  * made here (a flush lost that way brought an exemption back into the
- * daemon's state while the kernel no longer had it). Returns 1 when the
- * daemon did it, 0 when there is no such daemon (the change is then made
- * here), -1 with errno when the daemon could not, -2 when it could not be
- * asked or refused, said already. A daemon reached that then fails (drops
- * us, times out) is never taken for no daemon: it may hold the change.
+ * daemon's state while the kernel no longer had it). A daemon reached that
+ * then fails (drops us, times out) is never taken for no daemon: it may
+ * hold the change.
  */
-static int via_daemon(struct exempt_cmd *x, const struct rg_ctl_exempt *r,
+static enum via via_daemon(struct exempt_cmd *x, const struct rg_ctl_exempt *r,
 		      size_t *removed)
 {
 	char line[RG_CTL_REQ_MAX + 1];
@@ -231,15 +209,15 @@ static int via_daemon(struct exempt_cmd *x, const struct rg_ctl_exempt *r,
 	struct rg_jdoc d;
 	const char *why;
 	bool ok = false, parsed;
-	int ret = -2;
+	enum via ret = VIA_SAID;
 
 	if (rg_ctl_format_exempt(r, line, sizeof(line)) < 0)
-		return hold_lock(x) < 0 ? -2 : 0;
+		return hold_lock(x) < 0 ? VIA_SAID : VIA_HERE;
 	rg_strbuf_init(&reply);
 	res = rg_ctl_client_ask("exempt", x->cfg.control, line, &reply, DAEMON_TIMEOUT_MS);
 	if (res != RG_CTL_ANSWERED) {
 		if (res == RG_CTL_NO_DAEMON)
-			ret = hold_lock(x) < 0 ? -2 : 0;
+			ret = hold_lock(x) < 0 ? VIA_SAID : VIA_HERE;
 		goto out;
 	}
 	parsed = rg_jdoc_parse(&d, rg_strbuf_str(&reply), reply.len) == 0;
@@ -247,19 +225,19 @@ static int via_daemon(struct exempt_cmd *x, const struct rg_ctl_exempt *r,
 		why = parsed ? rg_jdoc_str(&d, "error") : NULL;
 		/* A dry-run daemon keeps no state: the change is made here. */
 		if (why && !strcmp(why, "not remediating"))
-			ret = 0;
+			ret = VIA_HERE;
 		else
 			fprintf(stderr, "reflguard exempt: the daemon on %s refused: %s\n",
 				x->cfg.control, why ? why : "unexpected answer");
 		goto out;
 	}
-	ret = 1;
+	ret = VIA_DAEMON;
 	if (ok && (f = rg_jdoc_get(&d, "removed")) && f->type == RG_JDOC_NUMBER)
 		*removed = (size_t)strtoull(f->str, NULL, 10);
 	if (!ok) {
 		f = rg_jdoc_get(&d, "errno");
 		errno = f && f->type == RG_JDOC_NUMBER ? atoi(f->str) : EIO;
-		ret = -1;
+		ret = VIA_FAILED;
 	}
 out:
 	rg_strbuf_free(&reply);
@@ -407,7 +385,7 @@ static int do_add(struct exempt_cmd *x)
 	struct rg_exemption e;
 	const char *why;
 	size_t unused = 0;
-	int by;
+	enum via by;
 
 	if (parse_exemption(x, &e) < 0 || load_state(x) < 0 ||
 	    check_public(x, &e) < 0)
@@ -425,10 +403,10 @@ static int do_add(struct exempt_cmd *x)
 	}
 	r = (struct rg_ctl_exempt){ .op = RG_CTL_X_ADD, .x = e, .force = x->force };
 	by = via_daemon(x, &r, &unused);
-	if (by != 0) {
-		if (by == -2)
+	if (by != VIA_HERE) {
+		if (by == VIA_SAID)
 			return RG_EXIT_FAIL;
-		if (by < 0) {
+		if (by == VIA_FAILED) {
 			fprintf(stderr, "reflguard exempt add: %s: %s\n", el, rg_errmsg_errno(errno));
 			return RG_EXIT_FAIL;
 		}
@@ -455,7 +433,8 @@ static int do_del(struct exempt_cmd *x)
 	struct rg_ctl_exempt r = { .op = RG_CTL_X_DEL };
 	struct rg_exemption e;
 	size_t unused = 0;
-	int by, ret;
+	enum via by;
+	int ret;
 
 	if (parse_exemption(x, &e) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
@@ -465,14 +444,14 @@ static int do_del(struct exempt_cmd *x)
 	rg_exemption_element(&e, el, sizeof(el));
 	r.x = e;
 	by = via_daemon(x, &r, &unused);
-	if (by == -2)
+	if (by == VIA_SAID)
 		return RG_EXIT_FAIL;
-	if (by < 0 && errno == ENOENT) {
+	if (by == VIA_FAILED && errno == ENOENT) {
 		fprintf(stderr, "reflguard exempt del: no exemption %s\n", el);
 		return RG_EXIT_FAIL;
 	}
-	if (by != 0) {
-		if (by < 0) {
+	if (by != VIA_HERE) {
+		if (by == VIA_FAILED) {
 			fprintf(stderr, "reflguard exempt del: %s: %s\n", el, rg_errmsg_errno(errno));
 			return RG_EXIT_FAIL;
 		}
@@ -511,15 +490,15 @@ static int do_flush(struct exempt_cmd *x)
 {
 	struct rg_ctl_exempt r = { .op = RG_CTL_X_FLUSH };
 	size_t removed = 0;
-	int by;
+	enum via by;
 
 	if (want_words(x, 0) < 0 || load_state(x) < 0)
 		return RG_EXIT_USAGE;
 	by = via_daemon(x, &r, &removed);
-	if (by != 0) {
-		if (by == -2)
+	if (by != VIA_HERE) {
+		if (by == VIA_SAID)
 			return RG_EXIT_FAIL;
-		if (by < 0) {
+		if (by == VIA_FAILED) {
 			fprintf(stderr, "reflguard exempt flush: %s\n", rg_errmsg_errno(errno));
 			return RG_EXIT_FAIL;
 		}

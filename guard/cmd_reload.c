@@ -3,11 +3,11 @@
  * reflguard reload: SIGHUP with an answer. systemctl reload used to send
  * the signal and report success whatever the daemon then made of its file.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cmdline.h"
 #include "commands.h"
 #include "ctl_client.h"
 #include "json_read.h"
@@ -32,32 +32,23 @@ const char reload_usage[] =
 /* Long enough for a reload that rewrites many exempt lines. */
 #define RELOAD_TIMEOUT_MS 30000
 
-static int parse(int argc, char *argv[], struct rg_config *cfg)
+/* 0 to go on, else -1 with the exit status in *status. */
+static int parse(int argc, char *argv[], struct rg_config *cfg, int *status)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "control", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
+	const char *config = NULL, *control = NULL;
+	const struct rg_opt opts[] = {
+		{ "config", 'c', RG_OPT_STRING, .to.str = &config },
+		{ "control", 0, RG_OPT_STRING, .to.str = &control },
 		{ 0 }
 	};
-	const char *config = NULL, *control = NULL;
-	int c;
+	int ret = rg_cmdline_opts("reload", reload_usage, 0, opts, argc, argv);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': config = optarg; break;
-		case 'C': control = optarg; break;
-		case 'h': fputs(reload_usage, stdout); return 1;
-		default:
-			return rg_usage_bad_option("reload", c, argv);
-		}
-	}
-	if (rg_usage_no_operands("reload", argc, argv) < 0)
+	*status = ret == RG_CMDLINE_HELP ? RG_EXIT_OK : RG_EXIT_USAGE;
+	if (ret != RG_CMDLINE_OK || rg_usage_no_operands("reload", argc, argv) < 0)
 		return -1;
-	/* The file the daemon would read, refused here already: exit 1. */
-	return rg_ctl_client_config("reload", config, control, cfg) < 0 ? -2 : 0;
+	/* The file the daemon would read, refused here already. */
+	*status = RG_EXIT_FAIL;
+	return rg_ctl_client_config("reload", config, control, cfg);
 }
 
 /* The daemon's answer: {"ok":true}, or {"ok":false,"error":"..."}. */
@@ -86,10 +77,10 @@ int reload_main(int argc, char *argv[])
 {
 	struct rg_strbuf reply;
 	struct rg_config cfg;
-	int ret = parse(argc, argv, &cfg);
+	int ret;
 
-	if (ret)
-		return ret > 0 ? RG_EXIT_OK : ret == -1 ? RG_EXIT_USAGE : RG_EXIT_FAIL;
+	if (parse(argc, argv, &cfg, &ret) < 0)
+		return ret;
 	rg_strbuf_init(&reply);
 	switch (rg_ctl_client_ask("reload", cfg.control, "reload", &reply,
 				  RELOAD_TIMEOUT_MS)) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cmdline.h"
 #include "commands.h"
 #include "file.h"
 #include "plural.h"
@@ -47,27 +48,15 @@ struct report_cmd {
 /* Returns 0 to go on, 1 when help was shown, -1 on bad usage. */
 static int parse_args(int argc, char *argv[], struct report_cmd *cmd)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "html", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
+	const struct rg_opt opts[] = {
+		{ "json", 0, RG_OPT_FLAG, .to.flag = &cmd->json },
+		{ "html", 0, RG_OPT_STRING, .to.str = &cmd->html },
 		{ 0 }
 	};
-	int c;
+	int ret = rg_cmdline_opts("report", report_usage, 0, opts, argc, argv);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (rg_usage_value("report", argv) < 0)
-			return -1;
-		switch (c) {
-		case 'j': cmd->json = true; break;
-		case 'H': cmd->html = optarg; break;
-		case 'h': fputs(report_usage, stdout); return 1;
-		default:
-			return rg_usage_bad_option("report", c, argv);
-		}
-	}
+	if (ret != RG_CMDLINE_OK)
+		return ret;
 	if (cmd->html && !cmd->html[0])
 		return rg_usage_error("report", "missing value for '--html'");
 	if (cmd->html && cmd->json)

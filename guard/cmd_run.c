@@ -19,7 +19,7 @@ const char run_usage[] =
 	"                     [--log auto|stderr|syslog] [--metrics [ADDR:]PORT]\n"
 	"                     [--user USER] [--no-seccomp]\n"
 	"                     [--repeat-interval SECONDS]\n"
-	"                     [--same-link exempt|refuse]\n"
+	"                     [--same-link exempt|refuse] [--adopt yes|no]\n"
 	"\n"
 	"Watches new traversal connections to Expressway-E's public address,\n"
 	"classifies each hairpinned one from its conntrack entry and reports, as\n"
@@ -52,6 +52,9 @@ const char run_usage[] =
 	"  --same-link WHAT        C and E in different subnets on one interface of the\n"
 	"                          firewall: exempt (default; assumes E's netmask is the\n"
 	"                          firewall's prefix) or refuse (reason same-link)\n"
+	"  --adopt yes|no          exempt the pairs a firewall pair's peer exempted, as\n"
+	"                          its conntrack entries marked 0x20000000 come (conntrackd),\n"
+	"                          when this node would exempt them itself (default yes)\n"
 	"  --reset-state           start with no exemption; a bad state file is kept aside\n"
 	"  --log TARGET            human lines: auto (default: stderr, with journal priority\n"
 	"                          prefixes when stderr is the journal), stderr or syslog\n"
@@ -93,12 +96,12 @@ int run_main(int argc, char *argv[])
 {
 	struct rg_cmdline cl;
 	struct rg_config cfg;
+	int ret = rg_cmdline_start("run", run_usage, RG_CMDLINE_DAEMON, argc, argv,
+				   &cl, &cfg);
 
-	if (rg_cmdline_parse("run", run_usage, RG_CMDLINE_DAEMON, argc, argv, &cl) < 0)
-		return RG_EXIT_USAGE;
-	if (cl.help)
-		return RG_EXIT_OK;
-	if (rg_cmdline_config("run", &cl, &cfg) < 0 || check_user(&cl, &cfg) < 0)
+	if (ret >= 0)
+		return ret;
+	if (check_user(&cl, &cfg) < 0)
 		return RG_EXIT_USAGE;
 	return rg_daemon_run(&cfg, &cl);
 }

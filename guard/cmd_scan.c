@@ -117,13 +117,11 @@ int scan_main(int argc, char *argv[])
 	struct rg_cmdline cl;
 	struct rg_config cfg;
 	struct scan s;
+	int ret = rg_cmdline_start("scan", scan_usage, RG_CMDLINE_JSON, argc, argv,
+				   &cl, &cfg);
 
-	if (rg_cmdline_parse("scan", scan_usage, RG_CMDLINE_JSON, argc, argv, &cl) < 0)
-		return RG_EXIT_USAGE;
-	if (cl.help)
-		return RG_EXIT_OK;
-	if (rg_cmdline_config("scan", &cl, &cfg) < 0)
-		return RG_EXIT_USAGE;
+	if (ret >= 0)
+		return ret;
 	memset(&s, 0, sizeof(s));
 	s.cfg = &cfg;
 	s.json = cl.json;

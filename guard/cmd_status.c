@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cmdline.h"
 #include "commands.h"
 #include "config.h"
 #include "ctl_client.h"
@@ -28,34 +28,22 @@ const char status_usage[] =
 
 int status_main(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "control", required_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+	const char *config = NULL, *control = NULL;
+	bool json = false;
+	const struct rg_opt opts[] = {
+		{ "config", 'c', RG_OPT_STRING, .to.str = &config },
+		{ "control", 0, RG_OPT_STRING, .to.str = &control },
+		{ "json", 0, RG_OPT_FLAG, .to.flag = &json },
 		{ 0 }
 	};
-	const char *config = NULL, *control = NULL;
 	enum rg_ctl_client_result r;
 	struct rg_strbuf reply;
 	struct rg_config cfg;
-	bool json = false;
-	int c;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
-		if (rg_usage_value("status", argv) < 0)
-			return RG_EXIT_USAGE;
-		switch (c) {
-		case 'c': config = optarg; break;
-		case 'C': control = optarg; break;
-		case 'j': json = true; break;
-		case 'h': fputs(status_usage, stdout); return RG_EXIT_OK;
-		default:
-			rg_usage_bad_option("status", c, argv);
-			return RG_EXIT_USAGE;
-		}
+	switch (rg_cmdline_opts("status", status_usage, 0, opts, argc, argv)) {
+	case RG_CMDLINE_HELP: return RG_EXIT_OK;
+	case RG_CMDLINE_BAD: return RG_EXIT_USAGE;
+	case RG_CMDLINE_OK: break;
 	}
 	if (rg_usage_no_operands("status", argc, argv) < 0 ||
 	    rg_ctl_client_config("status", config, control, &cfg) < 0)

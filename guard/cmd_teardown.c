@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,51 +39,25 @@ const char teardown_usage[] =
 static int parse(int argc, char *argv[], struct rg_config *cfg, bool *purge,
 		 bool *stop)
 {
-	static const struct option opts[] = {
-		{ "purge", no_argument, NULL, 'p' },
-		{ "stop", no_argument, NULL, 's' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "state", required_argument, NULL, 'S' },
-		{ "control", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
+	const char *config = NULL;
+	struct rg_config over;
+	const struct rg_opt opts[] = {
+		{ "purge", 0, RG_OPT_FLAG, .to.flag = purge },
+		{ "stop", 0, RG_OPT_FLAG, .to.flag = stop },
+		{ "config", 'c', RG_OPT_STRING, .to.str = &config },
+		{ "state", 0, RG_OPT_KEY, .to.over = &over },
+		{ "control", 0, RG_OPT_KEY, .to.over = &over },
 		{ 0 }
 	};
-	const char *config = NULL;
-	char err[RG_ERR_LEN];
-	struct rg_config over;
-	int c;
+	int ret;
 
 	rg_config_defaults(&over);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
-		if (rg_usage_value("teardown", argv) < 0)
-			return -1;
-		switch (c) {
-		case 'p': *purge = true; break;
-		case 's': *stop = true; break;
-		case 'c': config = optarg; break;
-		case 'S':
-		case 'C':
-			if (rg_config_set(&over, c == 'S' ? "state" : "control", optarg,
-					  err, sizeof(err)) < 0) {
-				fprintf(stderr, "reflguard teardown: %s\n", err);
-				return -1;
-			}
-			break;
-		case 'h': fputs(teardown_usage, stdout); return 1;
-		default:
-			return rg_usage_bad_option("teardown", c, argv);
-		}
-	}
+	ret = rg_cmdline_opts("teardown", teardown_usage, 0, opts, argc, argv);
+	if (ret != RG_CMDLINE_OK)
+		return ret;
 	if (rg_usage_no_operands("teardown", argc, argv) < 0)
 		return -1;
-	rg_config_defaults(cfg);
-	if (rg_cmdline_load_file("teardown", config ? config : RG_DEFAULT_CONFIG,
-				 config != NULL, cfg) < 0)
-		return -1;
-	rg_config_merge(cfg, &over);
-	return 0;
+	return rg_cmdline_file_and_flags("teardown", config, &over, cfg);
 }
 
 /* How long --stop waits for the daemon to let go of its lock. */

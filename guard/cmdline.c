@@ -2,7 +2,6 @@
 #include "cmdline.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,116 +11,77 @@
 #include "file.h"
 #include "usage.h"
 
-enum { OPT_JSON = 256, OPT_KEY, OPT_NO_RESET, OPT_RESET_STATE, OPT_NO_SECCOMP };
-
-/* Long options named after config keys: the name is the key. */
-static const struct option key_opts[] = {
-	{ "mode", required_argument, NULL, OPT_KEY },
-	{ "expressway-e", required_argument, NULL, OPT_KEY },
-	{ "expressway-c", required_argument, NULL, OPT_KEY },
-	{ "ports", required_argument, NULL, OPT_KEY },
-	{ "queue", required_argument, NULL, OPT_KEY },
-	{ "events", required_argument, NULL, OPT_KEY },
-	{ "state", required_argument, NULL, OPT_KEY },
-	{ "control", required_argument, NULL, OPT_KEY },
-	{ "max-exemptions", required_argument, NULL, OPT_KEY },
-	{ "queue-maxlen", required_argument, NULL, OPT_KEY },
-	{ "queue-rcvbuf", required_argument, NULL, OPT_KEY },
-	{ "control-group", required_argument, NULL, OPT_KEY },
-	{ "log", required_argument, NULL, OPT_KEY },
-	{ "metrics", required_argument, NULL, OPT_KEY },
-	{ "user", required_argument, NULL, OPT_KEY },
-	{ "repeat-interval", required_argument, NULL, OPT_KEY },
-	{ "same-link", required_argument, NULL, OPT_KEY },
-	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
-	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
-	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
-	{ "config", required_argument, NULL, 'c' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 }
-};
-
-/* Keys that only make sense for the daemon. */
-static bool daemon_only(const char *name)
-{
-	static const char *const names[] = {
-		"mode", "queue", "events", "state", "control", "max-exemptions",
-		"reset", "reset-state", "queue-maxlen", "queue-rcvbuf",
-		"control-group", "log", "metrics", "user", "seccomp",
-		"repeat-interval",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(names[i], name))
-			return true;
-	return false;
-}
-
-static int set_key(const char *cmd, unsigned int flags, const char *name,
-		   const char *value, struct rg_cmdline *cl)
-{
-	char err[RG_ERR_LEN];
-
-	if (daemon_only(name) && !(flags & RG_CMDLINE_DAEMON))
-		return rg_usage_error(cmd, "unknown option '--%s'", name);
-	if (rg_config_set(&cl->over, name, value, err, sizeof(err)) < 0) {
-		fprintf(stderr, "reflguard %s: --%s: %s\n", cmd, name, err);
-		return -1;
-	}
-	return 0;
-}
+/* The configuration keys as options: run's all, scan's the non-daemon ones. */
+#define KEY(n, needs_) { n, 0, RG_OPT_KEY, NULL, NULL, needs_, { .over = &cl->over } }
 
 int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 		     int argc, char *argv[], struct rg_cmdline *cl)
 {
-	int c, idx;
+	bool no_seccomp = false;
+	const struct rg_opt opts[] = {
+		KEY("mode", RG_CMDLINE_DAEMON),
+		KEY("expressway-e", 0),
+		KEY("expressway-c", 0),
+		KEY("ports", 0),
+		KEY("queue", RG_CMDLINE_DAEMON),
+		KEY("events", RG_CMDLINE_DAEMON),
+		KEY("state", RG_CMDLINE_DAEMON),
+		KEY("control", RG_CMDLINE_DAEMON),
+		KEY("max-exemptions", RG_CMDLINE_DAEMON),
+		KEY("queue-maxlen", RG_CMDLINE_DAEMON),
+		KEY("queue-rcvbuf", RG_CMDLINE_DAEMON),
+		KEY("control-group", RG_CMDLINE_DAEMON),
+		KEY("log", RG_CMDLINE_DAEMON),
+		KEY("metrics", RG_CMDLINE_DAEMON),
+		KEY("user", RG_CMDLINE_DAEMON),
+		KEY("repeat-interval", RG_CMDLINE_DAEMON),
+		KEY("same-link", 0),
+		KEY("adopt", RG_CMDLINE_DAEMON),
+		{ "no-reset", 0, RG_OPT_KEY, "reset", "no", RG_CMDLINE_DAEMON,
+		  { .over = &cl->over } },
+		{ "no-seccomp", 0, RG_OPT_FLAG, NULL, NULL, RG_CMDLINE_DAEMON,
+		  { .flag = &no_seccomp } },
+		{ "reset-state", 0, RG_OPT_FLAG, NULL, NULL, RG_CMDLINE_DAEMON,
+		  { .flag = &cl->reset_state } },
+		{ "config", 'c', RG_OPT_STRING, .to.str = &cl->config_path },
+		{ "json", 0, RG_OPT_FLAG, NULL, NULL, RG_CMDLINE_JSON, { .flag = &cl->json } },
+		{ 0 }
+	};
+	char err[RG_ERR_LEN];
+	int ret;
 
 	memset(cl, 0, sizeof(*cl));
 	rg_config_defaults(&cl->over);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", key_opts, &idx)) != -1) {
-		if (rg_usage_value(cmd, argv) < 0)
-			return -1;
-		switch (c) {
-		case OPT_KEY:
-			if (set_key(cmd, flags, key_opts[idx].name, optarg, cl) < 0)
-				return -1;
-			break;
-		case 'c':
-			cl->config_path = optarg;
-			break;
-		case OPT_NO_RESET:
-			if (set_key(cmd, flags, "reset", "no", cl) < 0)
-				return -1;
-			break;
-		case OPT_NO_SECCOMP:
-			if (!(flags & RG_CMDLINE_DAEMON))
-				return rg_usage_bad_option(cmd, '?', argv);
-			if (set_key(cmd, flags, "seccomp", "no", cl) < 0)
-				return -1;
-			break;
-		case OPT_RESET_STATE:
-			if (!(flags & RG_CMDLINE_DAEMON))
-				return rg_usage_bad_option(cmd, '?', argv);
-			cl->reset_state = true;
-			break;
-		case OPT_JSON:
-			if (!(flags & RG_CMDLINE_JSON))
-				return rg_usage_bad_option(cmd, '?', argv);
-			cl->json = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			cl->help = true;
-			return 0;
-		default:
-			return rg_usage_bad_option(cmd, c, argv);
-		}
-	}
+	ret = rg_cmdline_opts(cmd, usage, flags, opts, argc, argv);
+	if (ret == RG_CMDLINE_HELP)
+		cl->help = true;
+	if (ret != RG_CMDLINE_OK)
+		return ret == RG_CMDLINE_HELP ? 0 : -1;
+	/*
+	 * --no-seccomp is a flag, not a key, so that scan names it as typed;
+	 * set here, since "no" cannot fail and no other option sets seccomp.
+	 */
+	if (no_seccomp)
+		rg_config_set(&cl->over, "seccomp", "no", err, sizeof(err));
 	return rg_usage_no_operands(cmd, argc, argv);
+}
+#undef KEY
+
+int rg_cmdline_opts(const char *cmd, const char *usage, unsigned int flags,
+		    const struct rg_opt *opts, int argc, char *argv[])
+{
+	enum rg_cmdline_result ret;
+	struct rg_strbuf msg;
+
+	rg_strbuf_init(&msg);
+	ret = rg_cmdline_parse_opts(cmd, flags, opts, argc, argv, &msg);
+	if (ret == RG_CMDLINE_HELP)
+		fputs(usage, stdout);
+	else if (ret == RG_CMDLINE_BAD)
+		fprintf(stderr, "%s\n", rg_strbuf_failed(&msg) ?
+			"reflguard: out of memory" : rg_strbuf_str(&msg));
+	rg_strbuf_free(&msg);
+	return ret;
 }
 
 /* Parses path into cfg; -1 with the message (FILE:LINE, or FILE: why). */
@@ -154,15 +114,34 @@ int rg_cmdline_load_file(const char *cmd, const char *path, bool must_exist,
 	return -1;
 }
 
+/* Defaults, the file (-c, or the default one when it exists), the flags. */
+static int file_and_flags(const char *config, const struct rg_config *over,
+			  struct rg_config *out, char *err, size_t errlen)
+{
+	rg_config_defaults(out);
+	if (load_file(config ? config : RG_DEFAULT_CONFIG, config != NULL, out,
+		      err, errlen) < 0)
+		return -1;
+	rg_config_merge(out, over);
+	return 0;
+}
+
+int rg_cmdline_file_and_flags(const char *cmd, const char *config,
+			      const struct rg_config *over, struct rg_config *out)
+{
+	char err[RG_ERR_LEN];
+
+	if (file_and_flags(config, over, out, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "reflguard %s: %s\n", cmd, err);
+	return -1;
+}
+
 int rg_cmdline_config_msg(const struct rg_cmdline *cl, struct rg_config *out,
 			  char *err, size_t errlen)
 {
-	const char *path = cl->config_path ? cl->config_path : RG_DEFAULT_CONFIG;
-
-	rg_config_defaults(out);
-	if (load_file(path, cl->config_path != NULL, out, err, errlen) < 0)
+	if (file_and_flags(cl->config_path, &cl->over, out, err, errlen) < 0)
 		return -1;
-	rg_config_merge(out, &cl->over);
 	return rg_config_validate(out, err, errlen);
 }
 
@@ -174,5 +153,18 @@ int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
 	if (rg_cmdline_config_msg(cl, out, err, sizeof(err)) == 0)
 		return 0;
 	fprintf(stderr, "reflguard %s: %s\n", cmd, err);
+	return -1;
+}
+
+int rg_cmdline_start(const char *cmd, const char *usage, unsigned int flags,
+		     int argc, char *argv[], struct rg_cmdline *cl,
+		     struct rg_config *out)
+{
+	if (rg_cmdline_parse(cmd, usage, flags, argc, argv, cl) < 0)
+		return RG_EXIT_USAGE;
+	if (cl->help)
+		return RG_EXIT_OK;
+	if (rg_cmdline_config(cmd, cl, out) < 0)
+		return RG_EXIT_USAGE;
 	return -1;
 }

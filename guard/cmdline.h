@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "cmdline_parse.h"
 #include "config.h"
 
 /*
@@ -19,11 +20,14 @@ struct rg_cmdline {
 	bool reset_state;		/* --reset-state: start empty */
 };
 
-enum {
-	RG_CMDLINE_JSON = 1u << 0,	/* accept --json */
-	RG_CMDLINE_DAEMON = 1u << 1,	/* accept the daemon-only keys */
-};
-
+/*
+ * A command's options by its table (see cmdline_parse.h): the usage on
+ * stdout for --help, a bad flag's message on stderr. Returns
+ * RG_CMDLINE_OK with optind at the operands, RG_CMDLINE_HELP, or
+ * RG_CMDLINE_BAD (exit 2).
+ */
+int rg_cmdline_opts(const char *cmd, const char *usage, unsigned int flags,
+		    const struct rg_opt *opts, int argc, char *argv[]);
 int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
 		     int argc, char *argv[], struct rg_cmdline *cl);
 /*
@@ -32,9 +36,24 @@ int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
  */
 int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
 		      struct rg_config *out);
+/*
+ * Both, for run and scan: -1 to go on with *out, else the exit status
+ * (RG_EXIT_OK after --help, RG_EXIT_USAGE).
+ */
+int rg_cmdline_start(const char *cmd, const char *usage, unsigned int flags,
+		     int argc, char *argv[], struct rg_cmdline *cl,
+		     struct rg_config *out);
 /* The same, for the daemon's reload: the message in err, not printed. */
 int rg_cmdline_config_msg(const struct rg_cmdline *cl, struct rg_config *out,
 			  char *err, size_t errlen);
+
+/*
+ * The configuration of a command that needs no Expressway-E (exempt,
+ * teardown): defaults, then config (which must exist) or the default file
+ * when it exists, then the flags in over; not validated. -1 after printing.
+ */
+int rg_cmdline_file_and_flags(const char *cmd, const char *config,
+			      const struct rg_config *over, struct rg_config *out);
 
 /* Parses a configuration file into cfg (no validation); a missing file is
  * fine unless must_exist. -1 after printing. */

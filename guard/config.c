@@ -190,16 +190,27 @@ out:
 	return ret;
 }
 
-static int set_queue(struct rg_config *c, const char *v, char *err,
-		     size_t errlen)
+int rg_config_number(const char *s, unsigned long lo, unsigned long hi,
+		     unsigned long *out)
 {
-	unsigned long q = 0;
+	unsigned long n = 0;
 	const char *p;
 
 	/* strtoul() would take signs, spaces and wrap-around. */
-	for (p = v; *p >= '0' && *p <= '9' && q <= 65535; p++)
-		q = q * 10 + (unsigned long)(*p - '0');
-	if (*p || q > 65535)
+	for (p = s; *p >= '0' && *p <= '9' && n <= hi; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	if (p == s || *p || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int set_queue(struct rg_config *c, const char *v, char *err,
+		     size_t errlen)
+{
+	unsigned long q;
+
+	if (rg_config_number(v, 0, 65535, &q) < 0)
 		return rg_errf(err, errlen, "invalid queue number '%s' for queue (0 to 65535)", v);
 	c->queue = (uint16_t)q;
 	return 0;
@@ -208,12 +219,9 @@ static int set_queue(struct rg_config *c, const char *v, char *err,
 static int set_max_exemptions(struct rg_config *c, const char *v, char *err,
 			      size_t errlen)
 {
-	unsigned long n = 0;
-	const char *p;
+	unsigned long n;
 
-	for (p = v; *p >= '0' && *p <= '9' && n <= RG_MAX_EXEMPTIONS_LIMIT; p++)
-		n = n * 10 + (unsigned long)(*p - '0');
-	if (*p || n < 1 || n > RG_MAX_EXEMPTIONS_LIMIT)
+	if (rg_config_number(v, 1, RG_MAX_EXEMPTIONS_LIMIT, &n) < 0)
 		return rg_errf(err, errlen, "invalid number '%s' for max-exemptions (1 to %d)",
 			    v, RG_MAX_EXEMPTIONS_LIMIT);
 	c->max_exemptions = (unsigned int)n;
@@ -223,12 +231,9 @@ static int set_max_exemptions(struct rg_config *c, const char *v, char *err,
 static int set_repeat_interval(struct rg_config *c, const char *v, char *err,
 			       size_t errlen)
 {
-	unsigned long n = 0;
-	const char *p;
+	unsigned long n;
 
-	for (p = v; *p >= '0' && *p <= '9' && n <= RG_MAX_REPEAT_INTERVAL; p++)
-		n = n * 10 + (unsigned long)(*p - '0');
-	if (*p || p == v || n > RG_MAX_REPEAT_INTERVAL)
+	if (rg_config_number(v, 0, RG_MAX_REPEAT_INTERVAL, &n) < 0)
 		return rg_errf(err, errlen, "invalid number of seconds '%s' for repeat-interval (0 to %d)",
 			       v, RG_MAX_REPEAT_INTERVAL);
 	c->repeat_interval = (unsigned int)n;
@@ -238,12 +243,9 @@ static int set_repeat_interval(struct rg_config *c, const char *v, char *err,
 static int set_queue_maxlen(struct rg_config *c, const char *v, char *err,
 			    size_t errlen)
 {
-	unsigned long n = 0;
-	const char *p;
+	unsigned long n;
 
-	for (p = v; *p >= '0' && *p <= '9' && n <= 65536; p++)
-		n = n * 10 + (unsigned long)(*p - '0');
-	if (*p || n < 1 || n > 65536)
+	if (rg_config_number(v, 1, 65536, &n) < 0)
 		return rg_errf(err, errlen, "invalid length '%s' for queue-maxlen (1 to 65536)", v);
 	c->queue_maxlen = (unsigned int)n;
 	return 0;
@@ -252,12 +254,9 @@ static int set_queue_maxlen(struct rg_config *c, const char *v, char *err,
 static int set_queue_rcvbuf(struct rg_config *c, const char *v, char *err,
 			    size_t errlen)
 {
-	unsigned long n = 0;
-	const char *p;
+	unsigned long n;
 
-	for (p = v; *p >= '0' && *p <= '9' && n <= RG_QUEUE_RCVBUF_MAX; p++)
-		n = n * 10 + (unsigned long)(*p - '0');
-	if (*p || p == v || n < RG_QUEUE_RCVBUF_MIN || n > RG_QUEUE_RCVBUF_MAX)
+	if (rg_config_number(v, RG_QUEUE_RCVBUF_MIN, RG_QUEUE_RCVBUF_MAX, &n) < 0)
 		return rg_errf(err, errlen, "invalid size '%s' for queue-rcvbuf (%d to %u bytes)",
 			    v, RG_QUEUE_RCVBUF_MIN, RG_QUEUE_RCVBUF_MAX);
 	c->queue_rcvbuf = (unsigned int)n;
@@ -300,15 +299,12 @@ static int set_user(struct rg_config *c, const char *v, char *err, size_t errlen
 	return 0;
 }
 
-/* Digits only, 1 to 65535: strtoul() would take signs and spaces. */
+/* Digits only, 1 to 65535. */
 static int parse_port(const char *s, uint16_t *port)
 {
-	unsigned long n = 0;
-	const char *p;
+	unsigned long n;
 
-	for (p = s; *p >= '0' && *p <= '9' && n <= 65535; p++)
-		n = n * 10 + (unsigned long)(*p - '0');
-	if (p == s || *p || n < 1 || n > 65535)
+	if (rg_config_number(s, 1, 65535, &n) < 0)
 		return -1;
 	*port = (uint16_t)n;
 	return 0;
@@ -364,6 +360,18 @@ static int set_same_link(struct rg_config *c, const char *v, char *err,
 		c->same_link = RG_SAME_LINK_REFUSE;
 	else
 		return rg_errf(err, errlen, "invalid value '%s' for same-link (exempt or refuse)", v);
+	return 0;
+}
+
+static int set_adopt(struct rg_config *c, const char *v, char *err,
+		     size_t errlen)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
+		c->adopt = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
+		c->adopt = false;
+	else
+		return rg_errf(err, errlen, "invalid value '%s' for adopt (yes or no)", v);
 	return 0;
 }
 
@@ -503,6 +511,7 @@ static const struct {
 	{ "seccomp", RG_KEY_SECCOMP, set_seccomp },
 	{ "repeat-interval", RG_KEY_REPEAT_INTERVAL, set_repeat_interval },
 	{ "same-link", RG_KEY_SAME_LINK, set_same_link },
+	{ "adopt", RG_KEY_ADOPT, set_adopt },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -521,6 +530,7 @@ void rg_config_defaults(struct rg_config *c)
 	c->repeat_interval = RG_DEFAULT_REPEAT_INTERVAL;
 	c->queue_maxlen = RG_DEFAULT_QUEUE_MAXLEN;
 	c->reset = true;
+	c->adopt = true;
 	c->seccomp = true;
 	/* A compile-time constant: it parses, or the unit tests say so. */
 	set_ports(c, RG_DEFAULT_PORTS, err, sizeof(err));
@@ -678,6 +688,8 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 		base->reset = over->reset;
 	if (g & RG_KEY_SAME_LINK)
 		base->same_link = over->same_link;
+	if (g & RG_KEY_ADOPT)
+		base->adopt = over->adopt;
 	if (g & RG_KEY_QUEUE_MAXLEN)
 		base->queue_maxlen = over->queue_maxlen;
 	if (g & RG_KEY_QUEUE_RCVBUF)

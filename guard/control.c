@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mstime.h"
+
 static int make_addr(const char *path, struct sockaddr_un *sun)
 {
 	memset(sun, 0, sizeof(*sun));
@@ -126,8 +128,7 @@ static int remaining_ms(const struct timespec *deadline)
 	long ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (deadline->tv_sec - now.tv_sec) * 1000 +
-	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	ms = rg_mstime_diff(deadline, &now);
 	return ms > 0 ? (int)ms : 0;
 }
 
@@ -182,16 +183,12 @@ int rg_ctl_request(const char *path, const char *request,
 	int fd, ret, err;
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	rg_mstime_add(&deadline, timeout_ms);
 	fd = connect_to(path, timeout_ms);
 	if (fd < 0)
-		return errno == ENOENT || errno == ECONNREFUSED ? -1 : -2;
-	ret = exchange(fd, request, reply, &deadline) < 0 ? -2 : 0;
+		return errno == ENOENT || errno == ECONNREFUSED ?
+		       RG_CTL_REQ_NO_DAEMON : RG_CTL_REQ_NO_ANSWER;
+	ret = exchange(fd, request, reply, &deadline) < 0 ? RG_CTL_REQ_NO_ANSWER : 0;
 	err = errno;
 	close(fd);
 	errno = err;

@@ -20,12 +20,19 @@
  * left by a killed daemon is replaced.
  */
 int rg_ctl_listen(const char *path, mode_t mode);
+/* rg_ctl_request's failures. */
+enum rg_ctl_request_failure {
+	/* Nothing at path, or a socket nobody listens on. */
+	RG_CTL_REQ_NO_DAEMON = -1,
+	/* A daemon is, or may be, there but did not answer (busy, dropped
+	 * us, timed out, refused us): the caller must not act as if there
+	 * were none. */
+	RG_CTL_REQ_NO_ANSWER = -2,
+};
+
 /*
  * One request, one answer (read to EOF), all within timeout_ms. 0, or
- * with errno: -1 when no daemon is there (nothing at path, or a socket
- * nobody listens on); -2 when one is, or may be, but did not answer
- * (busy, dropped us, timed out, refused us): the caller must then not act
- * as if there were none.
+ * an rg_ctl_request_failure with errno.
  */
 int rg_ctl_request(const char *path, const char *request,
 		   struct rg_strbuf *reply, int timeout_ms);

@@ -35,9 +35,9 @@ enum rg_ctl_client_result rg_ctl_client_ask(const char *cmd, const char *path,
 {
 	int ret = rg_ctl_request(path, request, reply, timeout_ms);
 
-	if (ret == -2)
+	if (ret == RG_CTL_REQ_NO_ANSWER)
 		fprintf(stderr, "reflguard %s: a daemon is on %s but did not answer: %s\n",
 			cmd, path, strerror(errno));
-	return ret == 0 ? RG_CTL_ANSWERED : ret == -1 ? RG_CTL_NO_DAEMON :
-	       RG_CTL_FAILED;
+	return ret == 0 ? RG_CTL_ANSWERED : ret == RG_CTL_REQ_NO_DAEMON ?
+	       RG_CTL_NO_DAEMON : RG_CTL_FAILED;
 }

@@ -381,10 +381,9 @@ static int start_observing(struct daemon *d)
 }
 
 /*
- * Returns 0, -1 when the daemon cannot start, -2 when the fault is in its
- * input (a state file that cannot be parsed): nothing was changed then.
- * Another daemon running is -1, exit 1: the unit's RestartPreventExitStatus=2
- * must not keep a real daemon from starting once the other is gone.
+ * The flock of lock.c, not waiting: 0, or RG_DAEMON_CANNOT_START after
+ * saying why (another daemon here, a lock file that is not safe, or the
+ * system's error).
  */
 static int take_lock(struct daemon *d)
 {
@@ -418,18 +417,19 @@ static int setup(struct daemon *d, bool reset_state)
 	if (ret < 0)
 		return ret;
 	if (remediate && rg_daemon_load_state(d, reset_state) < 0)
-		return -2;
+		return RG_DAEMON_BAD_INPUT;
 	d->loop.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->loop.epfd < 0 || open_signals(d) < 0)
 		return -1;
 	if (choose_paths(d) < 0)
 		return -1;
-	/* -2: an events path that is no file to write to is bad input. */
+	/* An events path that is no file to write to is bad input. */
 	ret = rg_daemon_output_open(d);
 	if (ret < 0)
 		return ret;
 	if (open_sockets(d) < 0 || open_control_to_group(d) < 0)
 		return -1;
+	rg_daemon_adopt_open(d);
 	/* Before anything is installed: a taken port changes nothing. */
 	ret = rg_daemon_metrics_open(d);
 	if (ret < 0)
@@ -477,6 +477,7 @@ static void teardown(struct daemon *d)
 	rg_nl_close(&d->nft);
 	rg_nl_close(&d->ct);
 	rg_nl_close(&d->ctscan);
+	rg_nl_close(&d->ctev);
 	rg_ct_many_close(&d->ct_many);
 	rg_nl_close(&d->rt);
 	rg_nl_close(&d->rtmon);
@@ -501,6 +502,7 @@ static void teardown(struct daemon *d)
 	rg_strbuf_free(&d->line);
 	rg_status_free(&d->status);
 	rg_state_free(&d->state);
+	rg_state_free(&d->withdrawn);
 	rg_daemon_scan_free(d);
 	rg_daemon_bulk_free(d);
 }
@@ -529,6 +531,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	if (cfg->mode == RG_MODE_REMEDIATE)
 		d.status.state = &d.state;
 	rg_state_init(&d.state);
+	rg_state_init(&d.withdrawn);
 	rg_repeat_init(&d.repeat, cfg->repeat_interval);
 	rg_log_open(cfg->log);
 	rg_route_cache_init(&d.routes);
@@ -552,5 +555,5 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	}
 	teardown(&d);
 	rg_log_close();
-	return ret == 0 ? 0 : ret == -2 ? 2 : 1;
+	return ret == 0 ? 0 : ret == RG_DAEMON_BAD_INPUT ? 2 : 1;
 }

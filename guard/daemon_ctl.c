@@ -45,12 +45,11 @@ static void read_queue_drops(struct daemon *d)
  */
 static void read_overflow(struct daemon *d)
 {
-	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	uint64_t matched = 0, n;
 	size_t i;
 
-	for (i = 0; i < 2; i++)
-		if (rg_chain_packets(&d->nft, families[i], RG_TABLE,
+	for (i = 0; i < RG_ADDR_NFAMILIES; i++)
+		if (rg_chain_packets(&d->nft, rg_addr_families[i], RG_TABLE,
 				     RG_OBSERVE_CHAIN, &n) == 0)
 			matched += n;
 	d->status.counters.queue_overflow =

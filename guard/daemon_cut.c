@@ -97,7 +97,6 @@ int rg_daemon_cut_wait_ms(const struct daemon *d)
  */
 void rg_daemon_cut_lookup_if_due(struct daemon *d)
 {
-	static const int families[] = { AF_INET, AF_INET6 };
 	struct cut_found l = { .d = d };
 	struct timespec start;
 	size_t i;
@@ -105,9 +104,9 @@ void rg_daemon_cut_lookup_if_due(struct daemon *d)
 	if (rg_daemon_cut_wait_ms(d) != 0)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (i = 0; i < 2; i++)
-		if (has_family(d, families[i]) &&
-		    rg_ct_dump_family(&d->ct, families[i], found_cb, &l) < 0)
+	for (i = 0; i < RG_ADDR_NFAMILIES; i++)
+		if (has_family(d, rg_addr_families[i]) &&
+		    rg_ct_dump_family(&d->ct, rg_addr_families[i], found_cb, &l) < 0)
 			rg_log("conntrack lookup for a cut packet failed: %s",
 			       strerror(errno));
 	d->n_cut = 0;

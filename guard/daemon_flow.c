@@ -14,6 +14,7 @@
 #include "grow.h"
 #include "json.h"
 #include "log.h"
+#include "mstime.h"
 #include "notify.h"
 #include "packet_flow.h"
 #include "pkt_parse.h"
@@ -68,6 +69,12 @@ static void segments(struct daemon *d, const struct rg_flow *f,
 	rg_classify_routes(route_get, d, &fl, seg);
 }
 
+void rg_daemon_flow_segments(struct daemon *d, const struct rg_flow *f,
+			     struct rg_segments *seg)
+{
+	segments(d, f, NULL, seg);
+}
+
 /* systemctl status shows the counters; once a second is plenty. */
 static void notify_status(struct daemon *d)
 {
@@ -116,8 +123,7 @@ long rg_daemon_ms_since(const struct timespec *then)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - then->tv_sec) * 1000 +
-	       (now.tv_nsec - then->tv_nsec) / 1000000;
+	return (long)rg_mstime_diff(&now, then);
 }
 
 int64_t rg_daemon_now_ms(void)
@@ -125,7 +131,7 @@ int64_t rg_daemon_now_ms(void)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	return rg_mstime_of(&now);
 }
 
 /* A pair's repeated finding is held back for a summary (guard/repeat.h). */
@@ -204,9 +210,11 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 	if (!rg_classify_watched(d->cfg, f, &e))
 		return false;
 	/* The scan reports only translated flows: a clean one (most, once
-	 * exempted) costs no route lookup. */
-	if (from_scan && !rg_classify_translated(f))
+	 * exempted) costs no route lookup, unless a pair's peer marked it. */
+	if (from_scan && !rg_classify_translated(f)) {
+		rg_daemon_adopt(d, f);
 		return false;
+	}
 	segments(d, f, pkt, &seg);
 	if (!rg_classify(d->cfg, f, &seg, &cl))
 		return false;
@@ -214,7 +222,8 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 		return false;
 	if (pkt) {
 		rg_pkt_tcp_seq(pkt->payload, pkt->len, &seq);
-		if (rg_remedy_memory_seen(&d->remedy, f, seq))
+		if (rg_remedy_memory_seen(&d->remedy, f, seq,
+					  d->cfg->mode != RG_MODE_REMEDIATE))
 			return false;
 	}
 	count(d, &cl);
@@ -379,7 +388,7 @@ static void handle_batch(struct daemon *d, int n)
 void rg_daemon_flow_found(struct daemon *d, const struct rg_flow *f)
 {
 	/* No sequence number: the entry itself is the key. */
-	if (!rg_remedy_memory_seen(&d->remedy, f, 0))
+	if (!rg_remedy_memory_seen(&d->remedy, f, 0, false))
 		handle_flow(d, f, NULL);
 }
 

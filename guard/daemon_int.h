@@ -52,6 +52,7 @@
 #define SCAN_SLICE 128			/* scanned flows handled per loop turn */
 #define SCAN_READS 8			/* conntrack dump datagrams read per loop turn */
 #define BULK_SLICE 1024			/* exemptions sent to the kernel per loop turn */
+#define ADOPT_RECENT 64			/* conntrack ids of marked entries decided */
 
 struct client {
 	int fd;
@@ -169,6 +170,11 @@ struct daemon {
 	long last_cut_ms;		/* and took this long */
 	struct bulk bulk;
 	bool watch_elems;		/* someone else deleted: compare elements */
+	/* A pair's peer's marked entries (daemon_adopt.c). */
+	struct rg_nl ctev;
+	struct rg_state withdrawn;	/* pairs removed here: not adopted */
+	uint32_t adopt_recent[ADOPT_RECENT];
+	unsigned int adopt_pos;
 	bool stop;
 };
 
@@ -203,6 +209,20 @@ void rg_daemon_repeats(struct daemon *d, int64_t now_ms);
 int64_t rg_daemon_now_ms(void);
 /* Milliseconds of CLOCK_MONOTONIC since then. */
 long rg_daemon_ms_since(const struct timespec *then);
+
+/*
+ * What the start-up steps return; rg_daemon_run's exit status follows
+ * (0, 1, 2). Bad input changed nothing: a state file that cannot be
+ * parsed, an events path that is no file, a metrics address taken or not
+ * local. Another daemon running cannot start (1): the unit's
+ * RestartPreventExitStatus=2 must not keep a real daemon from starting
+ * once the other is gone.
+ */
+enum rg_daemon_start {
+	RG_DAEMON_STARTED = 0,
+	RG_DAEMON_CANNOT_START = -1,
+	RG_DAEMON_BAD_INPUT = -2,
+};
 
 /* daemon_output.c: the events file and the log, never blocking the loop. */
 int rg_daemon_events_open(const char *path, bool may_wait, char *err, size_t len);
@@ -240,6 +260,23 @@ int rg_daemon_reload_state(struct daemon *d);
  * scan's are, once per entry.
  */
 void rg_daemon_flow_found(struct daemon *d, const struct rg_flow *f);
+
+/* The flow's routes as the daemon asks them (a flow found by a scan). */
+void rg_daemon_flow_segments(struct daemon *d, const struct rg_flow *f,
+			     struct rg_segments *seg);
+
+/*
+ * daemon_adopt.c: a firewall pair's peer's exemptions. The event socket
+ * of marked conntrack entries (ctev.sock NULL without), registered with
+ * the loop and read a bounded amount a turn; one entry, from it or from a
+ * scan, decided and adopted.
+ */
+void rg_daemon_adopt_open(struct daemon *d);
+void rg_daemon_adopt(struct daemon *d, const struct rg_flow *f);
+/* x was removed here (del, flush, exempt line, ineffective), or (false)
+ * added by hand again. */
+void rg_daemon_withdrawn(struct daemon *d, const struct rg_exemption *x,
+			 bool withdrawn);
 
 /* daemon_cut.c: flows of packets cut before their ports. */
 /* Remembers a cut packet's reply addresses for the next lookup. */
@@ -326,8 +363,8 @@ void rg_daemon_refresh_counters(struct daemon *d);
  * privileges, system calls filtered. -1 when it cannot; reported. */
 int rg_daemon_drop_privileges(struct daemon *d);
 
-/* daemon_metrics.c: the Prometheus endpoint. -2 when its address is at
- * fault (taken, not local), -1 on another failure; reported. */
+/* daemon_metrics.c: the Prometheus endpoint. RG_DAEMON_BAD_INPUT when its
+ * address is at fault (taken, not local), -1 on another failure; reported. */
 int rg_daemon_metrics_open(struct daemon *d);
 
 #endif

@@ -39,7 +39,8 @@ int rg_daemon_metrics_open(struct daemon *d)
 		else
 			rg_log_err("metrics: cannot listen on %s: %s; not starting", where,
 			       strerror(err));
-		return err == EADDRINUSE || err == EADDRNOTAVAIL ? -2 : -1;
+		return err == EADDRINUSE || err == EADDRNOTAVAIL ?
+		       RG_DAEMON_BAD_INPUT : RG_DAEMON_CANNOT_START;
 	}
 	d->metrics.render = render;
 	d->metrics.data = d;

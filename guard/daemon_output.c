@@ -109,8 +109,8 @@ static bool events_to_journal(const struct daemon *d)
 /*
  * Opens the events file while the daemon is still root; its writer starts
  * after the privileges are dropped (rg_daemon_output_start), since a
- * thread keeps the capabilities it was born with. -2 when the events path
- * is at fault (a link, a directory, a socket).
+ * thread keeps the capabilities it was born with. RG_DAEMON_BAD_INPUT when
+ * the events path is at fault (a link, a directory, a socket).
  */
 int rg_daemon_output_open(struct daemon *d)
 {
@@ -129,7 +129,8 @@ int rg_daemon_output_open(struct daemon *d)
 		d->evfd = rg_daemon_events_open(d->cfg->events, true, err, sizeof(err));
 		if (d->evfd < 0) {
 			rg_logp(LOG_ERR, "%s", err);
-			return errno == ELOOP || errno == EINVAL || errno == EISDIR ? -2 : -1;
+			return errno == ELOOP || errno == EINVAL || errno == EISDIR ?
+			       RG_DAEMON_BAD_INPUT : RG_DAEMON_CANNOT_START;
 		}
 	}
 	return 0;

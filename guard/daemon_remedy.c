@@ -140,6 +140,22 @@ static size_t statics_missing(const struct rg_state *a, const struct rg_state *b
 	return n;
 }
 
+/* Exempt lines gone from the file are not to come back by adoption. */
+static void withdraw_statics(struct daemon *d, const struct rg_state *next)
+{
+	const struct rg_state_entry *e;
+	size_t i;
+
+	for (i = 0; i < d->state.n; i++) {
+		e = &d->state.v[i];
+		if (e->is_static && !rg_state_find(next, &e->x))
+			rg_daemon_withdrawn(d, &e->x, true);
+	}
+	for (i = 0; i < next->n; i++)
+		if (next->v[i].is_static)
+			rg_daemon_withdrawn(d, &next->v[i].x, false);
+}
+
 int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
 {
 	struct rg_state next;
@@ -157,6 +173,7 @@ int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
 	}
 	added = statics_missing(&next, &d->state);
 	withdrawn = statics_missing(&d->state, &next);
+	withdraw_statics(d, &next);
 	rg_state_free(&d->state);
 	d->state = next;
 	rg_state_init(&next);
@@ -426,6 +443,7 @@ static void ineffective(struct daemon *d, const struct rg_flow *f,
 		rg_log("cannot remove the ineffective exemption: %s", strerror(errno));
 	if (had)
 		d->status.counters.unexempted++;
+	rg_daemon_withdrawn(d, x, true);
 	pending_take(d, x);
 	save(d);
 	rg_remedy_memory_ineffective_add(&d->remedy, x);
@@ -478,13 +496,18 @@ static int manual_add(struct daemon *d, const struct rg_ctl_exempt *r)
 	char why[RG_STATE_WHY_LEN];
 
 	rg_exempt_op_why_manual(r->force, why, sizeof(why));
-	return rg_daemon_exempt_install(d, &r->x, why);
+	if (rg_daemon_exempt_install(d, &r->x, why) < 0)
+		return -1;
+	rg_daemon_withdrawn(d, &r->x, false);
+	return 0;
 }
 
 static int manual_del(struct daemon *d, const struct rg_ctl_exempt *r)
 {
 	int ret = rg_exempt_op_del(&d->nft, &d->state, &r->x);
 
+	if (ret >= 0)
+		rg_daemon_withdrawn(d, &r->x, true);
 	if (ret > 0) {
 		pending_take(d, &r->x);
 		save(d);

@@ -13,6 +13,7 @@
 
 #include "daemon_int.h"
 #include "finding.h"
+#include "mstime.h"
 #include "reset.h"
 
 /*
@@ -29,12 +30,7 @@ static bool has_live_ends(const struct rg_flow *f)
 static void due_in(struct timespec *t, long ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, t);
-	t->tv_sec += ms / 1000;
-	t->tv_nsec += (ms % 1000) * 1000000L;
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
+	rg_mstime_add(t, ms);
 }
 
 /* Marks the entry and holds it RESET_HOLD_MS; false to delete it now. */
@@ -86,8 +82,7 @@ static long ms_until(const struct timespec *t)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (t->tv_sec - now.tv_sec) * 1000 +
-	       (t->tv_nsec - now.tv_nsec) / 1000000;
+	return (long)rg_mstime_diff(t, &now);
 }
 
 int rg_daemon_reset_wait_ms(const struct daemon *d)

@@ -100,17 +100,16 @@ static void collect(const struct rg_exemption *x, void *data)
 /* A family of the state whose set or NAT chain is gone: all missing. */
 static bool objects_missing(struct daemon *d)
 {
-	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	struct rg_table_contents tc;
 	size_t i, j;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < RG_ADDR_NFAMILIES; i++) {
 		for (j = 0; j < d->state.n; j++)
-			if (d->state.v[j].x.c.family == (i ? AF_INET6 : AF_INET))
+			if (d->state.v[j].x.c.family == rg_addr_families[i])
 				break;
 		if (j == d->state.n)
 			continue;
-		if (rg_table_contents(&d->nft, families[i], RG_TABLE,
+		if (rg_table_contents(&d->nft, rg_addr_families[i], RG_TABLE,
 				      RG_EXEMPT_CHAIN, &tc) == 0 &&
 		    (!tc.sets || !tc.has_chain))
 			return true;
@@ -164,17 +163,16 @@ int rg_daemon_watch_observe(struct daemon *d, const struct rg_config *cfg)
 
 static bool observe_missing(struct daemon *d)
 {
-	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	struct rg_table_contents tc;
 	size_t i, j;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < RG_ADDR_NFAMILIES; i++) {
 		for (j = 0; j < d->cfg->n_e; j++)
-			if (d->cfg->e[j].pub.family == (i ? AF_INET6 : AF_INET))
+			if (d->cfg->e[j].pub.family == rg_addr_families[i])
 				break;
 		if (j == d->cfg->n_e)
 			continue;
-		if (rg_table_contents(&d->nft, families[i], RG_TABLE,
+		if (rg_table_contents(&d->nft, rg_addr_families[i], RG_TABLE,
 				      RG_OBSERVE_CHAIN, &tc) == 0 && !tc.has_chain)
 			return true;
 	}

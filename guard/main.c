@@ -4,9 +4,9 @@
  * Expressway-C to Expressway-E traversal connections on a Linux firewall.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
+#include "cmdline_parse.h"
 #include "commands.h"
 
 static int help_main(int argc, char *argv[]);
@@ -89,19 +89,31 @@ static int help_main(int argc, char *argv[])
 	return RG_EXIT_OK;
 }
 
+/* reflguard's own options, before any command: whole words only. */
+static bool show_help, show_version;
+static const struct rg_opt main_opts[] = {
+	{ "help", 'h', RG_OPT_FLAG, .to.flag = &show_help },
+	{ "version", 'V', RG_OPT_FLAG, .to.flag = &show_version },
+	{ 0 }
+};
+
 int main(int argc, char *argv[])
 {
 	const struct rg_command *cmd;
+	const struct rg_opt *opt;
 
 	if (argc < 2) {
 		show_usage(stderr);
 		return RG_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	opt = rg_cmdline_parse_find(main_opts, argv[1]);
+	if (opt)
+		*opt->to.flag = true;
+	if (show_help) {
 		show_usage(stdout);
 		return RG_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+	if (show_version) {
 		printf("reflguard %s\n", RG_VERSION);
 		return RG_EXIT_OK;
 	}

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mstime.h"
+
 /*
  * All of it, or nothing more once the reader is gone (EPIPE): the fd may
  * be a non-blocking one someone else shares (stdout), so EAGAIN waits for
@@ -194,12 +196,7 @@ uint64_t rg_outq_burst_end(struct rg_outq *q)
 static void deadline_in(struct timespec *t, int ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, t);
-	t->tv_sec += ms / 1000;
-	t->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
+	rg_mstime_add(t, ms);
 }
 
 /*
@@ -218,11 +215,7 @@ static bool reclaim(struct rg_outq *q)
 	for (i = 0; i < 10; i++) {
 		pthread_kill(q->thread, SIGUSR2);
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 50000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		rg_mstime_add(&until, 50);
 		if (pthread_timedjoin_np(q->thread, NULL, &until) == 0)
 			return true;
 	}

@@ -3,27 +3,35 @@
 
 #include <string.h>
 
+#include "mstime.h"
+
 static bool tuple_equal(const struct rg_tuple *a, const struct rg_tuple *b)
 {
 	return a->sport == b->sport && a->dport == b->dport &&
 	       rg_addr_equal(&a->src, &b->src) && rg_addr_equal(&a->dst, &b->dst);
 }
 
+static bool translated(const struct rg_tuple *orig, const struct rg_tuple *reply)
+{
+	return reply->dport != orig->sport || !rg_addr_equal(&reply->dst, &orig->src);
+}
+
 /*
- * The same entry seen again, or, for a packet (seq not 0), the same SYN:
- * with NFQA_CT a SYN retransmitted while the first still waits in the
- * queue comes with an entry of its own (another id, maybe another
- * translated port), of which the kernel keeps one at confirmation; its
- * original tuple and initial sequence number are the first one's.
+ * The same entry seen again, or, by_syn, the same SYN: with NFQA_CT a SYN
+ * retransmitted while the first still waits in the queue comes with an
+ * entry of its own (another id, maybe another translated port), of which
+ * the kernel keeps one at confirmation; its original tuple, initial
+ * sequence number and whether it is translated are the first one's.
  */
 static bool same_flow(const struct rg_remedy_recent *r,
-		      const struct rg_flow *f, uint32_t seq)
+		      const struct rg_flow *f, uint32_t seq, bool by_syn)
 {
 	if (r->seq != seq)
 		return false;
 	if (r->id == f->id && tuple_equal(&r->reply, &f->reply))
 		return true;
-	return seq && r->proto == f->proto && tuple_equal(&r->orig, &f->orig);
+	return by_syn && r->proto == f->proto && tuple_equal(&r->orig, &f->orig) &&
+	       translated(&r->orig, &r->reply) == translated(&f->orig, &f->reply);
 }
 
 /*
@@ -34,7 +42,7 @@ static bool same_flow(const struct rg_remedy_recent *r,
  * sequence number can: a retransmission repeats it.
  */
 bool rg_remedy_memory_seen(struct rg_remedy_memory *m, const struct rg_flow *f,
-			   uint32_t seq)
+			   uint32_t seq, bool by_syn)
 {
 	struct rg_remedy_recent *r;
 	unsigned int i;
@@ -42,7 +50,7 @@ bool rg_remedy_memory_seen(struct rg_remedy_memory *m, const struct rg_flow *f,
 	if (!f->has_id)
 		return false;
 	for (i = 0; i < RG_REMEDY_RECENT; i++)
-		if (same_flow(&m->recent[i], f, seq))
+		if (same_flow(&m->recent[i], f, seq, by_syn))
 			return true;
 	r = &m->recent[m->recent_pos++ % RG_REMEDY_RECENT];
 	r->id = f->id;
@@ -62,12 +70,6 @@ static int pending_find(const struct rg_remedy_memory *m,
 		if (rg_exemption_equal(&m->pending[i].x, x))
 			return (int)i;
 	return -1;
-}
-
-static long long ms_between(const struct timespec *a, const struct timespec *b)
-{
-	return (b->tv_sec - a->tv_sec) * 1000LL +
-	       (b->tv_nsec - a->tv_nsec) / 1000000;
 }
 
 void rg_remedy_memory_pending_add(struct rg_remedy_memory *m,
@@ -90,7 +92,7 @@ long long rg_remedy_memory_pending_age(const struct rg_remedy_memory *m,
 {
 	int i = pending_find(m, x);
 
-	return i < 0 ? -1 : ms_between(&m->pending[i].since, now);
+	return i < 0 ? -1 : rg_mstime_diff(now, &m->pending[i].since);
 }
 
 long long rg_remedy_memory_pending_take(struct rg_remedy_memory *m,
@@ -102,7 +104,7 @@ long long rg_remedy_memory_pending_take(struct rg_remedy_memory *m,
 
 	if (i < 0)
 		return -1;
-	ms = ms_between(&m->pending[i].since, now);
+	ms = rg_mstime_diff(now, &m->pending[i].since);
 	memmove(&m->pending[i], &m->pending[i + 1],
 		(m->n_pending - (unsigned int)i - 1) * sizeof(m->pending[0]));
 	m->n_pending--;

@@ -41,10 +41,13 @@ struct rg_remedy_memory {
 /*
  * Whether a packet of f with initial sequence number seq (0: no packet,
  * an entry found by a scan) was reported already; if not, it is
- * remembered. Never for a flow without an id.
+ * remembered. Never for a flow without an id. by_syn: a packet with the
+ * same original tuple and sequence number, translated alike, counts too
+ * (dry-run only: remediate mode must still give such a packet the
+ * decision's verdict, a drop while an exemption is new).
  */
 bool rg_remedy_memory_seen(struct rg_remedy_memory *m, const struct rg_flow *f,
-			   uint32_t seq);
+			   uint32_t seq, bool by_syn);
 
 /* x was installed for a translated SYN at now. */
 void rg_remedy_memory_pending_add(struct rg_remedy_memory *m,

@@ -109,6 +109,10 @@ static void counters_json(struct rg_json *j, const struct rg_counters *c)
 	rg_json_int(j, "log_dropped", (int64_t)c->log_dropped);
 	rg_json_int(j, "state_writes", (int64_t)c->state_writes);
 	rg_json_int(j, "state_write_failures", (int64_t)c->state_write_failures);
+	rg_json_int(j, "ct_events", (int64_t)c->ct_events);
+	rg_json_int(j, "adopted", (int64_t)c->adopted);
+	rg_json_int(j, "adopt_refused", (int64_t)c->adopt_refused);
+	rg_json_int(j, "ct_events_overruns", (int64_t)c->ct_events_overruns);
 	rg_json_obj_end(j);
 }
 
@@ -206,6 +210,12 @@ void rg_status_text(const struct rg_status *s, const struct timespec *now,
 		rg_strbuf_addf(out, "output stalled: events dropped %llu, log lines dropped %llu\n",
 			       (unsigned long long)c->events_dropped,
 			       (unsigned long long)c->log_dropped);
+	if (c->ct_events || c->ct_events_overruns)
+		rg_strbuf_addf(out, "firewall pair: adopted %llu, refused %llu, of %llu marked entries (overruns %llu)\n",
+			       (unsigned long long)c->adopted,
+			       (unsigned long long)c->adopt_refused,
+			       (unsigned long long)c->ct_events,
+			       (unsigned long long)c->ct_events_overruns);
 	if (s->has_time_to_fix)
 		rg_strbuf_addf(out, "last time to fix: %lld ms from the first translated SYN\n",
 			       s->last_time_to_fix_ms);

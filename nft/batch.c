@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include <libnftnl/common.h>
 #include <linux/netfilter.h>
 #include <linux/netlink.h>
+
+#include "addr.h"
 
 /*
  * A page of batch buffer, and the room past the write position that one
@@ -192,7 +195,6 @@ void rg_batch_free(struct rg_batch *batch)
 
 int rg_batch_families(struct rg_nl *nl, rg_batch_family_fn fn, void *arg)
 {
-	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	struct rg_batch b;
 	unsigned int before;
 	size_t i;
@@ -201,8 +203,8 @@ int rg_batch_families(struct rg_nl *nl, rg_batch_family_fn fn, void *arg)
 	if (rg_batch_begin(&b, nl) < 0)
 		goto out;
 	before = b.msgs;
-	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		if (fn(nl, &b, families[i], arg) < 0)
+	for (i = 0; i < RG_ADDR_NFAMILIES; i++)
+		if (fn(nl, &b, rg_addr_families[i], arg) < 0)
 			goto out;
 	ret = b.msgs == before ? 0 : rg_batch_commit(&b);
 out:

@@ -10,14 +10,13 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
 
+#include "addr.h"
 #include "batch.h"
 #include "exempt_rule.h"
 #include "listing.h"
 #include "objects.h"
 #include "observe.h"
 
-static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
-#define NFAMILIES (sizeof(families) / sizeof(families[0]))
 
 static int af_of(int nfproto)
 {
@@ -286,8 +285,8 @@ int rg_exempt_dump(struct rg_nl *nl, rg_exempt_fn fn, void *data)
 {
 	size_t i;
 
-	for (i = 0; i < NFAMILIES; i++)
-		if (dump_family(nl, families[i], fn, data) < 0)
+	for (i = 0; i < RG_ADDR_NFAMILIES; i++)
+		if (dump_family(nl, rg_addr_families[i], fn, data) < 0)
 			return -1;
 	return 0;
 }

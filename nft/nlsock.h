@@ -17,7 +17,10 @@ struct rg_nl {
 	uint32_t seq;
 };
 
-/* bus is NETLINK_NETFILTER for every socket reflguard opens. */
+/*
+ * bus: NETLINK_NETFILTER for nftables, conntrack and the queue;
+ * NETLINK_ROUTE for the route lookups (route.c).
+ */
 int rg_nl_open(struct rg_nl *nl, int bus);
 void rg_nl_close(struct rg_nl *nl);
 uint32_t rg_nl_next_seq(struct rg_nl *nl);

@@ -9,12 +9,12 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "addr.h"
 #include "batch.h"
 #include "listing.h"
 #include "objects.h"
 #include "observe_rule.h"
 
-static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 
 static int af_of(int nfproto)
 {
@@ -115,9 +115,9 @@ int rg_observe_install(struct rg_nl *nl, const struct rg_observe_watch *w,
 	}
 	if (rg_batch_begin(&b, nl) < 0)
 		goto out;
-	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		if (family_used(w, families[i]) &&
-		    add_family(&b, families[i], w, path, queue, pre_view) < 0)
+	for (i = 0; i < RG_ADDR_NFAMILIES; i++)
+		if (family_used(w, rg_addr_families[i]) &&
+		    add_family(&b, rg_addr_families[i], w, path, queue, pre_view) < 0)
 			goto out;
 	ret = rg_batch_commit(&b);
 out:

@@ -99,6 +99,7 @@ bad_usage --html report --html --json /dev/null
 bad_usage --control status --control --json
 bad_usage --state exempt list --state --json
 bad_usage --state teardown --state --purge
+bad_usage --control reload --control --json
 # Options before the command: say where they go.
 bad_usage -c -c /etc/reflguard/reflguard.conf run
 check "an option before the command: the hint names the command" \

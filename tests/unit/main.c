@@ -31,6 +31,8 @@ static int (*const registrars[])(void) = {
 	register_errmsg_tests,
 	register_json_tests,
 	register_cli_tests,
+	register_cmdline_parse_tests,
+	register_mstime_tests,
 	register_caps_tests,
 	register_doctor_report_tests,
 	register_addr_tests,
@@ -60,6 +62,8 @@ static int (*const registrars[])(void) = {
 	register_syn_pair_tests,
 	register_grow_tests,
 	register_evloop_tests,
+	register_adopt_tests,
+	register_ct_mark_filter_tests,
 };
 
 int main(int argc, char *argv[])

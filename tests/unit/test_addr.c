@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+
+#include <linux/netfilter.h>
 
 #include "addr.h"
 #include "unit.h"
@@ -245,7 +248,18 @@ static void test_proto_name(void)
 	CU_ASSERT_STRING_EQUAL(rg_proto_name(IPPROTO_SCTP), "?");
 }
 
+/* One list for nftables (NFPROTO_*) and addresses (AF_*), IPv4 first. */
+static void test_families(void)
+{
+	CU_ASSERT_EQUAL(RG_ADDR_NFAMILIES, 2);
+	CU_ASSERT_EQUAL(rg_addr_families[0], AF_INET);
+	CU_ASSERT_EQUAL(rg_addr_families[0], NFPROTO_IPV4);
+	CU_ASSERT_EQUAL(rg_addr_families[1], AF_INET6);
+	CU_ASSERT_EQUAL(rg_addr_families[1], NFPROTO_IPV6);
+}
+
 static const struct unit_test tests[] = {
+	{ "the families, for nftables and addresses alike", test_families },
 	{ "parse IPv4 and IPv6 addresses", test_addr_parse },
 	{ "refuse malformed addresses, leaving the output alone", test_addr_parse_rejects },
 	{ "compare addresses and tell their length", test_addr_equal_and_len },

@@ -51,6 +51,28 @@ static void set_fails(const char *key, const char *value, const char *msg)
 	set_fails_on(&c, key, value, msg);
 }
 
+static void test_number(void)
+{
+	unsigned long n = 7;
+
+	CU_ASSERT_EQUAL(rg_config_number("0", 0, 65535, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(rg_config_number("65535", 0, 65535, &n), 0);
+	CU_ASSERT_EQUAL(n, 65535);
+	CU_ASSERT_EQUAL(rg_config_number("007", 1, 9, &n), 0);
+	CU_ASSERT_EQUAL(n, 7);
+	CU_ASSERT_EQUAL(rg_config_number("65536", 0, 65535, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("0", 1, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("", 0, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("+1", 0, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number(" 1", 0, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("1 ", 0, 9, &n), -1);
+	CU_ASSERT_EQUAL(rg_config_number("-1", 0, 9, &n), -1);
+	/* No wrap-around: a long number stops being read past hi. */
+	CU_ASSERT_EQUAL(rg_config_number("18446744073709551617", 0, 65535, &n), -1);
+	CU_ASSERT_EQUAL(n, 7);
+}
+
 static void test_defaults(void)
 {
 	struct rg_config c;
@@ -558,6 +580,24 @@ static void test_remediation_keys(void)
 	set_fails("same-link", "yes", "invalid value 'yes' for same-link (exempt or refuse)");
 }
 
+/* A firewall pair's peer's exemptions are adopted unless told not to. */
+static void test_adopt_key(void)
+{
+	struct rg_config c;
+
+	rg_config_defaults(&c);
+	CU_ASSERT_TRUE(c.adopt);
+	set_ok(&c, "adopt", "no");
+	CU_ASSERT_FALSE(c.adopt);
+	set_ok(&c, "adopt", "yes");
+	CU_ASSERT_TRUE(c.adopt);
+	set_ok(&c, "adopt", "off");
+	CU_ASSERT_FALSE(c.adopt);
+	set_ok(&c, "adopt", "on");
+	CU_ASSERT_TRUE(c.adopt);
+	set_fails("adopt", "maybe", "invalid value 'maybe' for adopt (yes or no)");
+}
+
 static void test_repeat_interval(void)
 {
 	struct rg_config c;
@@ -681,6 +721,7 @@ static void test_warnings(void)
 }
 
 static const struct unit_test tests[] = {
+	{ "a number: digits only, within its range", test_number },
 	{ "defaults", test_defaults },
 	{ "mode", test_set_mode },
 	{ "expressway-e: public, public=internal, repeated", test_set_expressway_e },
@@ -702,6 +743,7 @@ static const struct unit_test tests[] = {
 	{ "merge of nothing changes nothing", test_merge_nothing_given },
 	{ "validate: expressway-e required", test_validate },
 	{ "max-exemptions and reset", test_remediation_keys },
+	{ "adopt: yes by default, yes|no|on|off", test_adopt_key },
 	{ "repeat-interval", test_repeat_interval },
 	{ "queue-rcvbuf: bytes, bounded", test_queue_rcvbuf },
 	{ "user and seccomp", test_user_and_seccomp },

@@ -42,34 +42,44 @@ static void test_seen(void)
 	struct rg_flow f = flow(7), g;
 
 	memset(&m, 0, sizeof(m));
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 100));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 100, true));
 	/* A retransmission repeats the initial sequence number. */
-	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &f, 100));
+	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &f, 100, true));
 	/* A reconnection with the same id and tuples does not. */
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 200));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 200, true));
 	g = f;
 	g.reply.dport++;
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 300));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 300, true));
 	/* A SYN retransmitted while the first waits in the queue: with
 	 * NFQA_CT another entry (id, translated port), the same SYN. */
 	g = f;
 	g.id = 8;
 	g.reply.dport = 4402;
-	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &g, 100));
+	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &g, 100, true));
+	/* Not in remediate mode, where it needs its verdict. */
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 100, false));
+	/* The retransmission that finds an exemption: clean, a flow. */
+	g.id = 11;
+	g.reply.dst = g.orig.src;
+	g.reply.dport = g.orig.sport;
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 100, true));
+	g = f;
+	g.id = 12;
+	g.reply.dport = 4403;
 	/* Another source port is another connection. */
 	g.orig.sport++;
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 100));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 100, true));
 	/* Entries found by a scan (no packet) are only the same entry. */
 	g = f;
 	g.id = 9;
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 0));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 0, false));
 	g.id = 10;
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 0));
-	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &g, 0));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 0, false));
+	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &g, 0, false));
 	/* Without an id nothing is remembered. */
 	g.has_id = false;
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 300));
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 300));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 300, true));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &g, 300, true));
 }
 
 static void test_seen_forgets_the_oldest(void)
@@ -81,14 +91,14 @@ static void test_seen_forgets_the_oldest(void)
 	memset(&m, 0, sizeof(m));
 	for (i = 1; i <= RG_REMEDY_RECENT; i++) {
 		f = flow(i);
-		CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 0));
+		CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 0, false));
 	}
 	f = flow(RG_REMEDY_RECENT + 1);
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 0));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 0, false));
 	f = flow(2);
-	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &f, 0));
+	CU_ASSERT_TRUE(rg_remedy_memory_seen(&m, &f, 0, false));
 	f = flow(1);
-	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 0));
+	CU_ASSERT_FALSE(rg_remedy_memory_seen(&m, &f, 0, false));
 }
 
 static void test_pending(void)

@@ -363,7 +363,8 @@ static void test_json_exact(void)
 		"\"lookup_overruns\":21,\"queue_drops\":17,\"queue_user_drops\":18,\"queue_overflow\":0,"
 		"\"enobufs\":19,\"scan_flows\":20,\"exempted\":0,\"verified\":0,"
 		"\"resets\":0,\"reinstated\":0,\"events_dropped\":0,\"log_dropped\":0,"
-		"\"state_writes\":0,\"state_write_failures\":0},"
+		"\"state_writes\":0,\"state_write_failures\":0,\"ct_events\":0,\"adopted\":0,"
+		"\"adopt_refused\":0,\"ct_events_overruns\":0},"
 		"\"last_findings\":[" F1 "," F2 "]}\n");
 	CU_ASSERT_TRUE(json_valid(rg_strbuf_str(&sb)));
 	rg_strbuf_free(&sb);
@@ -375,7 +376,7 @@ static void test_json_substrings(void)
 	static const char *const want[] = {
 		"\"mode\":\"dry-run\"", "\"pid\":4242", "\"uptime_s\":0",
 		"\"queue\":7003", "\"counters\":{", "\"packets_queued\":11",
-		"\"enobufs\":19", "\"scan_flows\":20,", "\"reinstated\":0,", "\"log_dropped\":0,", "\"state_write_failures\":0}", "\"last_findings\":[",
+		"\"enobufs\":19", "\"scan_flows\":20,", "\"reinstated\":0,", "\"log_dropped\":0,", "\"state_write_failures\":0,", "\"ct_events_overruns\":0}", "\"last_findings\":[",
 		"{\"n\":63}]}",
 	};
 	struct timespec now = { 1000, 0 };
@@ -441,6 +442,25 @@ static void test_text(void)
 	rg_status_free(&s);
 }
 
+/* The pair line shows once the other node's marked entries came. */
+static void test_text_pair(void)
+{
+	struct timespec now = { 1060, 0 };
+	struct rg_status s;
+	struct rg_strbuf sb;
+
+	sample_status(&s);
+	s.counters.ct_events = 5;
+	s.counters.adopted = 2;
+	s.counters.adopt_refused = 1;
+	rg_strbuf_init(&sb);
+	rg_status_text(&s, &now, &sb);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb),
+		"ENOBUFS 19\nfirewall pair: adopted 2, refused 1, of 5 marked entries (overruns 0)\n"));
+	rg_strbuf_free(&sb);
+	rg_status_free(&s);
+}
+
 static void test_text_no_findings(void)
 {
 	struct timespec now = { 1000, 5 };
@@ -464,6 +484,7 @@ static void test_text_no_findings(void)
 
 static const struct unit_test tests[] = {
 	{ "JSON validator", test_validator_itself },
+	{ "text: the firewall pair line", test_text_pair },
 	{ "init", test_init },
 	{ "remember per C", test_remember_per_c },
 	{ "remember replaces", test_remember_replaces },

@@ -9,6 +9,8 @@ int register_strbuf_tests(void);
 int register_errmsg_tests(void);
 int register_json_tests(void);
 int register_cli_tests(void);
+int register_cmdline_parse_tests(void);
+int register_mstime_tests(void);
 int register_caps_tests(void);
 int register_doctor_report_tests(void);
 int register_addr_tests(void);
@@ -46,6 +48,8 @@ int register_watchdog_tests(void);
 int register_syn_pair_tests(void);
 int register_grow_tests(void);
 int register_evloop_tests(void);
+int register_adopt_tests(void);
+int register_ct_mark_filter_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {
