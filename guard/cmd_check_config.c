@@ -53,7 +53,7 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 	const struct rg_port_range *r;
 	size_t i;
 
-	rg_strbuf_addf(out, "mode %s; expressway-e", rg_mode_name(c->mode));
+	rg_strbuf_addf(out, "mode %s; expressway-e", rg_config_mode_name(c->mode));
 	for (i = 0; i < c->n_e; i++) {
 		rg_addr_format(&c->e[i].pub, buf, sizeof(buf));
 		rg_strbuf_addf(out, "%s %s", i ? "," : "", buf);
@@ -73,7 +73,7 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 	for (i = 0; i < c->n_ports; i++) {
 		r = &c->ports[i];
 		rg_strbuf_addf(out, "%s %s/%u", i ? "," : "",
-			       rg_proto_name(r->proto), r->lo);
+			       rg_addr_proto_name(r->proto), r->lo);
 		if (r->hi != r->lo)
 			rg_strbuf_addf(out, "-%u", r->hi);
 	}
@@ -87,7 +87,7 @@ static void summarize(const struct rg_config *c, struct rg_strbuf *out)
 	if (c->metrics.port) {
 		char where[RG_ENDPOINT_STRLEN];
 
-		rg_endpoint_format(&c->metrics.addr, c->metrics.port, where, sizeof(where));
+		rg_addr_endpoint_format(&c->metrics.addr, c->metrics.port, where, sizeof(where));
 		rg_strbuf_addf(out, "; metrics %s", where);
 	}
 	rg_strbuf_add(out, "\n");
@@ -155,7 +155,7 @@ int check_config_main(int argc, char *argv[])
 		goto out;
 	}
 	ret = RG_EXIT_USAGE;
-	if (rg_read_file(file, &text, &len)) {
+	if (rg_file_read(file, &text, &len)) {
 		fprintf(stderr, "reflguard check-config: cannot read '%s': %s\n",
 			file, strerror(errno));
 		goto out;

@@ -52,9 +52,9 @@ int doctor_main(int argc, char *argv[])
 	rg_probe_all(&caps);
 	rg_strbuf_init(&out);
 	if (json)
-		rg_doctor_format_json(&caps, &out);
+		rg_doctor_report_json(&caps, &out);
 	else
-		rg_doctor_format_text(&caps, &out);
+		rg_doctor_report_text(&caps, &out);
 	if (rg_strbuf_failed(&out)) {
 		fprintf(stderr, "reflguard doctor: out of memory\n");
 		rg_strbuf_free(&out);

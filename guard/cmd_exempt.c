@@ -126,7 +126,7 @@ static int load_state(struct exempt_cmd *x)
 {
 	char err[RG_ERR_LEN], ts[RG_STATE_TS_LEN];
 
-	if (rg_state_load(x->cfg.state, &x->state, err, sizeof(err)) < 0) {
+	if (rg_state_file_load(x->cfg.state, &x->state, err, sizeof(err)) < 0) {
 		fprintf(stderr, "reflguard exempt: %s\n", err);
 		return -1;
 	}
@@ -144,13 +144,13 @@ static void notify_daemon(const struct exempt_cmd *x)
 	struct rg_strbuf reply;
 
 	rg_strbuf_init(&reply);
-	rg_ctl_request(x->cfg.control, "reload-state", &reply, 1000);
+	rg_control_request(x->cfg.control, "reload-state", &reply, 1000);
 	rg_strbuf_free(&reply);
 }
 
 static int save_state(struct exempt_cmd *x)
 {
-	if (rg_state_save(x->cfg.state, &x->state) == 0) {
+	if (rg_state_file_save(x->cfg.state, &x->state) == 0) {
 		/* The daemon's user reads it next, not root. */
 		if (rg_privs_match_dir_owner(x->cfg.state) < 0)
 			fprintf(stderr, "reflguard exempt: warning: %s stays root's, the daemon's user may not read it: %s\n",
@@ -211,7 +211,7 @@ static enum via via_daemon(struct exempt_cmd *x, const struct rg_ctl_exempt *r,
 	bool ok = false, parsed;
 	enum via ret = VIA_SAID;
 
-	if (rg_ctl_format_exempt(r, line, sizeof(line)) < 0)
+	if (rg_ctl_request_format_exempt(r, line, sizeof(line)) < 0)
 		return hold_lock(x) < 0 ? VIA_SAID : VIA_HERE;
 	rg_strbuf_init(&reply);
 	res = rg_ctl_client_ask("exempt", x->cfg.control, line, &reply, DAEMON_TIMEOUT_MS);
@@ -220,9 +220,9 @@ static enum via via_daemon(struct exempt_cmd *x, const struct rg_ctl_exempt *r,
 			ret = hold_lock(x) < 0 ? VIA_SAID : VIA_HERE;
 		goto out;
 	}
-	parsed = rg_jdoc_parse(&d, rg_strbuf_str(&reply), reply.len) == 0;
-	if (!parsed || rg_jdoc_bool(&d, "ok", &ok) < 0) {
-		why = parsed ? rg_jdoc_str(&d, "error") : NULL;
+	parsed = rg_json_read_parse(&d, rg_strbuf_str(&reply), reply.len) == 0;
+	if (!parsed || rg_json_read_bool(&d, "ok", &ok) < 0) {
+		why = parsed ? rg_json_read_str(&d, "error") : NULL;
 		/* A dry-run daemon keeps no state: the change is made here. */
 		if (why && !strcmp(why, "not remediating"))
 			ret = VIA_HERE;
@@ -232,10 +232,10 @@ static enum via via_daemon(struct exempt_cmd *x, const struct rg_ctl_exempt *r,
 		goto out;
 	}
 	ret = VIA_DAEMON;
-	if (ok && (f = rg_jdoc_get(&d, "removed")) && f->type == RG_JDOC_NUMBER)
+	if (ok && (f = rg_json_read_get(&d, "removed")) && f->type == RG_JDOC_NUMBER)
 		*removed = (size_t)strtoull(f->str, NULL, 10);
 	if (!ok) {
-		f = rg_jdoc_get(&d, "errno");
+		f = rg_json_read_get(&d, "errno");
 		errno = f && f->type == RG_JDOC_NUMBER ? atoi(f->str) : EIO;
 		ret = VIA_FAILED;
 	}
@@ -254,7 +254,7 @@ static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption 
 
 	if (x->cfg.n_c) {
 		for (i = 0; i < x->cfg.n_c; i++)
-			if (rg_prefix_contains(&x->cfg.c[i], &e->c))
+			if (rg_addr_prefix_contains(&x->cfg.c[i], &e->c))
 				break;
 		if (i == x->cfg.n_c)
 			return "not-expressway-c";
@@ -262,10 +262,10 @@ static const char *unsafe(const struct exempt_cmd *x, const struct rg_exemption 
 	if (rg_state_dynamic(&x->state) >= x->cfg.max_exemptions &&
 	    !rg_state_find(&x->state, e))
 		return "limit";
-	if (rg_nl_open(&rt, NETLINK_ROUTE) < 0)
+	if (rg_nlsock_open(&rt, NETLINK_ROUTE) < 0)
 		return "route-unknown";
 	rg_route_segments(&rt, &e->c, &e->e_internal, &seg);
-	rg_nl_close(&rt);
+	rg_nlsock_close(&rt);
 	return rg_classify_segment(&x->cfg, &e->c, &seg, &assumes);
 }
 
@@ -320,10 +320,10 @@ static bool public_e(const struct exempt_cmd *x, const struct rg_exemption *e,
 
 	memset(internal, 0, sizeof(*internal));
 	pub = configured_pub(x, &e->e_internal, internal);
-	if (internal->family || rg_nl_open(&ct, NETLINK_NETFILTER) < 0)
+	if (internal->family || rg_nlsock_open(&ct, NETLINK_NETFILTER) < 0)
 		return pub;
 	rg_ct_dump_dst(&ct, &d.pub, 1, dnat_cb, &d, NULL);
-	rg_nl_close(&ct);
+	rg_nlsock_close(&ct);
 	if (d.found)
 		*internal = d.internal;
 	return pub || d.found;
@@ -555,7 +555,7 @@ static void list_one(struct rg_json *j, struct rg_strbuf *text, bool json,
 	rg_json_obj_begin(j, NULL);
 	rg_json_str(j, "c", c);
 	rg_json_str(j, "e_internal", ei);
-	rg_json_str(j, "proto", rg_proto_name(e->proto));
+	rg_json_str(j, "proto", rg_addr_proto_name(e->proto));
 	rg_json_int(j, "port", e->port);
 	if (st)
 		rg_json_str(j, "added", st->added);
@@ -584,7 +584,7 @@ static int list_nft(const struct exempt_cmd *x, const struct kernel_list *k,
 	for (i = 0; i < k->s.n; i++)
 		if (!rg_state_find(&x->state, &k->s.v[i].x))
 			all[n++] = k->s.v[i].x;
-	rg_nft_fragment(all, n, out);
+	rg_nft_text_fragment(all, n, out);
 	free(all);
 	return 0;
 }
@@ -653,7 +653,7 @@ int exempt_main(int argc, char *argv[])
 		fprintf(stderr, "reflguard exempt: %s\n", RG_ERRMSG_PRIVILEGE);
 		return RG_EXIT_FAIL;
 	}
-	if (rg_nl_open(&x.nl, NETLINK_NETFILTER) < 0) {
+	if (rg_nlsock_open(&x.nl, NETLINK_NETFILTER) < 0) {
 		fprintf(stderr, "reflguard exempt: netlink: %s\n", rg_errmsg_errno(errno));
 		return RG_EXIT_FAIL;
 	}
@@ -670,7 +670,7 @@ int exempt_main(int argc, char *argv[])
 		ret = RG_EXIT_USAGE;
 	}
 	rg_lock_release(&x.lock);
-	rg_nl_close(&x.nl);
+	rg_nlsock_close(&x.nl);
 	rg_state_free(&x.state);
 	return ret;
 }

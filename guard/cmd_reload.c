@@ -58,13 +58,13 @@ static int verdict(const struct rg_strbuf *reply)
 	const char *why;
 	bool ok = false;
 
-	if (rg_jdoc_parse(&d, rg_strbuf_str(reply), reply->len) < 0) {
+	if (rg_json_read_parse(&d, rg_strbuf_str(reply), reply->len) < 0) {
 		fprintf(stderr, "reflguard reload: unexpected answer: %.200s\n",
 			rg_strbuf_str(reply));
 		return RG_EXIT_FAIL;
 	}
-	why = rg_jdoc_str(&d, "error");
-	if (rg_jdoc_bool(&d, "ok", &ok) < 0 || !ok) {
+	why = rg_json_read_str(&d, "error");
+	if (rg_json_read_bool(&d, "ok", &ok) < 0 || !ok) {
 		fprintf(stderr, "reflguard reload: refused: %s\n",
 			why ? why : "no reason given");
 		return RG_EXIT_FAIL;

@@ -134,7 +134,7 @@ static int write_html(const struct report_cmd *cmd, const struct rg_report *r,
 			cmd->html);
 		return -1;
 	}
-	if (rg_write_file_atomic(cmd->html, out->data, out->len, 0644)) {
+	if (rg_file_write_atomic(cmd->html, out->data, out->len, 0644)) {
 		fprintf(stderr, "reflguard report: cannot write '%s': %s\n",
 			cmd->html, strerror(errno));
 		return -1;

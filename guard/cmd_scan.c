@@ -47,12 +47,12 @@ static void print_row(struct scan *s, const struct rg_event *ev)
 	char c[RG_ENDPOINT_STRLEN], pub[RG_ENDPOINT_STRLEN];
 	char in[RG_ENDPOINT_STRLEN], sees[RG_ENDPOINT_STRLEN];
 
-	rg_endpoint_format(&ev->c, ev->c_port, c, sizeof(c));
-	rg_endpoint_format(&ev->e_public, ev->e_public_port, pub, sizeof(pub));
-	rg_endpoint_format(&ev->e_internal, ev->e_internal_port, in, sizeof(in));
-	rg_endpoint_format(&ev->e_sees, ev->e_sees_port, sees, sizeof(sees));
+	rg_addr_endpoint_format(&ev->c, ev->c_port, c, sizeof(c));
+	rg_addr_endpoint_format(&ev->e_public, ev->e_public_port, pub, sizeof(pub));
+	rg_addr_endpoint_format(&ev->e_internal, ev->e_internal_port, in, sizeof(in));
+	rg_addr_endpoint_format(&ev->e_sees, ev->e_sees_port, sees, sizeof(sees));
 	rg_strbuf_addf(&s->out, "%-4s %-24s %-24s %-24s %-24s %-13s %s\n",
-		       rg_proto_name(ev->proto), c, pub, in, sees, ev->action,
+		       rg_addr_proto_name(ev->proto), c, pub, in, sees, ev->action,
 		       ev->reason ? ev->reason : "-");
 }
 
@@ -100,15 +100,15 @@ static int dump(struct scan *s)
 	struct rg_nl ct;
 	int ret;
 
-	if (rg_nl_open(&ct, NETLINK_NETFILTER) < 0)
+	if (rg_nlsock_open(&ct, NETLINK_NETFILTER) < 0)
 		return -1;
-	if (rg_nl_open(&s->rt, NETLINK_ROUTE) < 0) {
-		rg_nl_close(&ct);
+	if (rg_nlsock_open(&s->rt, NETLINK_ROUTE) < 0) {
+		rg_nlsock_close(&ct);
 		return -1;
 	}
 	ret = rg_ct_dump_dst(&ct, dsts, n, flow_cb, s, NULL);
-	rg_nl_close(&s->rt);
-	rg_nl_close(&ct);
+	rg_nlsock_close(&s->rt);
+	rg_nlsock_close(&ct);
 	return ret;
 }
 

@@ -119,12 +119,12 @@ static int remove_all(const struct rg_config *cfg, bool purge)
 	unsigned int tables = 0;
 	struct rg_nl nl;
 
-	if (rg_nl_open(&nl, NETLINK_NETFILTER) < 0 || rg_teardown(&nl, &tables) < 0) {
+	if (rg_nlsock_open(&nl, NETLINK_NETFILTER) < 0 || rg_exempt_teardown(&nl, &tables) < 0) {
 		fprintf(stderr, "reflguard teardown: %s\n", rg_errmsg_errno(errno));
-		rg_nl_close(&nl);
+		rg_nlsock_close(&nl);
 		return RG_EXIT_FAIL;
 	}
-	rg_nl_close(&nl);
+	rg_nlsock_close(&nl);
 	printf("removed %u reflguard table%s\n", tables, tables == 1 ? "" : "s");
 	if (purge) {
 		if (unlink(cfg->state) < 0 && errno != ENOENT) {

@@ -92,7 +92,7 @@ static int load_file(const char *path, bool must_exist, struct rg_config *cfg,
 	size_t len;
 	int ret;
 
-	if (rg_read_file(path, &text, &len) < 0) {
+	if (rg_file_read(path, &text, &len) < 0) {
 		if (!must_exist && errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));

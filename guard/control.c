@@ -95,7 +95,7 @@ static int clear_path(const char *path)
 	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-int rg_ctl_listen(const char *path, mode_t mode)
+int rg_control_listen(const char *path, mode_t mode)
 {
 	struct sockaddr_un sun;
 	mode_t old;
@@ -176,8 +176,8 @@ static int exchange(int fd, const char *request, struct rg_strbuf *reply,
 	return 0;
 }
 
-int rg_ctl_request(const char *path, const char *request,
-		   struct rg_strbuf *reply, int timeout_ms)
+int rg_control_request(const char *path, const char *request,
+		       struct rg_strbuf *reply, int timeout_ms)
 {
 	struct timespec deadline;
 	int fd, ret, err;

@@ -19,8 +19,8 @@
  * (a symlink, a file: never followed nor replaced); a stale socket file
  * left by a killed daemon is replaced.
  */
-int rg_ctl_listen(const char *path, mode_t mode);
-/* rg_ctl_request's failures. */
+int rg_control_listen(const char *path, mode_t mode);
+/* rg_control_request's failures. */
 enum rg_ctl_request_failure {
 	/* Nothing at path, or a socket nobody listens on. */
 	RG_CTL_REQ_NO_DAEMON = -1,
@@ -34,7 +34,7 @@ enum rg_ctl_request_failure {
  * One request, one answer (read to EOF), all within timeout_ms. 0, or
  * an rg_ctl_request_failure with errno.
  */
-int rg_ctl_request(const char *path, const char *request,
-		   struct rg_strbuf *reply, int timeout_ms);
+int rg_control_request(const char *path, const char *request,
+		       struct rg_strbuf *reply, int timeout_ms);
 
 #endif

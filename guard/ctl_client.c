@@ -33,7 +33,7 @@ enum rg_ctl_client_result rg_ctl_client_ask(const char *cmd, const char *path,
 					    struct rg_strbuf *reply,
 					    int timeout_ms)
 {
-	int ret = rg_ctl_request(path, request, reply, timeout_ms);
+	int ret = rg_control_request(path, request, reply, timeout_ms);
 
 	if (ret == RG_CTL_REQ_NO_ANSWER)
 		fprintf(stderr, "reflguard %s: a daemon is on %s but did not answer: %s\n",

@@ -43,25 +43,7 @@
 #include "probe.h"
 #include "queue.h"
 #include "route.h"
-#include "stats.h"
-
-void rg_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	rg_vlogp(LOG_WARNING, fmt, ap);
-	va_end(ap);
-}
-
-void rg_log_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	rg_vlogp(LOG_ERR, fmt, ap);
-	va_end(ap);
-}
+#include "status.h"
 
 /* What a reload cannot change under a running daemon. */
 static const char *needs_restart(const struct rg_config *old,
@@ -144,11 +126,11 @@ static int apply_config(struct daemon *d, char *msg, size_t len)
 	}
 	d->cfg_store = fresh;
 	d->repeat.interval_s = d->cfg->repeat_interval;
-	d->status.mode = rg_mode_name(d->cfg->mode);
+	d->status.mode = rg_config_mode_name(d->cfg->mode);
 	if (d->cfg->mode == RG_MODE_REMEDIATE)
 		d->status.state = &d->state;
-	rg_logp(LOG_INFO, "configuration reloaded: %s mode, %zu Expressway-E, %zu %s",
-	       rg_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports,
+	rg_log_prio(LOG_INFO, "configuration reloaded: %s mode, %zu Expressway-E, %zu %s",
+	       rg_config_mode_name(d->cfg->mode), d->cfg->n_e, d->cfg->n_ports,
 	       rg_plural(d->cfg->n_ports, "port range", "port ranges"));
 	return 0;
 }
@@ -283,17 +265,17 @@ static int open_signals(struct daemon *d)
 
 static int open_sockets(struct daemon *d)
 {
-	if (rg_nl_open(&d->nft, NETLINK_NETFILTER) < 0 ||
-	    rg_nl_open(&d->ct, NETLINK_NETFILTER) < 0 ||
-	    rg_nl_open(&d->ctscan, NETLINK_NETFILTER) < 0 ||
+	if (rg_nlsock_open(&d->nft, NETLINK_NETFILTER) < 0 ||
+	    rg_nlsock_open(&d->ct, NETLINK_NETFILTER) < 0 ||
+	    rg_nlsock_open(&d->ctscan, NETLINK_NETFILTER) < 0 ||
 	    rg_ct_many_open(&d->ct_many, &d->ct) < 0 ||
-	    rg_nl_open(&d->rt, NETLINK_ROUTE) < 0 ||
+	    rg_nlsock_open(&d->rt, NETLINK_ROUTE) < 0 ||
 	    rg_route_monitor_open(&d->rtmon) < 0) {
 		rg_log_err("netlink: %s", strerror(errno));
 		return -1;
 	}
-	d->ctlfd = rg_ctl_listen(d->cfg->control,
-				 *d->cfg->control_group ? 0660 : 0600);
+	d->ctlfd = rg_control_listen(d->cfg->control,
+				     *d->cfg->control_group ? 0660 : 0600);
 	if (d->ctlfd < 0) {
 		if (errno == EADDRINUSE)
 			rg_log_err("another reflguard answers on %s; not starting",
@@ -347,8 +329,8 @@ static int choose_paths(struct daemon *d)
 	}
 	d->qpath = rg_caps_queue_path(&d->caps);
 	d->ctpath = rg_caps_ct_path(&d->caps);
-	d->status.queue_path = rg_queue_path_name(d->qpath);
-	d->status.ct_path = rg_ct_path_name(d->ctpath);
+	d->status.queue_path = rg_caps_queue_path_name(d->qpath);
+	d->status.ct_path = rg_caps_ct_path_name(d->ctpath);
 	return 0;
 }
 
@@ -439,7 +421,7 @@ static int setup(struct daemon *d, bool reset_state)
 		return -1;
 	if (start_observing(d) < 0)
 		return -1;
-	if (rg_watch_open(d) < 0) {
+	if (rg_daemon_watch_open(d) < 0) {
 		rg_log_err("cannot watch the nftables ruleset: %s", strerror(errno));
 		return -1;
 	}
@@ -456,9 +438,9 @@ static int setup(struct daemon *d, bool reset_state)
 	if (rg_daemon_output_start(d) < 0 || rg_daemon_state_start(d) < 0 ||
 	    watch(d, d->writer.evfd, on_state_written) < 0)
 		return -1;
-	rg_logp(LOG_INFO, "%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
-		 rg_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
-		 d->queue.rcvbuf, d->status.ct_path, d->cfg->n_e);
+	rg_log_prio(LOG_INFO, "%s mode, queue %u (%s, receive buffer %d bytes), conntrack %s; watching %zu Expressway-E",
+		     rg_config_mode_name(d->cfg->mode), d->cfg->queue, d->status.queue_path,
+		     d->queue.rcvbuf, d->status.ct_path, d->cfg->n_e);
 	return 0;
 }
 
@@ -470,18 +452,18 @@ static void teardown(struct daemon *d)
 	if (d->ct.sock)
 		rg_daemon_resets_due(d, true);
 	rg_daemon_ctl_close(d);
-	rg_msrv_close(&d->metrics);
+	rg_metrics_server_close(&d->metrics);
 	rg_daemon_state_stop(d);
 	if (d->queue.buf)
 		rg_queue_close(&d->queue);
-	rg_nl_close(&d->nft);
-	rg_nl_close(&d->ct);
-	rg_nl_close(&d->ctscan);
-	rg_nl_close(&d->ctev);
+	rg_nlsock_close(&d->nft);
+	rg_nlsock_close(&d->ct);
+	rg_nlsock_close(&d->ctscan);
+	rg_nlsock_close(&d->ctev);
 	rg_ct_many_close(&d->ct_many);
-	rg_nl_close(&d->rt);
-	rg_nl_close(&d->rtmon);
-	rg_nl_close(&d->mon);
+	rg_nlsock_close(&d->rt);
+	rg_nlsock_close(&d->rtmon);
+	rg_nlsock_close(&d->mon);
 	if (d->timerfd >= 0)
 		close(d->timerfd);
 	if (d->wdfd >= 0)
@@ -522,10 +504,10 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 	d.lock.fd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d.clients[i].fd = -1;
-	rg_msrv_init(&d.metrics);
+	rg_metrics_server_init(&d.metrics);
 	d.started_real = time(NULL);
 	rg_status_init(&d.status);
-	d.status.mode = rg_mode_name(cfg->mode);
+	d.status.mode = rg_config_mode_name(cfg->mode);
 	d.status.queue = cfg->queue;
 	d.status.pid = (long)getpid();
 	if (cfg->mode == RG_MODE_REMEDIATE)
@@ -550,7 +532,7 @@ int rg_daemon_run(const struct rg_config *cfg, const struct rg_cmdline *cl)
 		rg_log_queue_stop(2000);
 		rg_notify("STOPPING=1");
 		/* The mode now, which a reload may have changed. */
-		rg_logp(LOG_INFO, "stopping%s", d.cfg->mode == RG_MODE_REMEDIATE ?
+		rg_log_prio(LOG_INFO, "stopping%s", d.cfg->mode == RG_MODE_REMEDIATE ?
 		       "; the exemptions stay in force" : "");
 	}
 	teardown(&d);

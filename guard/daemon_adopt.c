@@ -5,7 +5,7 @@
  * here (docs/design.md, "Firewall pairs"). The entries come from an event
  * socket the kernel filters to marked ones, read a bounded amount a loop
  * turn, and from the start-up and resync scans; the decision is
- * guard/adopt.c's, the fix the same transaction any exemption is.
+ * guard/core/adopt.c's, the fix the same transaction any exemption is.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -70,7 +70,7 @@ static int install(struct daemon *d, const struct rg_exemption *x)
 	memset(&e, 0, sizeof(e));
 	e.x = *x;
 	clock_gettime(CLOCK_REALTIME, &now);
-	rg_format_ts(&now, e.added, sizeof(e.added));
+	rg_event_format_ts(&now, e.added, sizeof(e.added));
 	snprintf(e.why, sizeof(e.why),
 		 "adopted from the firewall pair's peer (conntrack mark)");
 	if (rg_state_put(&d->state, &e) < 0)
@@ -192,6 +192,6 @@ void rg_daemon_adopt_open(struct daemon *d)
 			   on_ct_events, d)) {
 		rg_log("conntrack events: %s; a firewall pair's peer's exemptions are adopted by the conntrack scans only",
 		       strerror(errno));
-		rg_nl_close(&d->ctev);
+		rg_nlsock_close(&d->ctev);
 	}
 }

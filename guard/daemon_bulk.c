@@ -110,8 +110,8 @@ static void finish(struct daemon *d, int err)
 
 	if (d->bulk.kind == BULK_RESTORE && !err) {
 		d->status.counters.reinstated++;
-		rg_logp(LOG_INFO, "reinstated %zu %s from the state", d->bulk.n,
-			rg_plural(d->bulk.n, "exemption", "exemptions"));
+		rg_log_prio(LOG_INFO, "reinstated %zu %s from the state", d->bulk.n,
+			    rg_plural(d->bulk.n, "exemption", "exemptions"));
 	} else if (d->bulk.kind == BULK_RESTORE) {
 		rg_log("cannot reinstate the exemptions: %s", strerror(err));
 	} else if (err) {

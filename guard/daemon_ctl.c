@@ -49,8 +49,8 @@ static void read_overflow(struct daemon *d)
 	size_t i;
 
 	for (i = 0; i < RG_ADDR_NFAMILIES; i++)
-		if (rg_chain_packets(&d->nft, rg_addr_families[i], RG_TABLE,
-				     RG_OBSERVE_CHAIN, &n) == 0)
+		if (rg_listing_chain_packets(&d->nft, rg_addr_families[i], RG_TABLE,
+					     RG_OBSERVE_CHAIN, &n) == 0)
 			matched += n;
 	d->status.counters.queue_overflow =
 		matched > d->status.counters.packets_queued ?
@@ -111,8 +111,8 @@ static void act(struct daemon *d, struct client *c, enum rg_ctl_request req,
 		reload(d, out);
 		break;
 	case RG_CTL_STOP:
-		rg_logp(LOG_INFO, "stop asked over the control socket (uid %ld)",
-			(long)c->uid);
+		rg_log_prio(LOG_INFO, "stop asked over the control socket (uid %ld)",
+			    (long)c->uid);
 		rg_strbuf_addf(out, "{\"ok\":true,\"pid\":%ld}\n", (long)getpid());
 		d->stop = true;
 		break;
@@ -124,7 +124,7 @@ static void act(struct daemon *d, struct client *c, enum rg_ctl_request req,
 
 static void answer(struct daemon *d, struct client *c)
 {
-	enum rg_ctl_request req = rg_ctl_parse_request(c->req, c->len);
+	enum rg_ctl_request req = rg_ctl_request_parse(c->req, c->len);
 
 	/* Reading is for the control group; changing is root's. */
 	if (rg_ctl_request_changes(req) && !privileged(c->uid))

@@ -134,7 +134,7 @@ int64_t rg_daemon_now_ms(void)
 	return rg_mstime_of(&now);
 }
 
-/* A pair's repeated finding is held back for a summary (guard/repeat.h). */
+/* A pair's repeated finding is held back for a summary (guard/core/repeat.h). */
 void rg_daemon_event(struct daemon *d, const struct rg_event *ev)
 {
 	notify_status(d);
@@ -165,7 +165,7 @@ void rg_daemon_error_event(struct daemon *d, const char *what, int err)
 	char ts[40];
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	rg_format_ts(&now, ts, sizeof(ts));
+	rg_event_format_ts(&now, ts, sizeof(ts));
 	rg_strbuf_init(&line);
 	rg_json_init(&j, &line);
 	rg_json_obj_begin(&j, NULL);
@@ -186,7 +186,7 @@ static void count(struct daemon *d, const struct rg_class *cl)
 	if (cl->translated)
 		d->status.counters.translated_found++;
 	if (cl->action == RG_ACTION_REFUSED)
-		rg_counters_refused(&d->status.counters, cl->reason);
+		rg_status_counters_refused(&d->status.counters, cl->reason);
 }
 
 /*
@@ -221,7 +221,7 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 	if (from_scan && !cl.translated)
 		return false;
 	if (pkt) {
-		rg_pkt_tcp_seq(pkt->payload, pkt->len, &seq);
+		rg_pkt_parse_tcp_seq(pkt->payload, pkt->len, &seq);
 		if (rg_remedy_memory_seen(&d->remedy, f, seq,
 					  d->cfg->mode != RG_MODE_REMEDIATE))
 			return false;
@@ -248,7 +248,7 @@ static bool before_nat(struct daemon *d, const struct rg_packet *p,
 	if (p->hook != NF_INET_PRE_ROUTING)
 		return false;
 	if (qd->pf == RG_PF_LOOKUP && qd->proto == IPPROTO_TCP &&
-	    rg_pkt_tcp_seq(p->payload, p->len, &seq) == 0) {
+	    rg_pkt_parse_tcp_seq(p->payload, p->len, &seq) == 0) {
 		orig.src = qd->reply.dst;
 		orig.sport = qd->reply.dport;
 		orig.dst = qd->reply.src;
@@ -266,7 +266,7 @@ static void paired(struct daemon *d, const struct rg_packet *p,
 	uint32_t seq;
 
 	if (qd->pf != RG_PF_LOOKUP || qd->proto != IPPROTO_TCP ||
-	    rg_pkt_tcp_seq(p->payload, p->len, &seq) < 0 ||
+	    rg_pkt_parse_tcp_seq(p->payload, p->len, &seq) < 0 ||
 	    !rg_syn_pair_after(&d->syns, &qd->reply, qd->proto, seq, &qd->f))
 		return;
 	/* No conntrack id: id 0 with the sequence number and reply tuple
@@ -381,7 +381,7 @@ static void handle_batch(struct daemon *d, int n)
 				handle_flow(d, &a->f, &d->pkts[i]);
 			a++;
 		}
-		rg_hist_observe(&d->handling, since(&t0));
+		rg_metrics_hist_observe(&d->handling, since(&t0));
 	}
 }
 

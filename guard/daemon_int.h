@@ -22,6 +22,7 @@
 #include "exemption.h"
 #include "flow.h"
 #include "lock.h"
+#include "log.h"
 #include "metrics.h"
 #include "metrics_server.h"
 #include "nlsock.h"
@@ -34,7 +35,7 @@
 #include "syn_pair.h"
 #include "state.h"
 #include "state_writer.h"
-#include "stats.h"
+#include "status.h"
 #include "strbuf.h"
 
 #define MAX_CLIENTS 8
@@ -132,7 +133,7 @@ struct daemon {
 	/* Flows reported, exemptions awaiting a clean flow, pairs refused. */
 	struct rg_remedy_memory remedy;
 	/* Without NFQA_CT: the SYNs seen before NAT, to pair with their
-	 * translated view (guard/syn_pair.h). */
+	 * translated view (guard/core/syn_pair.h). */
 	struct rg_syn_pair syns;
 	/* The flow being handled came whole before its packet's verdict
 	 * (NFQA_CT, or the two views of its SYN): its SYN can be dropped. */
@@ -177,10 +178,6 @@ struct daemon {
 	unsigned int adopt_pos;
 	bool stop;
 };
-
-void rg_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The same at err priority: what stops the daemon. */
-void rg_log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* daemon_flow.c: one flow, from classification to events and fixes. */
 void rg_daemon_drain(struct daemon *d);
@@ -343,7 +340,7 @@ void rg_daemon_state_stop(struct daemon *d);
 void rg_daemon_error_event(struct daemon *d, const char *what, int err);
 
 /* daemon_watch.c: someone else deleting reflguard's objects. */
-int rg_watch_open(struct daemon *d);
+int rg_daemon_watch_open(struct daemon *d);
 /* Installs the observation chains for cfg's E addresses and ports. */
 int rg_daemon_watch_observe(struct daemon *d, const struct rg_config *cfg);
 

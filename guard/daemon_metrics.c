@@ -30,8 +30,8 @@ int rg_daemon_metrics_open(struct daemon *d)
 
 	if (!l->port)
 		return 0;
-	rg_endpoint_format(&l->addr, l->port, where, sizeof(where));
-	if (rg_msrv_listen(&d->metrics, l) < 0) {
+	rg_addr_endpoint_format(&l->addr, l->port, where, sizeof(where));
+	if (rg_metrics_server_listen(&d->metrics, l) < 0) {
 		err = errno;
 		if (err == EADDRINUSE)
 			rg_log_err("metrics: %s is in use by another program; not starting (choose another with --metrics)",
@@ -44,7 +44,7 @@ int rg_daemon_metrics_open(struct daemon *d)
 	}
 	d->metrics.render = render;
 	d->metrics.data = d;
-	if (rg_msrv_watch(&d->metrics, &d->loop) < 0)
+	if (rg_metrics_server_watch(&d->metrics, &d->loop) < 0)
 		return -1;
 	rg_log("metrics: serving http://%s/metrics", where);
 	return 0;

@@ -36,9 +36,9 @@ static bool fd_is_journal(int fd)
 
 	if (fstat(fd, &st) < 0)
 		return false;
-	return rg_log_journal_match(getenv("JOURNAL_STREAM"),
-				    (unsigned long long)st.st_dev,
-				    (unsigned long long)st.st_ino);
+	return rg_log_format_journal_match(getenv("JOURNAL_STREAM"),
+					   (unsigned long long)st.st_dev,
+					   (unsigned long long)st.st_ino);
 }
 
 /* /dev/null too: the usual way to say "no events". */
@@ -121,14 +121,14 @@ int rg_daemon_output_open(struct daemon *d)
 	d->human = d->cfg->log == RG_LOG_SYSLOG || stderr_read();
 	if (events_to_journal(d)) {
 		d->events_off = true;
-		rg_logp(LOG_INFO, "events = - and the journal: the findings go there once, as the human lines; set events = FILE for the JSON");
+		rg_log_prio(LOG_INFO, "events = - and the journal: the findings go there once, as the human lines; set events = FILE for the JSON");
 		return 0;
 	}
 	d->evfd = STDOUT_FILENO;
 	if (strcmp(d->cfg->events, "-")) {
 		d->evfd = rg_daemon_events_open(d->cfg->events, true, err, sizeof(err));
 		if (d->evfd < 0) {
-			rg_logp(LOG_ERR, "%s", err);
+			rg_log_prio(LOG_ERR, "%s", err);
 			return errno == ELOOP || errno == EINVAL || errno == EISDIR ?
 			       RG_DAEMON_BAD_INPUT : RG_DAEMON_CANNOT_START;
 		}
@@ -141,7 +141,7 @@ int rg_daemon_output_start(struct daemon *d)
 	if (d->evfd < 0)
 		return 0;
 	if (rg_outq_start(&d->evq, d->evfd, EVENTS_QUEUE_BYTES) < 0) {
-		rg_logp(LOG_ERR, "cannot start the events writer: %s", strerror(errno));
+		rg_log_prio(LOG_ERR, "cannot start the events writer: %s", strerror(errno));
 		return -1;
 	}
 	d->evfd = -1;		/* the writer's now */
@@ -168,7 +168,7 @@ void rg_daemon_output_reopen(struct daemon *d)
 		return;
 	}
 	rg_outq_reopen(&d->evq, fd);
-	rg_logp(LOG_INFO, "events file %s reopened", d->cfg->events);
+	rg_log_prio(LOG_INFO, "events file %s reopened", d->cfg->events);
 }
 
 void rg_daemon_output_close(struct daemon *d)

@@ -186,7 +186,7 @@ static int filter_calls(const struct daemon *d)
 	int ret;
 
 	if (!d->cfg->seccomp) {
-		rg_logp(LOG_INFO, "seccomp = no: no system call filter");
+		rg_log_prio(LOG_INFO, "seccomp = no: no system call filter");
 		return 0;
 	}
 	ret = rg_seccomp_install();
@@ -212,8 +212,8 @@ int rg_daemon_drop_privileges(struct daemon *d)
 	}
 	if (filter_calls(d) < 0)
 		return -1;
-	rg_logp(LOG_INFO, "running as uid %ld gid %ld with CAP_NET_ADMIN alone, no new privileges%s",
-		(long)getuid(), (long)getgid(),
-		d->cfg->seccomp && rg_seccomp_arch() ? ", system calls filtered" : "");
+	rg_log_prio(LOG_INFO, "running as uid %ld gid %ld with CAP_NET_ADMIN alone, no new privileges%s",
+		    (long)getuid(), (long)getgid(),
+		    d->cfg->seccomp && rg_seccomp_filter_arch() ? ", system calls filtered" : "");
 	return 0;
 }

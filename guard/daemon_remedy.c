@@ -39,14 +39,14 @@ static int load_state(struct daemon *d, bool reset_state)
 {
 	char err[RG_ERR_LEN], aside[PATH_MAX + 64];
 
-	if (rg_state_load(d->cfg->state, &d->state, err, sizeof(err)) == 0)
+	if (rg_state_file_load(d->cfg->state, &d->state, err, sizeof(err)) == 0)
 		return 0;
 	if (!reset_state) {
 		rg_log("%s (nothing was changed; fix the file or start with --reset-state)",
 		       err);
 		return -1;
 	}
-	if (rg_state_set_aside(d->cfg->state, aside, sizeof(aside)) < 0) {
+	if (rg_state_file_set_aside(d->cfg->state, aside, sizeof(aside)) < 0) {
 		rg_log("%s; and it cannot be kept aside: %s", err, strerror(errno));
 		return -1;
 	}
@@ -86,10 +86,10 @@ int rg_daemon_restore(struct daemon *d)
 		return -1;
 	}
 	if (d->state.n)
-		rg_logp(LOG_INFO, "restored %zu %s from %s, %zu of them static (exempt lines)",
-			d->state.n, rg_plural(d->state.n, "exemption", "exemptions"),
-			d->cfg->state,
-			d->state.n - rg_state_dynamic(&d->state));
+		rg_log_prio(LOG_INFO, "restored %zu %s from %s, %zu of them static (exempt lines)",
+			    d->state.n, rg_plural(d->state.n, "exemption", "exemptions"),
+			    d->cfg->state,
+			    d->state.n - rg_state_dynamic(&d->state));
 	return 0;
 }
 
@@ -99,7 +99,7 @@ int rg_daemon_reload_state(struct daemon *d)
 	char err[RG_ERR_LEN];
 
 	rg_state_init(&fresh);
-	if (rg_state_load(d->cfg->state, &fresh, err, sizeof(err)) < 0) {
+	if (rg_state_file_load(d->cfg->state, &fresh, err, sizeof(err)) < 0) {
 		rg_log("state not reloaded: %s", err);
 		return -1;
 	}
@@ -179,8 +179,8 @@ int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
 	rg_state_init(&next);
 	save(d);
 	if (added || withdrawn)
-		rg_logp(LOG_NOTICE, "exempt lines: %zu installed, %zu withdrawn", added,
-			withdrawn);
+		rg_log_prio(LOG_NOTICE, "exempt lines: %zu installed, %zu withdrawn", added,
+			    withdrawn);
 	ret = 0;
 out:
 	rg_state_free(&next);
@@ -200,7 +200,7 @@ static void write_failed(struct daemon *d, int err)
 static void write_worked(struct daemon *d)
 {
 	if (d->state_dirty)
-		rg_logp(LOG_NOTICE, "the state file %s is written again", d->cfg->state);
+		rg_log_prio(LOG_NOTICE, "the state file %s is written again", d->cfg->state);
 	d->state_dirty = false;
 }
 
@@ -208,7 +208,7 @@ static void write_worked(struct daemon *d)
 static void write_here(struct daemon *d)
 {
 	d->state_owed = false;
-	if (rg_state_save(d->cfg->state, &d->state) == 0)
+	if (rg_state_file_save(d->cfg->state, &d->state) == 0)
 		write_worked(d);
 	else
 		write_failed(d, errno);
@@ -425,7 +425,7 @@ static void refuse(struct daemon *d, const struct rg_flow *f,
 	ev.action = "refused";
 	ev.reason = reason;
 	ev.with_fix = false;
-	rg_counters_refused(&d->status.counters, reason);
+	rg_status_counters_refused(&d->status.counters, reason);
 	rg_daemon_event(d, &ev);
 }
 
@@ -527,7 +527,7 @@ void rg_daemon_exempt_request(struct daemon *d, struct client *c,
 		rg_strbuf_add(out, "{\"error\":\"not remediating\"}\n");
 		return;
 	}
-	if (rg_ctl_parse_exempt(c->req, c->len, &r, err, sizeof(err)) < 0) {
+	if (rg_ctl_request_parse_exempt(c->req, c->len, &r, err, sizeof(err)) < 0) {
 		rg_strbuf_addf(out, "{\"error\":\"bad request\"}\n");
 		return;
 	}

@@ -2,7 +2,7 @@
 /*
  * Resets: a translated connection made before its exemption is ended, so
  * that it reconnects under it, and both of its ends are told at once
- * (see nft/reset_rule.h) instead of waiting for their own timeouts.
+ * (see nft/msg/reset_rule.h) instead of waiting for their own timeouts.
  */
 #include <errno.h>
 #include <netinet/in.h>

@@ -109,8 +109,8 @@ static bool objects_missing(struct daemon *d)
 				break;
 		if (j == d->state.n)
 			continue;
-		if (rg_table_contents(&d->nft, rg_addr_families[i], RG_TABLE,
-				      RG_EXEMPT_CHAIN, &tc) == 0 &&
+		if (rg_listing_table_contents(&d->nft, rg_addr_families[i], RG_TABLE,
+					      RG_EXEMPT_CHAIN, &tc) == 0 &&
 		    (!tc.sets || !tc.has_chain))
 			return true;
 	}
@@ -172,8 +172,8 @@ static bool observe_missing(struct daemon *d)
 				break;
 		if (j == d->cfg->n_e)
 			continue;
-		if (rg_table_contents(&d->nft, rg_addr_families[i], RG_TABLE,
-				      RG_OBSERVE_CHAIN, &tc) == 0 && !tc.has_chain)
+		if (rg_listing_table_contents(&d->nft, rg_addr_families[i], RG_TABLE,
+					      RG_OBSERVE_CHAIN, &tc) == 0 && !tc.has_chain)
 			return true;
 	}
 	return false;
@@ -211,11 +211,11 @@ static void on_check(void *arg)
 	}
 }
 
-int rg_watch_open(struct daemon *d)
+int rg_daemon_watch_open(struct daemon *d)
 {
 	int group = NFNLGRP_NFTABLES;
 
-	if (rg_nl_open(&d->mon, NETLINK_NETFILTER) < 0)
+	if (rg_nlsock_open(&d->mon, NETLINK_NETFILTER) < 0)
 		return -1;
 	if (mnl_socket_setsockopt(d->mon.sock, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0)

@@ -13,7 +13,7 @@ void rg_exempt_op_stamp(char *buf, size_t len)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	rg_format_ts(&ts, buf, len);
+	rg_event_format_ts(&ts, buf, len);
 }
 
 void rg_exempt_op_why_manual(bool force, char *buf, size_t len)
@@ -25,8 +25,8 @@ void rg_exempt_op_why_seen(const struct rg_event *ev, char *buf, size_t len)
 {
 	char c[RG_ENDPOINT_STRLEN], sees[RG_ENDPOINT_STRLEN];
 
-	rg_endpoint_format(&ev->c, ev->c_port, c, sizeof(c));
-	rg_endpoint_format(&ev->e_sees, ev->e_sees_port, sees, sizeof(sees));
+	rg_addr_endpoint_format(&ev->c, ev->c_port, c, sizeof(c));
+	rg_addr_endpoint_format(&ev->e_sees, ev->e_sees_port, sees, sizeof(sees));
 	snprintf(buf, len, "%s seen by Expressway-E as %s", c, sees);
 }
 

@@ -70,7 +70,7 @@ out:
 	return ret;
 }
 
-int rg_read_file(const char *path, char **out, size_t *len)
+int rg_file_read(const char *path, char **out, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -79,7 +79,7 @@ int rg_read_file(const char *path, char **out, size_t *len)
 	return read_fd(fd, out, len);
 }
 
-int rg_open_file_private(const char *path)
+int rg_file_open_private(const char *path)
 {
 	/* O_NONBLOCK: a FIFO put there must not hang the open. */
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -126,7 +126,7 @@ static int tmp_name(const char *path, char *tmp, size_t len)
 	return 0;
 }
 
-int rg_write_file_atomic(const char *path, const char *data, size_t len,
+int rg_file_write_atomic(const char *path, const char *data, size_t len,
 			 mode_t mode)
 {
 	char tmp[PATH_MAX];

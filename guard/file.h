@@ -12,23 +12,23 @@
  * Reads a whole file into a NUL-terminated buffer the caller frees; *len
  * excludes the NUL. Returns -1 with errno set (EFBIG when longer than RG_FILE_MAX).
  */
-int rg_read_file(const char *path, char **out, size_t *len);
+int rg_file_read(const char *path, char **out, size_t *len);
 /*
  * Opens, for reading, a file whose content is trusted (the state): a
  * symbolic link is not followed (ELOOP), anything but a regular file is
  * refused (EINVAL), and so is a file others may write (EPERM: group or
  * other write permission). The fd, or -1 with errno.
  */
-int rg_open_file_private(const char *path);
+int rg_file_open_private(const char *path);
 /*
  * Replaces path with data[0..len): a temporary file beside it (PATH.tmp.PID,
  * created with mode less the umask) is written, fsync'd and renamed over
  * path, so readers see the old file or the whole new one. On failure path
  * is untouched and the temporary file is gone. -1 with errno. The
  * directory is not fsync'd: a caller that needs the rename itself to
- * survive a crash does that (rg_state_save).
+ * survive a crash does that (rg_state_file_save).
  */
-int rg_write_file_atomic(const char *path, const char *data, size_t len,
+int rg_file_write_atomic(const char *path, const char *data, size_t len,
 			 mode_t mode);
 
 #endif

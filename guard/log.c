@@ -31,9 +31,9 @@ static bool stderr_is_journal(void)
 
 	if (fstat(STDERR_FILENO, &st) < 0)
 		return false;
-	return rg_log_journal_match(getenv("JOURNAL_STREAM"),
-				    (unsigned long long)st.st_dev,
-				    (unsigned long long)st.st_ino);
+	return rg_log_format_journal_match(getenv("JOURNAL_STREAM"),
+					   (unsigned long long)st.st_dev,
+					   (unsigned long long)st.st_ino);
 }
 
 void rg_log_open(enum rg_log_target t)
@@ -127,7 +127,7 @@ void rg_log_line(int prio, const char *line)
 	fputs(buf, stderr);
 }
 
-void rg_vlogp(int prio, const char *fmt, va_list ap)
+void rg_log_vprio(int prio, const char *fmt, va_list ap)
 {
 	char msg[LINE_MAX_LEN];
 
@@ -137,11 +137,29 @@ void rg_vlogp(int prio, const char *fmt, va_list ap)
 		fflush(stderr);
 }
 
-void rg_logp(int prio, const char *fmt, ...)
+void rg_log_prio(int prio, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	rg_vlogp(prio, fmt, ap);
+	rg_log_vprio(prio, fmt, ap);
+	va_end(ap);
+}
+
+void rg_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rg_log_vprio(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void rg_log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rg_log_vprio(LOG_ERR, fmt, ap);
 	va_end(ap);
 }

@@ -16,8 +16,8 @@
  */
 void rg_log_open(enum rg_log_target t);
 void rg_log_close(void);
-void rg_logp(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void rg_vlogp(int prio, const char *fmt, va_list ap)
+void rg_log_prio(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rg_log_vprio(int prio, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* A line already formatted (with or without its newline). */
 void rg_log_line(int prio, const char *line);
@@ -32,5 +32,8 @@ int rg_log_queue_start(void);
 void rg_log_queue_stop(int ms);
 uint64_t rg_log_dropped(void);
 uint64_t rg_log_burst_end(void);
+void rg_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same at err priority: what stops the daemon. */
+void rg_log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -19,7 +19,7 @@
 /* Per wake-up, so a flood of connections cannot hold the loop. */
 #define ACCEPTS_PER_WAKE 8
 
-void rg_msrv_init(struct rg_msrv *s)
+void rg_metrics_server_init(struct rg_msrv *s)
 {
 	unsigned int i;
 
@@ -48,7 +48,7 @@ static socklen_t sockaddr_of(const struct rg_listen *l,
 	return sizeof(*v4);
 }
 
-int rg_msrv_listen(struct rg_msrv *s, const struct rg_listen *l)
+int rg_metrics_server_listen(struct rg_msrv *s, const struct rg_listen *l)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sockaddr_of(l, &ss);
@@ -197,9 +197,9 @@ static void respond(struct rg_msrv *s, struct rg_msrv_client *c, int status)
 		s->render(s->data, &body);
 	else
 		rg_strbuf_addf(&body, "%d\n", status);
-	rg_http_response(&c->out, status, status == 200 ?
-			 RG_METRICS_CONTENT_TYPE : "text/plain; charset=utf-8",
-			 body.data, body.len);
+	rg_http_request_response(&c->out, status, status == 200 ?
+				 RG_METRICS_CONTENT_TYPE : "text/plain; charset=utf-8",
+				 body.data, body.len);
 	rg_strbuf_free(&body);
 	if (rg_strbuf_failed(&c->out)) {
 		drop(s, c);
@@ -224,11 +224,11 @@ static void read_request(struct rg_msrv *s, struct rg_msrv_client *c)
 		return;
 	}
 	c->len += (size_t)n;
-	switch (rg_http_parse(c->in, c->len, sizeof(c->in), &req)) {
+	switch (rg_http_request_parse(c->in, c->len, sizeof(c->in), &req)) {
 	case RG_HTTP_INCOMPLETE:
 		break;
 	case RG_HTTP_OK:
-		respond(s, c, rg_http_route(&req, "/metrics"));
+		respond(s, c, rg_http_request_route(&req, "/metrics"));
 		break;
 	case RG_HTTP_BAD:
 		respond(s, c, 400);
@@ -284,7 +284,7 @@ static void on_tick(void *arg)
 		arm(s, false);
 }
 
-int rg_msrv_watch(struct rg_msrv *s, struct rg_evloop *loop)
+int rg_metrics_server_watch(struct rg_msrv *s, struct rg_evloop *loop)
 {
 	s->loop = loop;
 	if (!rg_evloop_add(loop, s->fd, EPOLLIN, on_accept, s) ||
@@ -293,7 +293,7 @@ int rg_msrv_watch(struct rg_msrv *s, struct rg_evloop *loop)
 	return 0;
 }
 
-void rg_msrv_close(struct rg_msrv *s)
+void rg_metrics_server_close(struct rg_msrv *s)
 {
 	unsigned int i;
 

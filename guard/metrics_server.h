@@ -47,12 +47,12 @@ struct rg_msrv {
 	struct rg_msrv_client c[RG_MSRV_CLIENTS];
 };
 
-void rg_msrv_init(struct rg_msrv *s);
+void rg_metrics_server_init(struct rg_msrv *s);
 /* Binds and listens; -1 with errno (EADDRINUSE: the port is taken). */
-int rg_msrv_listen(struct rg_msrv *s, const struct rg_listen *l);
+int rg_metrics_server_listen(struct rg_msrv *s, const struct rg_listen *l);
 /* Adds the listener and the deadline timer to the loop; the clients
  * are added and removed as they come and go. */
-int rg_msrv_watch(struct rg_msrv *s, struct rg_evloop *loop);
-void rg_msrv_close(struct rg_msrv *s);
+int rg_metrics_server_watch(struct rg_msrv *s, struct rg_evloop *loop);
+void rg_metrics_server_close(struct rg_msrv *s);
 
 #endif

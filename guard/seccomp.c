@@ -19,10 +19,10 @@ int rg_seccomp_install(void)
 	size_t n, len;
 	long ret;
 
-	if (!rg_seccomp_arch())
+	if (!rg_seccomp_filter_arch())
 		return 1;
-	nrs = rg_seccomp_allowed(&n);
-	len = rg_seccomp_build(rg_seccomp_arch(), nrs, n, insns, RG_SECCOMP_MAX_INSNS);
+	nrs = rg_seccomp_filter_allowed(&n);
+	len = rg_seccomp_filter_build(rg_seccomp_filter_arch(), nrs, n, insns, RG_SECCOMP_MAX_INSNS);
 	if (!len) {
 		errno = E2BIG;
 		return -1;

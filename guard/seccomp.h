@@ -3,7 +3,7 @@
 #define RG_SECCOMP_H
 
 /*
- * Installs guard/seccomp_filter.c's allow-list on every thread of the
+ * Installs guard/core/seccomp_filter.c's allow-list on every thread of the
  * process (SECCOMP_FILTER_FLAG_TSYNC), on top of whatever filter the
  * process already has (a systemd unit's SystemCallFilter=): the kernel
  * runs both and the stricter answer wins. Needs no_new_privs. 0 installed,

@@ -91,23 +91,23 @@ out:
  * Read a line at a time rather than whole, so that the file's size
  * follows max-exemptions instead of a fixed read limit.
  */
-int rg_state_load(const char *path, struct rg_state *s, char *err,
-		  size_t errlen)
+int rg_state_file_load(const char *path, struct rg_state *s, char *err,
+		       size_t errlen)
 {
 	struct rg_state_reader r;
 	int fd, ret;
 
 	rg_state_clear(s);
-	fd = rg_open_file_private(path);
+	fd = rg_file_open_private(path);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return rg_errf(err, errlen, "%s: %s", path, refusal(errno));
+		return rg_errmsgf(err, errlen, "%s: %s", path, refusal(errno));
 	}
 	rg_state_reader_init(&r, path, s, err, errlen);
 	ret = read_lines(fd, &r);
 	if (ret < 0)
-		rg_errf(err, errlen, "%s: %s", path, strerror(errno));
+		rg_errmsgf(err, errlen, "%s: %s", path, strerror(errno));
 	close(fd);
 	if (ret)
 		rg_state_free(s);
@@ -157,7 +157,7 @@ static int sync_dir(const char *dir)
 	return ret;
 }
 
-int rg_state_save(const char *path, const struct rg_state *s)
+int rg_state_file_save(const char *path, const struct rg_state *s)
 {
 	char dir[PATH_MAX];
 	struct rg_strbuf text;
@@ -171,7 +171,7 @@ int rg_state_save(const char *path, const struct rg_state *s)
 	}
 	/* 0600, as it always was: only reflguard itself reads its state. */
 	if (parent_dir(path, dir, sizeof(dir)) || make_dir(dir) ||
-	    rg_write_file_atomic(path, rg_strbuf_str(&text), text.len, 0600) ||
+	    rg_file_write_atomic(path, rg_strbuf_str(&text), text.len, 0600) ||
 	    sync_dir(dir))
 		goto out;
 	ret = 0;
@@ -182,7 +182,7 @@ out:
 	return ret;
 }
 
-int rg_state_set_aside(const char *path, char *aside, size_t len)
+int rg_state_file_set_aside(const char *path, char *aside, size_t len)
 {
 	time_t now = time(NULL);
 	char stamp[32];

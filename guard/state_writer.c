@@ -18,7 +18,7 @@ static int write_copy(const char *path, struct rg_state_entry *v, size_t n)
 	rg_state_init(&s);
 	s.v = v;
 	s.n = n;
-	return rg_state_save(path, &s) == 0 ? 0 : errno;
+	return rg_state_file_save(path, &s) == 0 ? 0 : errno;
 }
 
 static void report(struct rg_state_writer *w, int err)

@@ -11,14 +11,14 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netlink.h>
 
-#include "ct_many.h"
+#include "ct_msg.h"
 #include "ct_parse.h"
 
 static struct nlmsghdr *ct_msg(char *buf, struct rg_nl *nl, uint16_t type,
 			       int family, uint16_t flags)
 {
 	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
-	return rg_ct_put_header(buf, type, family, flags, rg_nl_next_seq(nl));
+	return rg_ct_msg_put_header(buf, type, family, flags, rg_nlsock_next_seq(nl));
 }
 
 static struct nlmsghdr *ct_request(char *buf, struct rg_nl *nl, int family,
@@ -52,7 +52,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 static int dump(struct rg_nl *nl, struct nlmsghdr *nlh, struct dump_ctx *ctx,
 		unsigned long *skipped)
 {
-	int ret = rg_nl_talk(nl, nlh, dump_cb, ctx);
+	int ret = rg_nlsock_talk(nl, nlh, dump_cb, ctx);
 
 	if (skipped)
 		*skipped += ctx->skipped;
@@ -195,8 +195,8 @@ int rg_ct_get_by_reply(struct rg_nl *nl, int family, uint8_t proto,
 	struct get_ctx ctx = { out, false };
 	struct nlmsghdr *nlh = ct_request(buf, nl, family, NLM_F_ACK);
 
-	rg_ct_put_tuple(nlh, CTA_TUPLE_REPLY, family, proto, reply);
-	if (rg_nl_talk(nl, nlh, get_cb, &ctx) < 0)
+	rg_ct_msg_put_tuple(nlh, CTA_TUPLE_REPLY, family, proto, reply);
+	if (rg_nlsock_talk(nl, nlh, get_cb, &ctx) < 0)
 		return -1;
 	if (!ctx.found) {
 		errno = ENOENT;
@@ -280,9 +280,9 @@ static void read_answers(struct rg_nl *nl, struct rg_ct_many *m, uint32_t seq,
 		if (got <= 0)
 			break;		/* EAGAIN: the rest was lost */
 		for (k = 0; k < got; k++)
-			left -= rg_ct_parse_answers(m->iov[k].iov_base,
-						    m->msgs[k].msg_len, seq,
-						    nl->portid, a, n);
+			left -= rg_ct_msg_parse_answers(m->iov[k].iov_base,
+							m->msgs[k].msg_len, seq,
+							nl->portid, a, n);
 	}
 }
 
@@ -315,11 +315,11 @@ int rg_ct_get_many(struct rg_nl *nl, struct rg_ct_many *m,
 	}
 	for (i = 0; i < n; i++)
 		a[i].err = RG_CT_UNANSWERED;
-	seq = rg_nl_next_seqs(nl, (uint32_t)n);
+	seq = rg_nlsock_next_seqs(nl, (uint32_t)n);
 	/* What the builders leave unwritten (alignment padding) must not
 	 * carry an earlier batch's bytes, or malloc's, to the kernel. */
 	memset(m->req, 0, RG_CT_MANY_REQ_SIZE);
-	len = rg_ct_build_gets(m->req, RG_CT_MANY_REQ_SIZE, seq, q, n);
+	len = rg_ct_msg_build_gets(m->req, RG_CT_MANY_REQ_SIZE, seq, q, n);
 	if (len > 0 && mnl_socket_sendto(nl->sock, m->req, len) == (ssize_t)len)
 		read_answers(nl, m, seq, a, n);
 	ask_alone(nl, q, a, n);
@@ -332,8 +332,8 @@ int rg_ct_delete(struct rg_nl *nl, const struct rg_flow *f)
 	struct nlmsghdr *nlh = ct_msg(buf, nl, IPCTNL_MSG_CT_DELETE, f->family,
 				      NLM_F_ACK);
 
-	rg_ct_put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
-	return rg_nl_talk(nl, nlh, NULL, NULL);
+	rg_ct_msg_put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
+	return rg_nlsock_talk(nl, nlh, NULL, NULL);
 }
 
 int rg_ct_set_mark(struct rg_nl *nl, const struct rg_flow *f, uint32_t mark,
@@ -345,8 +345,8 @@ int rg_ct_set_mark(struct rg_nl *nl, const struct rg_flow *f, uint32_t mark,
 	struct nlmsghdr *nlh = ct_msg(buf, nl, IPCTNL_MSG_CT_NEW, f->family,
 				      NLM_F_ACK);
 
-	rg_ct_put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
+	rg_ct_msg_put_tuple(nlh, CTA_TUPLE_ORIG, f->family, f->proto, &f->orig);
 	mnl_attr_put_u32(nlh, CTA_MARK, htonl(mark & mask));
 	mnl_attr_put_u32(nlh, CTA_MARK_MASK, htonl(mask));
-	return rg_nl_talk(nl, nlh, NULL, NULL);
+	return rg_nlsock_talk(nl, nlh, NULL, NULL);
 }

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include "ct_many.h"
+#include "ct_msg.h"
 #include "flow.h"
 #include "nlsock.h"
 

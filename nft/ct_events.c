@@ -41,12 +41,12 @@ int rg_ct_events_open(struct rg_nl *nl, uint32_t bits)
 {
 	int err;
 
-	if (rg_nl_open(nl, NETLINK_NETFILTER) < 0)
+	if (rg_nlsock_open(nl, NETLINK_NETFILTER) < 0)
 		return -1;
 	if (subscribe(nl, bits) == 0)
 		return 0;
 	err = errno;
-	rg_nl_close(nl);
+	rg_nlsock_close(nl);
 	errno = err;
 	return -1;
 }

@@ -11,7 +11,7 @@
  * conntrack's new and updated entries whose ct mark has every bit of
  * bits, as the kernel announces them (NFNLGRP_CONNTRACK_NEW and _UPDATE):
  * the rest is dropped in the kernel by a socket filter
- * (nft/ct_mark_filter.h), so the socket carries only what reflguard
+ * (nft/msg/ct_mark_filter.h), so the socket carries only what reflguard
  * wants, however busy the firewall.
  */
 

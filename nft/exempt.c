@@ -14,7 +14,6 @@
 #include "batch.h"
 #include "exempt_rule.h"
 #include "listing.h"
-#include "objects.h"
 #include "observe.h"
 
 
@@ -51,7 +50,7 @@ static int add_set_msg(struct rg_batch *b, struct nftnl_set *s, uint16_t type,
  * never duplicates the rule. */
 static int add_base(struct rg_batch *b, int nfproto)
 {
-	struct nftnl_set *s = rg_exempt_set(nfproto);
+	struct nftnl_set *s = rg_exempt_rule_set(nfproto);
 	struct nftnl_rule *r = rg_exempt_rule(nfproto);
 	int ret = -1;
 
@@ -76,7 +75,7 @@ out:
 /* A DELSETELEM naming no element empties the set. */
 static int flush_set(struct rg_batch *b, int nfproto)
 {
-	struct nftnl_set *s = rg_exempt_set_ref(nfproto);
+	struct nftnl_set *s = rg_exempt_rule_set_ref(nfproto);
 	int ret;
 
 	if (!s)
@@ -121,7 +120,7 @@ static int elems(struct rg_batch *b, int nfproto, const struct rg_exemption *xs,
 		}
 		if (last)
 			break;
-		if (!s && !(s = rg_exempt_set_ref(nfproto)))
+		if (!s && !(s = rg_exempt_rule_set_ref(nfproto)))
 			return -1;
 		if (add_elem(s, &xs[i]) < 0)
 			goto fail;
@@ -157,7 +156,7 @@ static int sync_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
 	size_t n = a->n, k = count_family(xs, n, nfproto);
 	struct rg_table_contents tc;
 
-	if (rg_table_contents(nl, nfproto, RG_TABLE, RG_EXEMPT_CHAIN, &tc) < 0)
+	if (rg_listing_table_contents(nl, nfproto, RG_TABLE, RG_EXEMPT_CHAIN, &tc) < 0)
 		return -1;
 	if (k == 0 && tc.sets == 0)
 		return 0;
@@ -209,7 +208,7 @@ static int many_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
 	/* The objects only when missing: each slice of a large change
 	 * replacing the NAT rule would cost every packet's path a rule
 	 * swap for nothing. */
-	if (a->add && rg_table_contents(nl, nfproto, RG_TABLE, RG_EXEMPT_CHAIN, &tc) < 0)
+	if (a->add && rg_listing_table_contents(nl, nfproto, RG_TABLE, RG_EXEMPT_CHAIN, &tc) < 0)
 		return -1;
 	if (a->add && (!tc.sets || !tc.has_chain) && add_base(b, nfproto) < 0)
 		return -1;
@@ -263,7 +262,7 @@ static int dump_family(struct rg_nl *nl, int nfproto, rg_exempt_fn fn,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct dump_ctx ctx = { nfproto, fn, data };
-	struct nftnl_set *s = rg_exempt_set_ref(nfproto);
+	struct nftnl_set *s = rg_exempt_rule_set_ref(nfproto);
 	struct nlmsghdr *nlh;
 	int ret;
 
@@ -271,10 +270,10 @@ static int dump_family(struct rg_nl *nl, int nfproto, rg_exempt_fn fn,
 		return -1;
 	memset(buf, 0, sizeof(buf));
 	nlh = nftnl_set_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, (uint16_t)nfproto,
-					NLM_F_DUMP | NLM_F_ACK, rg_nl_next_seq(nl));
+					NLM_F_DUMP | NLM_F_ACK, rg_nlsock_next_seq(nl));
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
-	ret = rg_nl_talk(nl, nlh, elem_cb, &ctx);
+	ret = rg_nlsock_talk(nl, nlh, elem_cb, &ctx);
 	/* No table, or no set in it: no exemption of this family. */
 	if (ret < 0 && errno == ENOENT)
 		return 0;
@@ -298,7 +297,7 @@ static int teardown_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
 	unsigned int *tables = arg;
 	struct rg_table_contents tc;
 
-	if (rg_table_contents(nl, nfproto, RG_TABLE, NULL, &tc) < 0)
+	if (rg_listing_table_contents(nl, nfproto, RG_TABLE, NULL, &tc) < 0)
 		return -1;
 	if (!tc.exists)
 		return 0;
@@ -308,7 +307,7 @@ static int teardown_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
 	return 0;
 }
 
-int rg_teardown(struct rg_nl *nl, unsigned int *tables)
+int rg_exempt_teardown(struct rg_nl *nl, unsigned int *tables)
 {
 	*tables = 0;
 	return rg_batch_families(nl, teardown_family, tables);

@@ -35,7 +35,7 @@ typedef void (*rg_exempt_fn)(const struct rg_exemption *x, void *data);
 /* Every element of both sets; a missing table or set is no element. */
 int rg_exempt_dump(struct rg_nl *nl, rg_exempt_fn fn, void *data);
 /* Deletes ip and ip6 "reflguard" tables, whatever is in them. */
-int rg_teardown(struct rg_nl *nl, unsigned int *tables);
+int rg_exempt_teardown(struct rg_nl *nl, unsigned int *tables);
 
 /* Elements per NEWSETELEM message: well under the 64 KiB netlink limit. */
 #define RG_ELEMS_PER_MSG 256

@@ -65,14 +65,14 @@ static int query(struct rg_nl *nl, uint16_t type, int family, uint16_t flags,
 
 	memset(buf, 0, sizeof(buf));
 	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, flags,
-				    rg_nl_next_seq(nl));
+				    rg_nlsock_next_seq(nl));
 	if (table)
 		mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, table);
-	return rg_nl_talk(nl, nlh, cb, ctx);
+	return rg_nlsock_talk(nl, nlh, cb, ctx);
 }
 
-int rg_table_contents(struct rg_nl *nl, int family, const char *table,
-		      const char *chain, struct rg_table_contents *out)
+int rg_listing_table_contents(struct rg_nl *nl, int family, const char *table,
+			      const char *chain, struct rg_table_contents *out)
 {
 	struct list_ctx ctx = { table, chain, out };
 
@@ -110,8 +110,8 @@ static int rule_counter_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int rg_chain_packets(struct rg_nl *nl, int family, const char *table,
-		     const char *chain, uint64_t *packets)
+int rg_listing_chain_packets(struct rg_nl *nl, int family, const char *table,
+			     const char *chain, uint64_t *packets)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct counter_ctx ctx = { 0 };
@@ -119,10 +119,10 @@ int rg_chain_packets(struct rg_nl *nl, int family, const char *table,
 
 	memset(buf, 0, sizeof(buf));
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, (uint16_t)family,
-				    NLM_F_DUMP, rg_nl_next_seq(nl));
+				    NLM_F_DUMP, rg_nlsock_next_seq(nl));
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
-	if (rg_nl_talk(nl, nlh, rule_counter_cb, &ctx) < 0)
+	if (rg_nlsock_talk(nl, nlh, rule_counter_cb, &ctx) < 0)
 		return -1;
 	*packets = ctx.packets;
 	return 0;

@@ -15,11 +15,11 @@ struct rg_table_contents {
 	bool has_chain;		/* the chain asked about */
 };
 
-int rg_table_contents(struct rg_nl *nl, int family, const char *table,
-		      const char *chain, struct rg_table_contents *out);
+int rg_listing_table_contents(struct rg_nl *nl, int family, const char *table,
+			      const char *chain, struct rg_table_contents *out);
 
 /* The packets counted by every counter in a chain's rules. */
-int rg_chain_packets(struct rg_nl *nl, int family, const char *table,
-		     const char *chain, uint64_t *packets);
+int rg_listing_chain_packets(struct rg_nl *nl, int family, const char *table,
+			     const char *chain, uint64_t *packets);
 
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-int rg_nl_open(struct rg_nl *nl, int bus)
+int rg_nlsock_open(struct rg_nl *nl, int bus)
 {
 	memset(nl, 0, sizeof(*nl));
 	nl->sock = mnl_socket_open(bus);
@@ -26,19 +26,19 @@ int rg_nl_open(struct rg_nl *nl, int bus)
 	return 0;
 }
 
-void rg_nl_close(struct rg_nl *nl)
+void rg_nlsock_close(struct rg_nl *nl)
 {
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;
 }
 
-uint32_t rg_nl_next_seq(struct rg_nl *nl)
+uint32_t rg_nlsock_next_seq(struct rg_nl *nl)
 {
 	return nl->seq++;
 }
 
-uint32_t rg_nl_next_seqs(struct rg_nl *nl, uint32_t n)
+uint32_t rg_nlsock_next_seqs(struct rg_nl *nl, uint32_t n)
 {
 	uint32_t first = nl->seq;
 
@@ -51,8 +51,8 @@ uint32_t rg_nl_next_seqs(struct rg_nl *nl, uint32_t n)
  * socket, up to 32 KiB: a 4 KiB buffer means 8 times the dump calls, and a
  * hash set's dump walks the set from its start at each one.
  */
-int rg_nl_talk(struct rg_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
-	       void *data)
+int rg_nlsock_talk(struct rg_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
+		   void *data)
 {
 	char buf[RG_NL_DUMP_SIZE];
 	ssize_t n;

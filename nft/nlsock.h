@@ -21,18 +21,18 @@ struct rg_nl {
  * bus: NETLINK_NETFILTER for nftables, conntrack and the queue;
  * NETLINK_ROUTE for the route lookups (route.c).
  */
-int rg_nl_open(struct rg_nl *nl, int bus);
-void rg_nl_close(struct rg_nl *nl);
-uint32_t rg_nl_next_seq(struct rg_nl *nl);
+int rg_nlsock_open(struct rg_nl *nl, int bus);
+void rg_nlsock_close(struct rg_nl *nl);
+uint32_t rg_nlsock_next_seq(struct rg_nl *nl);
 /* n sequence numbers in a row, for n requests sent at once: the first. */
-uint32_t rg_nl_next_seqs(struct rg_nl *nl, uint32_t n);
+uint32_t rg_nlsock_next_seqs(struct rg_nl *nl, uint32_t n);
 
 /*
  * Sends one request (or a dump) that asked for NLM_F_ACK and runs cb on every
  * reply until the ack or NLMSG_DONE. Returns 0, or -1 with errno set to the
  * kernel's error.
  */
-int rg_nl_talk(struct rg_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
-	       void *data);
+int rg_nlsock_talk(struct rg_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
+		   void *data);
 
 #endif

@@ -12,7 +12,6 @@
 #include "addr.h"
 #include "batch.h"
 #include "listing.h"
-#include "objects.h"
 #include "observe_rule.h"
 
 
@@ -65,7 +64,7 @@ static int add_pre(struct rg_batch *b, int nfproto,
 		for (j = 0; j < w->n_ports; j++) {
 			if (w->ports[j].proto != IPPROTO_TCP)
 				continue;
-			r = rg_observe_pre_rule(nfproto, &w->pub[i],
+			r = rg_observe_rule_pre(nfproto, &w->pub[i],
 						&w->ports[j], path, queue);
 			ret = r ? rg_batch_add_rule(b, r) : -1;
 			if (r)
@@ -132,8 +131,8 @@ static int remove_family(struct rg_nl *nl, struct rg_batch *b, int nfproto,
 	struct rg_table_contents tc, pre;
 
 	(void)unused;
-	if (rg_table_contents(nl, nfproto, RG_TABLE, RG_OBSERVE_CHAIN, &tc) < 0 ||
-	    rg_table_contents(nl, nfproto, RG_TABLE, RG_OBSERVE_PRE_CHAIN, &pre) < 0)
+	if (rg_listing_table_contents(nl, nfproto, RG_TABLE, RG_OBSERVE_CHAIN, &tc) < 0 ||
+	    rg_listing_table_contents(nl, nfproto, RG_TABLE, RG_OBSERVE_PRE_CHAIN, &pre) < 0)
 		return -1;
 	if (!tc.exists || (!tc.has_chain && !pre.has_chain))
 		return 0;

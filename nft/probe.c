@@ -17,7 +17,7 @@ void rg_probe_table_name(char *buf, size_t len)
 	snprintf(buf, len, "reflguard-probe-%ld", (long)getpid());
 }
 
-struct rg_cap rg_cap_from_errno(int err)
+struct rg_cap rg_probe_cap_from_errno(int err)
 {
 	struct rg_cap cap = { .state = RG_CAP_YES, .err = err };
 
@@ -78,8 +78,8 @@ static void probe_nftables_side(struct rg_caps *c)
 {
 	struct rg_nl nl;
 
-	if (rg_nl_open(&nl, NETLINK_NETFILTER) < 0) {
-		c->nftables = rg_cap_from_errno(errno);
+	if (rg_nlsock_open(&nl, NETLINK_NETFILTER) < 0) {
+		c->nftables = rg_probe_cap_from_errno(errno);
 		return;
 	}
 	c->nftables = rg_probe_nftables(&nl);
@@ -93,7 +93,7 @@ static void probe_nftables_side(struct rg_caps *c)
 		c->nat_ipv4 = c->nat_ipv6 = c->nftables;
 	}
 	rg_probe_nfqueue(&nl, queue_expr_path(c), &c->nfqueue, &c->nfqa_ct);
-	rg_nl_close(&nl);
+	rg_nlsock_close(&nl);
 }
 
 void rg_probe_all(struct rg_caps *c)

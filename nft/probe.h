@@ -27,6 +27,6 @@ void rg_probe_nfqueue(struct rg_nl *nl, enum rg_queue_path path,
 /* The temporary table name, unique per process. */
 void rg_probe_table_name(char *buf, size_t len);
 /* Maps a kernel errno to YES (0), NO (feature absent) or UNKNOWN. */
-struct rg_cap rg_cap_from_errno(int err);
+struct rg_cap rg_probe_cap_from_errno(int err);
 
 #endif

@@ -44,21 +44,21 @@ struct rg_cap rg_probe_ctnetlink(uint32_t *entries)
 	int ret;
 
 	*entries = 0;
-	if (rg_nl_open(&nl, NETLINK_NETFILTER) < 0)
-		return rg_cap_from_errno(errno);
+	if (rg_nlsock_open(&nl, NETLINK_NETFILTER) < 0)
+		return rg_probe_cap_from_errno(errno);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET_STATS;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = rg_nl_next_seq(&nl);
+	nlh->nlmsg_seq = rg_nlsock_next_seq(&nl);
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
 	nfg->nfgen_family = AF_UNSPEC;
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
-	ret = rg_nl_talk(&nl, nlh, stats_cb, entries);
-	rg_nl_close(&nl);
+	ret = rg_nlsock_talk(&nl, nlh, stats_cb, entries);
+	rg_nlsock_close(&nl);
 	/* Without nf_conntrack_netlink, nfnetlink finds no subsystem for the
 	 * message and answers EINVAL. */
 	if (ret < 0 && errno == EINVAL)
 		return (struct rg_cap){ .state = RG_CAP_NO, .err = EINVAL };
-	return rg_cap_from_errno(ret < 0 ? errno : 0);
+	return rg_probe_cap_from_errno(ret < 0 ? errno : 0);
 }

@@ -16,7 +16,6 @@
 
 #include "batch.h"
 #include "expr.h"
-#include "objects.h"
 
 typedef int (*rule_fill_fn)(struct nftnl_rule *r, const void *arg);
 
@@ -37,7 +36,7 @@ static int run_probe(struct rg_nl *nl, int family, const char *type,
 		if (rg_batch_add_base_chain(&b, family, table, "probe", type,
 					    hook, prio) < 0)
 			goto out;
-		r = rg_rule_new(family, table, "probe");
+		r = rg_expr_rule_new(family, table, "probe");
 		if (!r || fill(r, arg) < 0 || rg_batch_add_rule(&b, r) < 0)
 			goto out;
 	}
@@ -55,7 +54,7 @@ out:
 
 static struct rg_cap cap_of(int ret)
 {
-	return rg_cap_from_errno(ret < 0 ? errno : 0);
+	return rg_probe_cap_from_errno(ret < 0 ? errno : 0);
 }
 
 struct rg_cap rg_probe_nftables(struct rg_nl *nl)

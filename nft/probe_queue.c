@@ -25,7 +25,6 @@
 
 #include "batch.h"
 #include "expr.h"
-#include "objects.h"
 
 #define PROBE_MARK 0x52474431u		/* "RGD1" */
 #define PROBE_QUEUE_FIRST 65000
@@ -48,7 +47,7 @@ static int queue_cfg(struct rg_nl *q, uint16_t num, uint8_t cmd,
 	nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, num);
 
 	nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = rg_nl_next_seq(q);
+	nlh->nlmsg_seq = rg_nlsock_next_seq(q);
 	if (cmd)
 		nfq_nlmsg_cfg_put_cmd(nlh, AF_INET, cmd);
 	else {
@@ -56,7 +55,7 @@ static int queue_cfg(struct rg_nl *q, uint16_t num, uint8_t cmd,
 		mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(flags));
 		mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(flags));
 	}
-	return rg_nl_talk(q, nlh, NULL, NULL);
+	return rg_nlsock_talk(q, nlh, NULL, NULL);
 }
 
 /* Queue numbers are shared by the whole namespace: take a free one. */
@@ -112,7 +111,7 @@ static int table_change(struct rg_nl *nl, bool add, enum rg_queue_path path,
 		    rg_batch_add_base_chain(&b, NFPROTO_IPV4, table, "probe",
 					    "filter", NF_INET_LOCAL_OUT, 0) < 0)
 			goto out;
-		r = rg_rule_new(NFPROTO_IPV4, table, "probe");
+		r = rg_expr_rule_new(NFPROTO_IPV4, table, "probe");
 		if (!r || fill_probe_rule(r, path, num) < 0 ||
 		    rg_batch_add_rule(&b, r) < 0)
 			goto out;
@@ -229,13 +228,13 @@ void rg_probe_nfqueue(struct rg_nl *nl, enum rg_queue_path path,
 	struct rg_nl q;
 
 	*nfqa_ct = (struct rg_cap){ .state = RG_CAP_UNKNOWN };
-	if (rg_nl_open(&q, NETLINK_NETFILTER) < 0) {
-		*nfqueue = rg_cap_from_errno(errno);
+	if (rg_nlsock_open(&q, NETLINK_NETFILTER) < 0) {
+		*nfqueue = rg_probe_cap_from_errno(errno);
 		*nfqa_ct = *nfqueue;
 		return;
 	}
 	if (bind_free_queue(&q, &num) < 0) {
-		*nfqueue = rg_cap_from_errno(errno);
+		*nfqueue = rg_probe_cap_from_errno(errno);
 		*nfqa_ct = *nfqueue;
 		goto out;
 	}
@@ -251,9 +250,9 @@ void rg_probe_nfqueue(struct rg_nl *nl, enum rg_queue_path path,
 		*nfqa_ct = live_packet(nl, &q, path, num);
 		goto out;
 	}
-	ct_refused = rg_cap_from_errno(errno);
+	ct_refused = rg_probe_cap_from_errno(errno);
 	if (queue_cfg(&q, num, 0, 0) < 0) {
-		*nfqueue = rg_cap_from_errno(errno);
+		*nfqueue = rg_probe_cap_from_errno(errno);
 		goto out;
 	}
 	delivered = live_packet(nl, &q, path, num);
@@ -262,5 +261,5 @@ void rg_probe_nfqueue(struct rg_nl *nl, enum rg_queue_path path,
 	*nfqa_ct = ct_refused;
 out:
 	/* Closing the socket unbinds the queue in the kernel. */
-	rg_nl_close(&q);
+	rg_nlsock_close(&q);
 }

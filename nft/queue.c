@@ -23,7 +23,7 @@ static int send_config(struct rg_queue *q, uint8_t cmd, uint32_t flags,
 	memset(buf, 0, sizeof(buf));
 	nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, q->num);
 	nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = rg_nl_next_seq(&q->nl);
+	nlh->nlmsg_seq = rg_nlsock_next_seq(&q->nl);
 	if (cmd) {
 		nfq_nlmsg_cfg_put_cmd(nlh, AF_INET, cmd);
 	} else {
@@ -33,7 +33,7 @@ static int send_config(struct rg_queue *q, uint8_t cmd, uint32_t flags,
 		mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(flags));
 		mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(flags));
 	}
-	return rg_nl_talk(&q->nl, nlh, NULL, NULL);
+	return rg_nlsock_talk(&q->nl, nlh, NULL, NULL);
 }
 
 int rg_queue_rcvbuf_for(uint32_t maxlen)
@@ -87,7 +87,7 @@ int rg_queue_open(struct rg_queue *q, uint16_t num, bool want_ct,
 	q->num = num;
 	if (alloc_slots(q) < 0)
 		goto fail;
-	if (rg_nl_open(&q->nl, NETLINK_NETFILTER) < 0)
+	if (rg_nlsock_open(&q->nl, NETLINK_NETFILTER) < 0)
 		goto fail;
 	if (set_rcvbuf(q, rcvbuf) < 0)
 		goto fail;
@@ -162,7 +162,7 @@ void rg_queue_close(struct rg_queue *q)
 {
 	/* Closing the socket is enough: the kernel unbinds the queue of a
 	 * released netlink port. */
-	rg_nl_close(&q->nl);
+	rg_nlsock_close(&q->nl);
 	q->bound = false;
 	free(q->buf);
 	free(q->msgs);

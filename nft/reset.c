@@ -7,7 +7,6 @@
 
 #include "batch.h"
 #include "ct.h"
-#include "objects.h"
 #include "observe.h"
 #include "reset_rule.h"
 

@@ -98,14 +98,14 @@ static int ask(struct rg_nl *nl, const struct rg_route_key *key,
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = rg_nl_next_seq(nl);
+	nlh->nlmsg_seq = rg_nlsock_next_seq(nl);
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (unsigned char)dst->family;
 	rtm->rtm_dst_len = (unsigned char)(rg_addr_len(dst) * 8);
 	rtm->rtm_flags = flags;
 	mnl_attr_put(nlh, RTA_DST, rg_addr_len(dst), dst->u.bytes);
 	rg_route_key_put(nlh, key, dst);
-	if (rg_nl_talk(nl, nlh, route_cb, &ctx) < 0)
+	if (rg_nlsock_talk(nl, nlh, route_cb, &ctx) < 0)
 		return -1;
 	if (!ctx.found) {
 		errno = ENETUNREACH;
@@ -184,7 +184,7 @@ int rg_route_monitor_open(struct rg_nl *nl)
 	int fd, group, size = RG_ROUTE_MONITOR_RCVBUF;
 	size_t i;
 
-	if (rg_nl_open(nl, NETLINK_ROUTE) < 0)
+	if (rg_nlsock_open(nl, NETLINK_ROUTE) < 0)
 		return -1;
 	fd = mnl_socket_get_fd(nl->sock);
 	for (i = 0; i < sizeof(monitor_groups) / sizeof(monitor_groups[0]); i++) {
@@ -199,7 +199,7 @@ int rg_route_monitor_open(struct rg_nl *nl)
 	return 0;
 fail:
 	group = errno;
-	rg_nl_close(nl);
+	rg_nlsock_close(nl);
 	errno = group;
 	return -1;
 }

@@ -7,14 +7,14 @@
  * into a block of exactly nlmsg_len bytes. The same attributes are then
  * parsed as NFQA_CT's payload, through rg_packet_flow(). And the whole
  * input is read as a datagram of answers to four batched lookups
- * (rg_ct_parse_answers()).
+ * (rg_ct_msg_parse_answers()).
  */
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "ct_many.h"
+#include "ct_msg.h"
 #include "ct_parse.h"
 #include "fuzz.h"
 #include "packet_flow.h"
@@ -85,7 +85,7 @@ static void parse_answers(const uint8_t *data, size_t size)
 
 	for (i = 0; i < ANSWERS; i++)
 		a[i].err = RG_CT_UNANSWERED;
-	got = rg_ct_parse_answers(buf, size, 0, 0, a, ANSWERS);
+	got = rg_ct_msg_parse_answers(buf, size, 0, 0, a, ANSWERS);
 	for (i = 0; i < ANSWERS; i++) {
 		if (a[i].err == RG_CT_UNANSWERED)
 			continue;

@@ -13,10 +13,10 @@ static void exempt_round_trip(const char *buf, size_t size)
 	struct rg_ctl_exempt a, b;
 	char line[RG_CTL_REQ_MAX + 1], err[256];
 
-	if (rg_ctl_parse_exempt(buf, size, &a, err, sizeof(err)) < 0)
+	if (rg_ctl_request_parse_exempt(buf, size, &a, err, sizeof(err)) < 0)
 		return;
-	FUZZ_CHECK(rg_ctl_format_exempt(&a, line, sizeof(line)) == 0);
-	FUZZ_CHECK(rg_ctl_parse_exempt(line, strlen(line), &b, err, sizeof(err)) == 0);
+	FUZZ_CHECK(rg_ctl_request_format_exempt(&a, line, sizeof(line)) == 0);
+	FUZZ_CHECK(rg_ctl_request_parse_exempt(line, strlen(line), &b, err, sizeof(err)) == 0);
 	FUZZ_CHECK(a.op == b.op && a.force == b.force);
 	FUZZ_CHECK(a.op == RG_CTL_X_FLUSH || rg_exemption_equal(&a.x, &b.x));
 }
@@ -24,7 +24,7 @@ static void exempt_round_trip(const char *buf, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = (char *)fuzz_copy(data, size);
-	enum rg_ctl_request r = rg_ctl_parse_request(buf, size);
+	enum rg_ctl_request r = rg_ctl_request_parse(buf, size);
 	const char *nl = size ? memchr(buf, '\n', size) : NULL;
 
 	FUZZ_CHECK(r == RG_CTL_UNKNOWN || r == RG_CTL_STATUS_JSON ||
@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	exempt_round_trip(buf, size);
 	/* What follows the first newline never changes the answer. */
 	if (nl)
-		FUZZ_CHECK(rg_ctl_parse_request(buf, (size_t)(nl - buf) + 1) == r);
+		FUZZ_CHECK(rg_ctl_request_parse(buf, (size_t)(nl - buf) + 1) == r);
 	/* A known request other than exempt's is a short line of
 	 * printable ASCII. */
 	if (r != RG_CTL_UNKNOWN && r != RG_CTL_EXEMPT) {

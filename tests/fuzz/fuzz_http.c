@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = (char *)fuzz_copy(data, size);
 	struct rg_http_request req, again;
-	enum rg_http_parse r = rg_http_parse(buf, size, CAP, &req);
+	enum rg_http_parse r = rg_http_request_parse(buf, size, CAP, &req);
 
 	FUZZ_CHECK(r == RG_HTTP_INCOMPLETE || r == RG_HTTP_OK ||
 		   r == RG_HTTP_BAD || r == RG_HTTP_TOO_LARGE);
@@ -25,11 +25,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(strlen(req.method) < RG_HTTP_METHOD_LEN &&
 			   strlen(req.path) < RG_HTTP_PATH_LEN);
 		/* What follows the blank line never changes the answer. */
-		FUZZ_CHECK(rg_http_parse(buf, req.consumed, CAP, &again) == RG_HTTP_OK);
+		FUZZ_CHECK(rg_http_request_parse(buf, req.consumed, CAP, &again) == RG_HTTP_OK);
 		FUZZ_CHECK(!strcmp(again.method, req.method) &&
 			   !strcmp(again.path, req.path));
 		/* One byte short of the blank line is still incomplete. */
-		FUZZ_CHECK(rg_http_parse(buf, req.consumed - 1, CAP, &again) ==
+		FUZZ_CHECK(rg_http_request_parse(buf, req.consumed - 1, CAP, &again) ==
 			   RG_HTTP_INCOMPLETE);
 	}
 	free(buf);

@@ -4,7 +4,7 @@
  * on, as nfnetlink_queue copies it (the daemon asks for 320 bytes; the
  * copy may end anywhere). rg_pkt_parse() reads it directly and through
  * rg_packet_flow(), as on kernels without NFQA_CT, and for the TCP
- * sequence number that tells a retransmitted SYN (rg_pkt_tcp_seq()).
+ * sequence number that tells a retransmitted SYN (rg_pkt_parse_tcp_seq()).
  */
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret == 0)
 		FUZZ_CHECK(pf == RG_PF_LOOKUP);
 	else
-		FUZZ_CHECK(pf == (rg_pkt_addrs(pkt, size, &t) == 0 ?
+		FUZZ_CHECK(pf == (rg_pkt_parse_addrs(pkt, size, &t) == 0 ?
 				  RG_PF_ADDRS : RG_PF_UNPARSED));
 	if (pf == RG_PF_ADDRS) {
 		/* Addresses only, reversed; no ports, no protocol. */
@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(reply.sport == t.dport && reply.dport == t.sport);
 	}
 	/* A sequence number only where the ports were read, of TCP. */
-	if (rg_pkt_tcp_seq(pkt, size, &seq) == 0)
+	if (rg_pkt_parse_tcp_seq(pkt, size, &seq) == 0)
 		FUZZ_CHECK(ret == 0 && proto == IPPROTO_TCP);
 	free(pkt);
 	return 0;

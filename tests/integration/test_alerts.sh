@@ -9,9 +9,9 @@
 RULES=$RG_TOP/docs/alerts.yml
 TESTS=$RG_TOP/tests/alerts/alerts_test.yml
 
-# The metric names guard/metrics.c writes (the histogram's series included).
+# The metric names guard/core/metrics.c writes (the histogram's series included).
 served() {
-	grep -oE '"reflguard_[a-z_]+' "$RG_TOP/guard/metrics.c" | tr -d '"' |
+	grep -oE '"reflguard_[a-z_]+' "$RG_TOP/guard/core/metrics.c" | tr -d '"' |
 		sed -E 's/^(reflguard_handling_seconds)$/\1\n\1_bucket\n\1_sum\n\1_count/' | sort -u
 }
 served >"$RG_TMP/served"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # make install and make uninstall into a DESTDIR; the man pages lint-clean
-# and in step with the binary's help and guard/config.c; the example
+# and in step with the binary's help and guard/core/config.c; the example
 # configuration valid; the systemd unit verified, and the daemon run the way
 # the unit runs it (root with a bounding set of what the switch to its user
 # needs, no new privileges), ending as that user with CAP_NET_ADMIN alone;
@@ -296,11 +296,11 @@ done
 check "reflguard.8: has EXIT STATUS, SIGNALS, FILES, EXAMPLES, SEE ALSO${gone:+ (missing:$gone)}" \
 	test -z "$gone"
 
-# Every key of guard/config.c's table: accepted by check-config (so the
+# Every key of guard/core/config.c's table: accepted by check-config (so the
 # table was read right), an entry in reflguard.conf.5, a line in the example.
 keys=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", RG_KEY_[A-Z_]*, set_[a-z_]* },$/\1/p' \
-	"$RG_TOP/guard/config.c")
-check "guard/config.c: the key table read ($(echo $keys))" test "$(echo $keys | wc -w)" -ge 12
+	"$RG_TOP/guard/core/config.c")
+check "guard/core/config.c: the key table read ($(echo $keys))" test "$(echo $keys | wc -w)" -ge 12
 unknown='' gone='' noex=''
 for k in $keys; do
 	printf 'expressway-e = 64.100.0.10\n%s = x\n' "$k" >"$RG_TMP/key.conf"
@@ -318,7 +318,7 @@ for k in $(plain "$MAN5" | awk '/^\.SH KEYS/ { on = 1; next } /^\.SH/ { on = 0 }
 done
 check "reflguard.conf.5: every key it documents is in the table${stale:+ (not:$stale)}" test -z "$stale"
 
-# The compiled-in defaults (RG_DEFAULT_* in guard/config.h): in both pages,
+# The compiled-in defaults (RG_DEFAULT_* in guard/core/config.h): in both pages,
 # and the example's commented-out line for that key shows the same value.
 bad=
 while read -r name value; do
@@ -328,8 +328,8 @@ while read -r name value; do
 	[ "$name" = CONFIG ] && continue
 	key=$(echo "$name" | tr 'A-Z_' 'a-z-')
 	grep -qxF "#$key = $value" "$EXAMPLE" || bad+=" $name (example: '#$key = $value')"
-done < <(sed -n 's/^#define RG_DEFAULT_\([A-Z_]*\) \(.*\)$/\1 \2/p' "$RG_TOP/guard/config.h")
-check "the defaults of guard/config.h are the pages' and the example's${bad:+ (wrong:$bad)}" test -z "$bad"
+done < <(sed -n 's/^#define RG_DEFAULT_\([A-Z_]*\) \(.*\)$/\1 \2/p' "$RG_TOP/guard/core/config.h")
+check "the defaults of guard/core/config.h are the pages' and the example's${bad:+ (wrong:$bad)}" test -z "$bad"
 
 # --- the example configuration --------------------------------------------
 

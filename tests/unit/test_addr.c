@@ -92,13 +92,13 @@ static void test_endpoint_format(void)
 	struct rg_addr a = addr("10.0.30.2");
 	char buf[RG_ENDPOINT_STRLEN];
 
-	rg_endpoint_format(&a, 27901, buf, sizeof(buf));
+	rg_addr_endpoint_format(&a, 27901, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "10.0.30.2:27901");
 	a = addr("fd00:30::2");
-	rg_endpoint_format(&a, 27901, buf, sizeof(buf));
+	rg_addr_endpoint_format(&a, 27901, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "[fd00:30::2]:27901");
 	a = addr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
-	rg_endpoint_format(&a, 65535, buf, sizeof(buf));
+	rg_addr_endpoint_format(&a, 65535, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
 }
 
@@ -112,18 +112,18 @@ static void test_endpoint_format_as_snprintf(void)
 	size_t i, len;
 
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
-		rg_endpoint_format(&a, (uint16_t)ports[i], buf, sizeof(buf));
+		rg_addr_endpoint_format(&a, (uint16_t)ports[i], buf, sizeof(buf));
 		snprintf(want, sizeof(want), "10.0.30.2:%u", ports[i]);
 		CU_ASSERT_STRING_EQUAL(buf, want);
 	}
 	for (len = 1; len < 20; len++) {
 		memset(buf, 'x', sizeof(buf));
-		rg_endpoint_format(&a, 27901, buf, len);
+		rg_addr_endpoint_format(&a, 27901, buf, len);
 		snprintf(want, len, "10.0.30.2:%u", 27901u);
 		CU_ASSERT_STRING_EQUAL(buf, want);
 	}
 	memset(buf, 'x', sizeof(buf));
-	rg_endpoint_format(&a, 27901, buf, 0);
+	rg_addr_endpoint_format(&a, 27901, buf, 0);
 	CU_ASSERT_EQUAL(buf[0], 'x');
 }
 
@@ -132,7 +132,7 @@ static void assert_prefix(const char *s, const char *want_addr,
 {
 	struct rg_prefix p;
 
-	CU_ASSERT_EQUAL_FATAL(rg_prefix_parse(s, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(rg_addr_prefix_parse(s, &p), 0);
 	assert_addr(&p.addr, want_addr);
 	CU_ASSERT_EQUAL(p.len, want_len);
 }
@@ -165,7 +165,7 @@ static void test_prefix_parse_rejects(void)
 	memset(&p, 0xa5, sizeof(p));
 	before = p;
 	for (s = bad; *s; s++) {
-		CU_ASSERT_EQUAL(rg_prefix_parse(*s, &p), -1);
+		CU_ASSERT_EQUAL(rg_addr_prefix_parse(*s, &p), -1);
 		CU_ASSERT_EQUAL(memcmp(&p, &before, sizeof(p)), 0);
 	}
 }
@@ -176,16 +176,16 @@ static void test_prefix_contains(void)
 	struct rg_addr in = addr("10.0.30.2"), out = addr("10.0.31.2");
 	struct rg_addr in6 = addr("fd00:30::2"), mapped = addr("::ffff:10.0.30.2");
 
-	CU_ASSERT_EQUAL_FATAL(rg_prefix_parse("10.0.30.0/24", &p), 0);
-	CU_ASSERT_EQUAL_FATAL(rg_prefix_parse("0.0.0.0/0", &all), 0);
-	CU_ASSERT_EQUAL_FATAL(rg_prefix_parse("fd00:30::/64", &v6), 0);
-	CU_ASSERT_TRUE(rg_prefix_contains(&p, &in));
-	CU_ASSERT_FALSE(rg_prefix_contains(&p, &out));
-	CU_ASSERT_FALSE(rg_prefix_contains(&p, &mapped));
-	CU_ASSERT_TRUE(rg_prefix_contains(&all, &out));
-	CU_ASSERT_FALSE(rg_prefix_contains(&all, &in6));
-	CU_ASSERT_TRUE(rg_prefix_contains(&v6, &in6));
-	CU_ASSERT_FALSE(rg_prefix_contains(&v6, &in));
+	CU_ASSERT_EQUAL_FATAL(rg_addr_prefix_parse("10.0.30.0/24", &p), 0);
+	CU_ASSERT_EQUAL_FATAL(rg_addr_prefix_parse("0.0.0.0/0", &all), 0);
+	CU_ASSERT_EQUAL_FATAL(rg_addr_prefix_parse("fd00:30::/64", &v6), 0);
+	CU_ASSERT_TRUE(rg_addr_prefix_contains(&p, &in));
+	CU_ASSERT_FALSE(rg_addr_prefix_contains(&p, &out));
+	CU_ASSERT_FALSE(rg_addr_prefix_contains(&p, &mapped));
+	CU_ASSERT_TRUE(rg_addr_prefix_contains(&all, &out));
+	CU_ASSERT_FALSE(rg_addr_prefix_contains(&all, &in6));
+	CU_ASSERT_TRUE(rg_addr_prefix_contains(&v6, &in6));
+	CU_ASSERT_FALSE(rg_addr_prefix_contains(&v6, &in));
 }
 
 static void assert_ports(const char *s, uint8_t proto, uint16_t lo,
@@ -193,7 +193,7 @@ static void assert_ports(const char *s, uint8_t proto, uint16_t lo,
 {
 	struct rg_port_range r;
 
-	CU_ASSERT_EQUAL_FATAL(rg_port_range_parse(s, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(rg_addr_port_range_parse(s, &r), 0);
 	CU_ASSERT_EQUAL(r.proto, proto);
 	CU_ASSERT_EQUAL(r.lo, lo);
 	CU_ASSERT_EQUAL(r.hi, hi);
@@ -225,7 +225,7 @@ static void test_port_range_parse_rejects(void)
 	memset(&r, 0xa5, sizeof(r));
 	before = r;
 	for (s = bad; *s; s++) {
-		CU_ASSERT_EQUAL(rg_port_range_parse(*s, &r), -1);
+		CU_ASSERT_EQUAL(rg_addr_port_range_parse(*s, &r), -1);
 		CU_ASSERT_EQUAL(memcmp(&r, &before, sizeof(r)), 0);
 	}
 }
@@ -234,18 +234,18 @@ static void test_port_range_contains(void)
 {
 	struct rg_port_range r = { IPPROTO_TCP, 7001, 7010 };
 
-	CU_ASSERT_TRUE(rg_port_range_contains(&r, IPPROTO_TCP, 7001));
-	CU_ASSERT_TRUE(rg_port_range_contains(&r, IPPROTO_TCP, 7010));
-	CU_ASSERT_FALSE(rg_port_range_contains(&r, IPPROTO_TCP, 7000));
-	CU_ASSERT_FALSE(rg_port_range_contains(&r, IPPROTO_TCP, 7011));
-	CU_ASSERT_FALSE(rg_port_range_contains(&r, IPPROTO_UDP, 7003));
+	CU_ASSERT_TRUE(rg_addr_port_range_contains(&r, IPPROTO_TCP, 7001));
+	CU_ASSERT_TRUE(rg_addr_port_range_contains(&r, IPPROTO_TCP, 7010));
+	CU_ASSERT_FALSE(rg_addr_port_range_contains(&r, IPPROTO_TCP, 7000));
+	CU_ASSERT_FALSE(rg_addr_port_range_contains(&r, IPPROTO_TCP, 7011));
+	CU_ASSERT_FALSE(rg_addr_port_range_contains(&r, IPPROTO_UDP, 7003));
 }
 
 static void test_proto_name(void)
 {
-	CU_ASSERT_STRING_EQUAL(rg_proto_name(IPPROTO_TCP), "tcp");
-	CU_ASSERT_STRING_EQUAL(rg_proto_name(IPPROTO_UDP), "udp");
-	CU_ASSERT_STRING_EQUAL(rg_proto_name(IPPROTO_SCTP), "?");
+	CU_ASSERT_STRING_EQUAL(rg_addr_proto_name(IPPROTO_TCP), "tcp");
+	CU_ASSERT_STRING_EQUAL(rg_addr_proto_name(IPPROTO_UDP), "udp");
+	CU_ASSERT_STRING_EQUAL(rg_addr_proto_name(IPPROTO_SCTP), "?");
 }
 
 /* One list for nftables (NFPROTO_*) and addresses (AF_*), IPv4 first. */

@@ -264,7 +264,7 @@ static void test_refused_same_segment(void)
 	struct rg_flow f;
 
 	config(&cfg, NULL, NULL);
-	CU_ASSERT_EQUAL_FATAL(rg_prefix_parse("10.0.0.0/16", &one.e_net), 0);
+	CU_ASSERT_EQUAL_FATAL(rg_addr_prefix_parse("10.0.0.0/16", &one.e_net), 0);
 	marked(&f);
 	in.seg = &one;
 	assert_refused(&cfg, &f, &in, "same-segment");
@@ -278,7 +278,7 @@ static void test_refused_same_link(void)
 	struct rg_flow f;
 	struct rg_class cl;
 
-	CU_ASSERT_EQUAL_FATAL(rg_prefix_parse("10.0.10.0/24", &link.e_net), 0);
+	CU_ASSERT_EQUAL_FATAL(rg_addr_prefix_parse("10.0.10.0/24", &link.e_net), 0);
 	marked(&f);
 	in.seg = &link;
 	config(&cfg, "same-link", "refuse");

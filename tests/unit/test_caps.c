@@ -40,8 +40,8 @@ static void test_stock_kernel_prefers_native(void)
 	c.nfqa_ct = YES;
 	CU_ASSERT_EQUAL(rg_caps_queue_path(&c), RG_QUEUE_NATIVE);
 	CU_ASSERT_EQUAL(rg_caps_ct_path(&c), RG_CT_ATTACHED);
-	CU_ASSERT_STRING_EQUAL(rg_queue_path_name(rg_caps_queue_path(&c)), "native");
-	CU_ASSERT_STRING_EQUAL(rg_ct_path_name(rg_caps_ct_path(&c)), "nfqa-ct");
+	CU_ASSERT_STRING_EQUAL(rg_caps_queue_path_name(rg_caps_queue_path(&c)), "native");
+	CU_ASSERT_STRING_EQUAL(rg_caps_ct_path_name(rg_caps_ct_path(&c)), "nfqa-ct");
 }
 
 static void test_no_queue_expression_cannot_run(void)

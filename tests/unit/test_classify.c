@@ -420,7 +420,7 @@ static struct rg_segments seg_of(int c_oif, int e_oif, const char *net)
 	s.c_oif = c_oif;
 	s.e_oif = e_oif;
 	if (net) {
-		CU_ASSERT_EQUAL_FATAL(rg_prefix_parse(net, &s.e_net), 0);
+		CU_ASSERT_EQUAL_FATAL(rg_addr_prefix_parse(net, &s.e_net), 0);
 		s.has_e_net = true;
 	}
 	return s;
@@ -507,9 +507,9 @@ static int fake_route(void *ctx, const struct rg_route_key *k, struct rg_route *
 
 	t->calls++;
 	memset(r, 0, sizeof(*r));
-	rg_prefix_parse("10.0.30.0/23", &c_net);
-	rg_prefix_parse("10.0.30.0/24", &from);
-	if (rg_prefix_contains(&c_net, &k->dst)) {
+	rg_addr_prefix_parse("10.0.30.0/23", &c_net);
+	rg_addr_prefix_parse("10.0.30.0/24", &from);
+	if (rg_addr_prefix_contains(&c_net, &k->dst)) {
 		r->oif = 2;
 		r->net = c_net;
 		r->has_net = true;
@@ -519,12 +519,12 @@ static int fake_route(void *ctx, const struct rg_route_key *k, struct rg_route *
 		return -1;
 	t->last_e = *k;
 	r->has_net = true;
-	if (rg_prefix_contains(&from, &k->src) || k->mark == 0x10) {
+	if (rg_addr_prefix_contains(&from, &k->src) || k->mark == 0x10) {
 		r->oif = 3;
-		rg_prefix_parse("10.0.10.0/24", &r->net);
+		rg_addr_prefix_parse("10.0.10.0/24", &r->net);
 	} else {
 		r->oif = 2;
-		rg_prefix_parse("10.0.0.0/16", &r->net);
+		rg_addr_prefix_parse("10.0.0.0/16", &r->net);
 	}
 	return 0;
 }
@@ -654,13 +654,13 @@ static void test_udp_only(void)
 
 static void test_action_names(void)
 {
-	CU_ASSERT_STRING_EQUAL(rg_action_name(RG_ACTION_NONE), "none");
-	CU_ASSERT_STRING_EQUAL(rg_action_name(RG_ACTION_WOULD_EXEMPT),
+	CU_ASSERT_STRING_EQUAL(rg_classify_action_name(RG_ACTION_NONE), "none");
+	CU_ASSERT_STRING_EQUAL(rg_classify_action_name(RG_ACTION_WOULD_EXEMPT),
 			       "would-exempt");
-	CU_ASSERT_STRING_EQUAL(rg_action_name(RG_ACTION_REFUSED), "refused");
-	CU_ASSERT_STRING_EQUAL(rg_action_event(RG_ACTION_NONE), "flow");
-	CU_ASSERT_STRING_EQUAL(rg_action_event(RG_ACTION_WOULD_EXEMPT), "flow");
-	CU_ASSERT_STRING_EQUAL(rg_action_event(RG_ACTION_REFUSED), "refused");
+	CU_ASSERT_STRING_EQUAL(rg_classify_action_name(RG_ACTION_REFUSED), "refused");
+	CU_ASSERT_STRING_EQUAL(rg_classify_action_event(RG_ACTION_NONE), "flow");
+	CU_ASSERT_STRING_EQUAL(rg_classify_action_event(RG_ACTION_WOULD_EXEMPT), "flow");
+	CU_ASSERT_STRING_EQUAL(rg_classify_action_event(RG_ACTION_REFUSED), "refused");
 }
 
 /* What the scan asks the kernel for: every public address, in order. */

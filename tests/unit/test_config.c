@@ -676,9 +676,9 @@ static void test_user_and_seccomp(void)
 
 static void test_mode_name(void)
 {
-	CU_ASSERT_STRING_EQUAL(rg_mode_name(RG_MODE_DRY_RUN), "dry-run");
-	CU_ASSERT_STRING_EQUAL(rg_mode_name(RG_MODE_REMEDIATE), "remediate");
-	CU_ASSERT_STRING_EQUAL(rg_mode_name((enum rg_mode)42), "?");
+	CU_ASSERT_STRING_EQUAL(rg_config_mode_name(RG_MODE_DRY_RUN), "dry-run");
+	CU_ASSERT_STRING_EQUAL(rg_config_mode_name(RG_MODE_REMEDIATE), "remediate");
+	CU_ASSERT_STRING_EQUAL(rg_config_mode_name((enum rg_mode)42), "?");
 }
 
 /* The warnings of c with the settings given, as check-config prints them. */

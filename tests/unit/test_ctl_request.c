@@ -16,7 +16,7 @@ static enum rg_ctl_request parse_n(const char *s, size_t len)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
 	memcpy(copy, s, len);
-	r = rg_ctl_parse_request(copy, len);
+	r = rg_ctl_request_parse(copy, len);
 	free(copy);
 	return r;
 }
@@ -138,7 +138,7 @@ static void test_full_buffer(void)
 	memset(buf, 'x', sizeof(buf));
 	memcpy(buf, "status json", 11);
 	CU_ASSERT_EQUAL(parse_n(buf, sizeof(buf)), RG_CTL_UNKNOWN);
-	CU_ASSERT_EQUAL(rg_ctl_parse_request(NULL, 0), RG_CTL_UNKNOWN);
+	CU_ASSERT_EQUAL(rg_ctl_request_parse(NULL, 0), RG_CTL_UNKNOWN);
 }
 
 static int parse_x(const char *s, struct rg_ctl_exempt *r)
@@ -149,7 +149,7 @@ static int parse_x(const char *s, struct rg_ctl_exempt *r)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
 	memcpy(copy, s, strlen(s));
-	ret = rg_ctl_parse_exempt(copy, strlen(s), r, err, sizeof(err));
+	ret = rg_ctl_request_parse_exempt(copy, strlen(s), r, err, sizeof(err));
 	free(copy);
 	return ret;
 }
@@ -170,7 +170,7 @@ static void test_exempt_round_trip(void)
 	CU_ASSERT_EQUAL(r.op, RG_CTL_X_ADD);
 	CU_ASSERT_TRUE(r.force);
 	CU_ASSERT_EQUAL(r.x.port, 7003);
-	CU_ASSERT_EQUAL_FATAL(rg_ctl_format_exempt(&r, line, sizeof(line)), 0);
+	CU_ASSERT_EQUAL_FATAL(rg_ctl_request_format_exempt(&r, line, sizeof(line)), 0);
 	CU_ASSERT_STRING_EQUAL(line, "exempt-add 10.0.30.2 10.0.10.2 tcp/7003 force");
 	CU_ASSERT_EQUAL(parse_x(line, &back), 0);
 	CU_ASSERT_TRUE(rg_exemption_equal(&back.x, &r.x) && back.force);
@@ -178,7 +178,7 @@ static void test_exempt_round_trip(void)
 	r.force = false;
 	CU_ASSERT_EQUAL_FATAL(parse_x("exempt-del ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff1 "
 				      "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff2 udp/65535", &r), 0);
-	CU_ASSERT_EQUAL_FATAL(rg_ctl_format_exempt(&r, line, sizeof(line)), 0);
+	CU_ASSERT_EQUAL_FATAL(rg_ctl_request_format_exempt(&r, line, sizeof(line)), 0);
 	CU_ASSERT_EQUAL(parse_x(line, &back), 0);
 	CU_ASSERT_TRUE(rg_exemption_equal(&back.x, &r.x));
 	CU_ASSERT_EQUAL(back.op, RG_CTL_X_DEL);

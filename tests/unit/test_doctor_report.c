@@ -28,7 +28,7 @@ static void test_text_names_paths_and_verdict(void)
 	const char *s;
 
 	rg_strbuf_init(&sb);
-	rg_doctor_format_text(&c, &sb);
+	rg_doctor_report_text(&c, &sb);
 	s = rg_strbuf_str(&sb);
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "kernel 6.18.44 x86_64\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "CONFIG_NFT_QUEUE"));
@@ -41,7 +41,7 @@ static void test_text_names_paths_and_verdict(void)
 	/* One is singular. */
 	c.ct_entries = 1;
 	rg_strbuf_init(&sb);
-	rg_doctor_format_text(&c, &sb);
+	rg_doctor_report_text(&c, &sb);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb), " 1 tracked connection\n"));
 	rg_strbuf_free(&sb);
 }
@@ -54,7 +54,7 @@ static void test_text_gives_reason_when_it_cannot_run(void)
 	c.net_admin = (struct rg_cap){ .state = RG_CAP_NO, .err = EPERM };
 	c.nftables = (struct rg_cap){ .state = RG_CAP_UNKNOWN, .err = EPERM };
 	rg_strbuf_init(&sb);
-	rg_doctor_format_text(&c, &sb);
+	rg_doctor_report_text(&c, &sb);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb),
 		"reflguard cannot run here: it needs root or CAP_NET_ADMIN"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb),
@@ -69,7 +69,7 @@ static void test_json_document(void)
 	const char *s;
 
 	rg_strbuf_init(&sb);
-	rg_doctor_format_json(&c, &sb);
+	rg_doctor_report_json(&c, &sb);
 	s = rg_strbuf_str(&sb);
 	CU_ASSERT_EQUAL(s[0], '{');
 	CU_ASSERT_EQUAL(s[strlen(s) - 1], '\n');
@@ -89,7 +89,7 @@ static void test_json_reason_when_it_cannot_run(void)
 
 	c.compat_queue = (struct rg_cap){ .state = RG_CAP_NO, .err = ENOENT };
 	rg_strbuf_init(&sb);
-	rg_doctor_format_json(&c, &sb);
+	rg_doctor_report_json(&c, &sb);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb), "\"can_run\":false,\"reason\":\"neither"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb), "\"queue_path\":\"none\""));
 	rg_strbuf_free(&sb);

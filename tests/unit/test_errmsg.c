@@ -10,7 +10,7 @@ static void test_formats_and_fails(void)
 {
 	char err[64];
 
-	CU_ASSERT_EQUAL(rg_errf(err, sizeof(err), "%s:%u: bad '%s'", "f.conf", 7u, "x"), -1);
+	CU_ASSERT_EQUAL(rg_errmsgf(err, sizeof(err), "%s:%u: bad '%s'", "f.conf", 7u, "x"), -1);
 	CU_ASSERT_STRING_EQUAL(err, "f.conf:7: bad 'x'");
 }
 
@@ -18,7 +18,7 @@ static void test_cuts_a_long_message(void)
 {
 	char err[6];
 
-	CU_ASSERT_EQUAL(rg_errf(err, sizeof(err), "%s", "0123456789"), -1);
+	CU_ASSERT_EQUAL(rg_errmsgf(err, sizeof(err), "%s", "0123456789"), -1);
 	CU_ASSERT_STRING_EQUAL(err, "01234");
 }
 
@@ -27,8 +27,8 @@ static void test_no_buffer(void)
 {
 	char err[4] = "abc";
 
-	CU_ASSERT_EQUAL(rg_errf(NULL, 16, "%s", "x"), -1);
-	CU_ASSERT_EQUAL(rg_errf(err, 0, "%s", "x"), -1);
+	CU_ASSERT_EQUAL(rg_errmsgf(NULL, 16, "%s", "x"), -1);
+	CU_ASSERT_EQUAL(rg_errmsgf(err, 0, "%s", "x"), -1);
 	CU_ASSERT_STRING_EQUAL(err, "abc");
 }
 

@@ -313,17 +313,17 @@ static void test_ts_format(void)
 	struct timespec ts = { 0, 0 };
 	char buf[40];
 
-	rg_format_ts(&ts, buf, sizeof(buf));
+	rg_event_format_ts(&ts, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "1970-01-01T00:00:00.000000Z");
 	ts.tv_sec = 1795608000 + 43199;
 	ts.tv_nsec = 999999999;
-	rg_format_ts(&ts, buf, sizeof(buf));
+	rg_event_format_ts(&ts, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "2026-11-25T23:59:59.999999Z");
 	ts.tv_sec = 951782400;	/* a leap day */
 	ts.tv_nsec = 1000;
-	rg_format_ts(&ts, buf, sizeof(buf));
+	rg_event_format_ts(&ts, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "2000-02-29T00:00:00.000001Z");
-	rg_format_ts(&ts, buf, 11);
+	rg_event_format_ts(&ts, buf, 11);
 	CU_ASSERT_STRING_EQUAL(buf, "2000-02-29");
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The exemption set as the element messages name it (rg_exempt_set_ref)
- * and as it is created (rg_exempt_set): the same table, name and family.
+ * The exemption set as the element messages name it (rg_exempt_rule_set_ref)
+ * and as it is created (rg_exempt_rule_set): the same table, name and family.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -24,7 +24,7 @@ static void check_ref(const struct nftnl_set *s, int nfproto, const char *name)
 
 static void test_ref_names_the_set_only(void)
 {
-	struct nftnl_set *s = rg_exempt_set_ref(NFPROTO_IPV6);
+	struct nftnl_set *s = rg_exempt_rule_set_ref(NFPROTO_IPV6);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	check_ref(s, NFPROTO_IPV6, "exempt6");
@@ -35,8 +35,8 @@ static void test_ref_names_the_set_only(void)
 
 static void test_set_adds_the_key(void)
 {
-	struct nftnl_set *s4 = rg_exempt_set(NFPROTO_IPV4);
-	struct nftnl_set *s6 = rg_exempt_set(NFPROTO_IPV6);
+	struct nftnl_set *s4 = rg_exempt_rule_set(NFPROTO_IPV4);
+	struct nftnl_set *s6 = rg_exempt_rule_set(NFPROTO_IPV6);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s4);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s6);
@@ -75,7 +75,7 @@ static uint32_t u32_data(const struct nftnl_expr *e, uint16_t attr)
 }
 
 /* The matched flow's ct mark gets RG_EXEMPT_MARK, the other bits kept,
- * before the identity snat: a pair's other node reads it (guard/adopt.h). */
+ * before the identity snat: a pair's other node reads it (guard/core/adopt.h). */
 static void check_marks(int nfproto, int first)
 {
 	struct nftnl_rule *r = rg_exempt_rule(nfproto);

@@ -45,7 +45,7 @@ static void assert_endpoint(const struct rg_addr *a, uint16_t port,
 {
 	char buf[RG_ENDPOINT_STRLEN];
 
-	rg_endpoint_format(a, port, buf, sizeof(buf));
+	rg_addr_endpoint_format(a, port, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, want);
 }
 
@@ -196,14 +196,14 @@ static void parse_line(const struct rg_event *ev, struct rg_jdoc *d)
 	rg_strbuf_init(&sb);
 	rg_event_json(ev, &sb);
 	CU_ASSERT_FALSE(rg_strbuf_failed(&sb));
-	CU_ASSERT_EQUAL(rg_jdoc_parse(d, rg_strbuf_str(&sb), sb.len), 0);
+	CU_ASSERT_EQUAL(rg_json_read_parse(d, rg_strbuf_str(&sb), sb.len), 0);
 	rg_strbuf_free(&sb);
 }
 
 static void assert_str(const struct rg_jdoc *d, const char *key,
 		       const char *want)
 {
-	const char *got = rg_jdoc_str(d, key);
+	const char *got = rg_json_read_str(d, key);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
 	CU_ASSERT_STRING_EQUAL(got, want);
@@ -222,9 +222,9 @@ static void test_event_line_would_exempt(void)
 	assert_str(&d, "event", "flow");
 	assert_str(&d, "action", "would-exempt");
 	assert_str(&d, "e_sees", "64.100.0.10:4401");
-	CU_ASSERT_EQUAL(rg_jdoc_bool(&d, "translated", &b), 0);
+	CU_ASSERT_EQUAL(rg_json_read_bool(&d, "translated", &b), 0);
 	CU_ASSERT_TRUE(b);
-	CU_ASSERT_PTR_NOT_NULL(rg_jdoc_get(&d, "fix"));
+	CU_ASSERT_PTR_NOT_NULL(rg_json_read_get(&d, "fix"));
 }
 
 static void test_event_line_refused(void)
@@ -238,7 +238,7 @@ static void test_event_line_refused(void)
 	parse_line(&ev, &d);
 	assert_str(&d, "event", "refused");
 	assert_str(&d, "reason", "not-expressway-c");
-	CU_ASSERT_PTR_NULL(rg_jdoc_get(&d, "fix"));
+	CU_ASSERT_PTR_NULL(rg_json_read_get(&d, "fix"));
 
 	classified_event(NULL, seg, &ev);
 	parse_line(&ev, &d);

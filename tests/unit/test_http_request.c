@@ -10,7 +10,7 @@
 static enum rg_http_parse parse_n(const char *s, size_t n,
 				  struct rg_http_request *req)
 {
-	return rg_http_parse(s, n, CAP, req);
+	return rg_http_request_parse(s, n, CAP, req);
 }
 
 static enum rg_http_parse parse(const char *s, struct rg_http_request *req)
@@ -30,7 +30,7 @@ static void test_good(void)
 	CU_ASSERT_STRING_EQUAL(req.method, "GET");
 	CU_ASSERT_STRING_EQUAL(req.path, "/metrics");
 	CU_ASSERT_EQUAL(req.consumed, strlen(prom));
-	CU_ASSERT_EQUAL(rg_http_route(&req, "/metrics"), 200);
+	CU_ASSERT_EQUAL(rg_http_request_route(&req, "/metrics"), 200);
 	/* Bare LF line ends, HTTP/1.0, no headers, a query. */
 	CU_ASSERT_EQUAL(parse("GET /metrics?x=1 HTTP/1.0\n\n", &req), RG_HTTP_OK);
 	CU_ASSERT_STRING_EQUAL(req.path, "/metrics");
@@ -44,13 +44,13 @@ static void test_routes(void)
 	struct rg_http_request req;
 
 	CU_ASSERT_EQUAL_FATAL(parse("GET /other HTTP/1.1\r\n\r\n", &req), RG_HTTP_OK);
-	CU_ASSERT_EQUAL(rg_http_route(&req, "/metrics"), 404);
+	CU_ASSERT_EQUAL(rg_http_request_route(&req, "/metrics"), 404);
 	CU_ASSERT_EQUAL_FATAL(parse("POST /metrics HTTP/1.1\r\n\r\n", &req), RG_HTTP_OK);
-	CU_ASSERT_EQUAL(rg_http_route(&req, "/metrics"), 405);
+	CU_ASSERT_EQUAL(rg_http_request_route(&req, "/metrics"), 405);
 	CU_ASSERT_EQUAL_FATAL(parse("get /metrics HTTP/1.1\r\n\r\n", &req), RG_HTTP_OK);
-	CU_ASSERT_EQUAL(rg_http_route(&req, "/metrics"), 405);
+	CU_ASSERT_EQUAL(rg_http_request_route(&req, "/metrics"), 405);
 	CU_ASSERT_EQUAL_FATAL(parse("GET /metrics/ HTTP/1.1\r\n\r\n", &req), RG_HTTP_OK);
-	CU_ASSERT_EQUAL(rg_http_route(&req, "/metrics"), 404);
+	CU_ASSERT_EQUAL(rg_http_request_route(&req, "/metrics"), 404);
 }
 
 /* Every prefix of a good request asks for more, never a verdict. */
@@ -138,17 +138,17 @@ static void test_response(void)
 	struct rg_strbuf out;
 
 	rg_strbuf_init(&out);
-	rg_http_response(&out, 200, "text/plain; version=0.0.4", "a 1\n", 4);
+	rg_http_request_response(&out, 200, "text/plain; version=0.0.4", "a 1\n", 4);
 	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&out),
 			       "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
 			       "Content-Length: 4\r\nConnection: close\r\n\r\na 1\n");
 	rg_strbuf_reset(&out);
-	rg_http_response(&out, 405, "text/plain", "", 0);
+	rg_http_request_response(&out, 405, "text/plain", "", 0);
 	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&out),
 			       "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET\r\n"
 			       "Content-Type: text/plain\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 	rg_strbuf_reset(&out);
-	rg_http_response(&out, 431, "text/plain", "", 0);
+	rg_http_request_response(&out, 431, "text/plain", "", 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "431 Request Header Fields Too Large\r\n"));
 	rg_strbuf_free(&out);
 }

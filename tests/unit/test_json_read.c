@@ -9,7 +9,7 @@ static struct rg_jdoc doc;
 
 static int parse(const char *s)
 {
-	return rg_jdoc_parse(&doc, s, strlen(s));
+	return rg_json_read_parse(&doc, s, strlen(s));
 }
 
 /*
@@ -23,7 +23,7 @@ static int parse_exact(const char *s, size_t len)
 
 	CU_ASSERT_FATAL(copy != NULL);
 	memcpy(copy, s, len);
-	ret = rg_jdoc_parse(&doc, copy, len);
+	ret = rg_json_read_parse(&doc, copy, len);
 	free(copy);
 	return ret;
 }
@@ -38,21 +38,21 @@ static void test_event_line(void)
 
 	CU_ASSERT_EQUAL_FATAL(parse(line), 0);
 	CU_ASSERT_EQUAL(doc.n, 7);
-	CU_ASSERT_STRING_EQUAL(rg_jdoc_str(&doc, "event"), "flow");
-	CU_ASSERT_STRING_EQUAL(rg_jdoc_str(&doc, "ts"),
+	CU_ASSERT_STRING_EQUAL(rg_json_read_str(&doc, "event"), "flow");
+	CU_ASSERT_STRING_EQUAL(rg_json_read_str(&doc, "ts"),
 			       "2026-11-25T12:00:00.123456Z");
-	CU_ASSERT_EQUAL(rg_jdoc_bool(&doc, "translated", &b), 0);
+	CU_ASSERT_EQUAL(rg_json_read_bool(&doc, "translated", &b), 0);
 	CU_ASSERT_TRUE(b);
-	CU_ASSERT_EQUAL(rg_jdoc_bool(&doc, "ok", &b), 0);
+	CU_ASSERT_EQUAL(rg_json_read_bool(&doc, "ok", &b), 0);
 	CU_ASSERT_FALSE(b);
-	CU_ASSERT_EQUAL(rg_jdoc_get(&doc, "reason")->type, RG_JDOC_NULL);
-	CU_ASSERT_PTR_NULL(rg_jdoc_str(&doc, "reason"));
-	CU_ASSERT_EQUAL(rg_jdoc_get(&doc, "n")->type, RG_JDOC_NUMBER);
-	CU_ASSERT_STRING_EQUAL(rg_jdoc_get(&doc, "n")->str, "-12.5e+3");
-	CU_ASSERT_EQUAL(rg_jdoc_get(&doc, "fix")->type, RG_JDOC_ARRAY);
-	CU_ASSERT_EQUAL(rg_jdoc_get(&doc, "fix")->n, 2);
-	CU_ASSERT_PTR_NULL(rg_jdoc_get(&doc, "missing"));
-	CU_ASSERT_EQUAL(rg_jdoc_bool(&doc, "event", &b), -1);
+	CU_ASSERT_EQUAL(rg_json_read_get(&doc, "reason")->type, RG_JDOC_NULL);
+	CU_ASSERT_PTR_NULL(rg_json_read_str(&doc, "reason"));
+	CU_ASSERT_EQUAL(rg_json_read_get(&doc, "n")->type, RG_JDOC_NUMBER);
+	CU_ASSERT_STRING_EQUAL(rg_json_read_get(&doc, "n")->str, "-12.5e+3");
+	CU_ASSERT_EQUAL(rg_json_read_get(&doc, "fix")->type, RG_JDOC_ARRAY);
+	CU_ASSERT_EQUAL(rg_json_read_get(&doc, "fix")->n, 2);
+	CU_ASSERT_PTR_NULL(rg_json_read_get(&doc, "missing"));
+	CU_ASSERT_EQUAL(rg_json_read_bool(&doc, "event", &b), -1);
 }
 
 static void test_whitespace_and_empty(void)
@@ -60,22 +60,22 @@ static void test_whitespace_and_empty(void)
 	CU_ASSERT_EQUAL(parse(" \t{ } \r\n"), 0);
 	CU_ASSERT_EQUAL(doc.n, 0);
 	CU_ASSERT_EQUAL(parse("{ \"a\" : \"b\" , \"c\" : [ ] }"), 0);
-	CU_ASSERT_STRING_EQUAL(rg_jdoc_str(&doc, "a"), "b");
-	CU_ASSERT_EQUAL(rg_jdoc_get(&doc, "c")->n, 0);
+	CU_ASSERT_STRING_EQUAL(rg_json_read_str(&doc, "a"), "b");
+	CU_ASSERT_EQUAL(rg_json_read_get(&doc, "c")->n, 0);
 	CU_ASSERT_EQUAL(parse("{\"\":\"\"}"), 0);
-	CU_ASSERT_STRING_EQUAL(rg_jdoc_str(&doc, ""), "");
+	CU_ASSERT_STRING_EQUAL(rg_json_read_str(&doc, ""), "");
 }
 
 static void test_escapes(void)
 {
 	CU_ASSERT_EQUAL_FATAL(parse("{\"k\\n\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}"), 0);
-	CU_ASSERT_STRING_EQUAL(rg_jdoc_str(&doc, "k\n"), "\"\\/\b\f\n\r\t");
+	CU_ASSERT_STRING_EQUAL(rg_json_read_str(&doc, "k\n"), "\"\\/\b\f\n\r\t");
 	/* é, €, and U+1F600 as a surrogate pair, each to UTF-8 */
 	CU_ASSERT_EQUAL_FATAL(parse("{\"u\":\"\\u00e9\\u20AC\\ud83d\\ude00\\u0041\"}"), 0);
-	CU_ASSERT_STRING_EQUAL(rg_jdoc_str(&doc, "u"),
+	CU_ASSERT_STRING_EQUAL(rg_json_read_str(&doc, "u"),
 			       "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" "A");
 	CU_ASSERT_EQUAL_FATAL(parse("{\"raw\":\"pare-feu \xc3\xa9 \xf0\x9f\x98\x80\"}"), 0);
-	CU_ASSERT_STRING_EQUAL(rg_jdoc_str(&doc, "raw"),
+	CU_ASSERT_STRING_EQUAL(rg_json_read_str(&doc, "raw"),
 			       "pare-feu \xc3\xa9 \xf0\x9f\x98\x80");
 }
 
@@ -164,8 +164,8 @@ static void test_embedded_nul(void)
 	static const char line[] = "{\"a\":\"b\0c\"}";
 	static const char after[] = "{\"a\":\"b\"}\0";
 
-	CU_ASSERT_EQUAL(rg_jdoc_parse(&doc, line, sizeof(line) - 1), -1);
-	CU_ASSERT_EQUAL(rg_jdoc_parse(&doc, after, sizeof(after) - 1), -1);
+	CU_ASSERT_EQUAL(rg_json_read_parse(&doc, line, sizeof(line) - 1), -1);
+	CU_ASSERT_EQUAL(rg_json_read_parse(&doc, after, sizeof(after) - 1), -1);
 }
 
 static void test_limits(void)
@@ -194,11 +194,11 @@ static void test_limits(void)
 		strcpy(line + n + i, "\"}");
 		CU_ASSERT_EQUAL(parse(line), i <= RG_JDOC_TEXT - 6 ? 0 : -1);
 		if (i <= RG_JDOC_TEXT - 6)
-			CU_ASSERT_EQUAL(strlen(rg_jdoc_str(&doc, "big")), i);
+			CU_ASSERT_EQUAL(strlen(rg_json_read_str(&doc, "big")), i);
 	}
 	/* Plain runs, escapes and UTF-8 in one string keep their order. */
 	CU_ASSERT_EQUAL(parse("{\"s\":\"ab\\ncd\xc3\xa9" "ef\\u0041gh\"}"), 0);
-	CU_ASSERT_STRING_EQUAL(rg_jdoc_str(&doc, "s"), "ab\ncd\xc3\xa9" "efAgh");
+	CU_ASSERT_STRING_EQUAL(rg_json_read_str(&doc, "s"), "ab\ncd\xc3\xa9" "efAgh");
 	/* Arrays are checked but not kept: a long one still fits. */
 	n = (size_t)sprintf(line, "{\"a\":[");
 	for (i = 0; i < 200; i++)
@@ -206,7 +206,7 @@ static void test_limits(void)
 				     i ? "," : "");
 	strcpy(line + n, "]}");
 	CU_ASSERT_EQUAL(parse(line), 0);
-	CU_ASSERT_EQUAL(rg_jdoc_get(&doc, "a")->n, 200);
+	CU_ASSERT_EQUAL(rg_json_read_get(&doc, "a")->n, 200);
 }
 
 static const struct unit_test tests[] = {

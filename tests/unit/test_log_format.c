@@ -36,17 +36,17 @@ static void test_truncated(void)
 
 static void test_journal_match(void)
 {
-	CU_ASSERT(rg_log_journal_match("8:12345", 8, 12345));
-	CU_ASSERT_FALSE(rg_log_journal_match("8:12345", 8, 12346));
-	CU_ASSERT_FALSE(rg_log_journal_match("9:12345", 8, 12345));
-	CU_ASSERT_FALSE(rg_log_journal_match(NULL, 8, 12345));
-	CU_ASSERT_FALSE(rg_log_journal_match("", 0, 0));
-	CU_ASSERT_FALSE(rg_log_journal_match("8:", 8, 0));
-	CU_ASSERT_FALSE(rg_log_journal_match(":5", 0, 5));
-	CU_ASSERT_FALSE(rg_log_journal_match("8:5x", 8, 5));
-	CU_ASSERT_FALSE(rg_log_journal_match("-8:5", 8, 5));
-	CU_ASSERT_FALSE(rg_log_journal_match("8:-5", 8, 5));
-	CU_ASSERT_FALSE(rg_log_journal_match("8 :5", 8, 5));
+	CU_ASSERT(rg_log_format_journal_match("8:12345", 8, 12345));
+	CU_ASSERT_FALSE(rg_log_format_journal_match("8:12345", 8, 12346));
+	CU_ASSERT_FALSE(rg_log_format_journal_match("9:12345", 8, 12345));
+	CU_ASSERT_FALSE(rg_log_format_journal_match(NULL, 8, 12345));
+	CU_ASSERT_FALSE(rg_log_format_journal_match("", 0, 0));
+	CU_ASSERT_FALSE(rg_log_format_journal_match("8:", 8, 0));
+	CU_ASSERT_FALSE(rg_log_format_journal_match(":5", 0, 5));
+	CU_ASSERT_FALSE(rg_log_format_journal_match("8:5x", 8, 5));
+	CU_ASSERT_FALSE(rg_log_format_journal_match("-8:5", 8, 5));
+	CU_ASSERT_FALSE(rg_log_format_journal_match("8:-5", 8, 5));
+	CU_ASSERT_FALSE(rg_log_format_journal_match("8 :5", 8, 5));
 }
 
 static void test_event_priority(void)

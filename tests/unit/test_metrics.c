@@ -9,11 +9,11 @@ static void test_hist_observe(void)
 	struct rg_hist h;
 
 	memset(&h, 0, sizeof(h));
-	rg_hist_observe(&h, 0);
-	rg_hist_observe(&h, 10000);		/* on a bound: that bucket */
-	rg_hist_observe(&h, 10001);
-	rg_hist_observe(&h, 1000000000);
-	rg_hist_observe(&h, 1000000001);	/* only +Inf */
+	rg_metrics_hist_observe(&h, 0);
+	rg_metrics_hist_observe(&h, 10000);		/* on a bound: that bucket */
+	rg_metrics_hist_observe(&h, 10001);
+	rg_metrics_hist_observe(&h, 1000000000);
+	rg_metrics_hist_observe(&h, 1000000001);	/* only +Inf */
 	CU_ASSERT_EQUAL(h.bucket[0], 2);
 	CU_ASSERT_EQUAL(h.bucket[1], 1);
 	CU_ASSERT_EQUAL(h.bucket[RG_HIST_BOUNDS - 1], 1);
@@ -30,15 +30,15 @@ static void test_refused_by_reason(void)
 
 	memset(&c, 0, sizeof(c));
 	for (i = 0; i < RG_REFUSE_OTHER; i++)
-		rg_counters_refused(&c, rg_refuse_reasons[i]);
-	rg_counters_refused(&c, "limit");
-	rg_counters_refused(&c, NULL);
-	rg_counters_refused(&c, "limitless");
+		rg_status_counters_refused(&c, rg_status_refuse_reasons[i]);
+	rg_status_counters_refused(&c, "limit");
+	rg_status_counters_refused(&c, NULL);
+	rg_status_counters_refused(&c, "limitless");
 	CU_ASSERT_EQUAL(c.refused, RG_REFUSE_OTHER + 3);
 	for (i = 0; i < RG_REFUSE_OTHER; i++)
 		CU_ASSERT_EQUAL(c.refused_by[i], i == RG_REFUSE_LIMIT ? 2 : 1);
 	CU_ASSERT_EQUAL(c.refused_by[RG_REFUSE_OTHER], 2);
-	CU_ASSERT_STRING_EQUAL(rg_refuse_reasons[RG_REFUSE_SAME_SEGMENT], "same-segment");
+	CU_ASSERT_STRING_EQUAL(rg_status_refuse_reasons[RG_REFUSE_SAME_SEGMENT], "same-segment");
 }
 
 static void test_label_escaping(void)
@@ -191,12 +191,12 @@ static void snapshot(struct rg_status *s, struct rg_hist *h, struct rg_state *st
 	s->counters.exempted = 2;
 	s->counters.unexempted = 1;
 	s->counters.events_dropped = 9;
-	rg_counters_refused(&s->counters, "limit");
-	rg_counters_refused(&s->counters, "a-new-word");
-	rg_hist_observe(h, 5000);
-	rg_hist_observe(h, 40000);
-	rg_hist_observe(h, 2000000);
-	rg_hist_observe(h, 2000000000);
+	rg_status_counters_refused(&s->counters, "limit");
+	rg_status_counters_refused(&s->counters, "a-new-word");
+	rg_metrics_hist_observe(h, 5000);
+	rg_metrics_hist_observe(h, 40000);
+	rg_metrics_hist_observe(h, 2000000);
+	rg_metrics_hist_observe(h, 2000000000);
 }
 
 static void test_format_exact(void)

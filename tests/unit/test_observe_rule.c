@@ -42,7 +42,7 @@ static struct nftnl_rule *build(const char *pub, const char *ports,
 	int nfproto;
 
 	CU_ASSERT_FATAL(rg_addr_parse(pub, &a) == 0);
-	CU_ASSERT_FATAL(rg_port_range_parse(ports, &pr) == 0);
+	CU_ASSERT_FATAL(rg_addr_port_range_parse(ports, &pr) == 0);
 	nfproto = a.family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
 	r = rg_observe_rule(nfproto, &a, &pr, path, 7003);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
@@ -91,8 +91,8 @@ static void test_pre_rule(void)
 	int i;
 
 	CU_ASSERT_FATAL(rg_addr_parse("64.100.0.10", &a) == 0);
-	CU_ASSERT_FATAL(rg_port_range_parse("tcp/7001-7010", &pr) == 0);
-	r = rg_observe_pre_rule(NFPROTO_IPV4, &a, &pr, RG_QUEUE_COMPAT, 7003);
+	CU_ASSERT_FATAL(rg_addr_port_range_parse("tcp/7001-7010", &pr) == 0);
+	r = rg_observe_rule_pre(NFPROTO_IPV4, &a, &pr, RG_QUEUE_COMPAT, 7003);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	memset(&s, 0, sizeof(s));
 	nftnl_expr_foreach(r, collect, &s);

@@ -59,9 +59,9 @@ static void test_nfqa_ct_gives_the_whole_entry(void)
 				       mnl_nlmsg_get_payload_len(nlh),
 				       syn_after_snat, sizeof(syn_after_snat),
 				       &f, &proto, &reply), RG_PF_COMPLETE);
-	rg_endpoint_format(&f.orig.src, f.orig.sport, s, sizeof(s));
+	rg_addr_endpoint_format(&f.orig.src, f.orig.sport, s, sizeof(s));
 	CU_ASSERT_STRING_EQUAL(s, "10.0.30.2:27901");
-	rg_endpoint_format(&f.reply.dst, f.reply.dport, s, sizeof(s));
+	rg_addr_endpoint_format(&f.reply.dst, f.reply.dport, s, sizeof(s));
 	CU_ASSERT_STRING_EQUAL(s, "64.100.0.10:4401");
 	CU_ASSERT_EQUAL(proto, IPPROTO_TCP);
 }
@@ -76,9 +76,9 @@ static void test_headers_give_the_reply_key(void)
 	CU_ASSERT_EQUAL(rg_packet_flow(NULL, 0, syn_after_snat,
 				       sizeof(syn_after_snat), &f, &proto,
 				       &reply), RG_PF_LOOKUP);
-	rg_endpoint_format(&reply.src, reply.sport, s, sizeof(s));
+	rg_addr_endpoint_format(&reply.src, reply.sport, s, sizeof(s));
 	CU_ASSERT_STRING_EQUAL(s, "10.0.10.2:7003");
-	rg_endpoint_format(&reply.dst, reply.dport, s, sizeof(s));
+	rg_addr_endpoint_format(&reply.dst, reply.dport, s, sizeof(s));
 	CU_ASSERT_STRING_EQUAL(s, "64.100.0.10:4401");
 	CU_ASSERT_EQUAL(proto, IPPROTO_TCP);
 }
@@ -117,9 +117,9 @@ static void test_cut_packet_gives_the_addresses(void)
 
 	CU_ASSERT_EQUAL(rg_packet_flow(NULL, 0, syn_after_snat, 22, &f, &proto,
 				       &reply), RG_PF_ADDRS);
-	rg_endpoint_format(&reply.src, reply.sport, s, sizeof(s));
+	rg_addr_endpoint_format(&reply.src, reply.sport, s, sizeof(s));
 	CU_ASSERT_STRING_EQUAL(s, "10.0.10.2:0");
-	rg_endpoint_format(&reply.dst, reply.dport, s, sizeof(s));
+	rg_addr_endpoint_format(&reply.dst, reply.dport, s, sizeof(s));
 	CU_ASSERT_STRING_EQUAL(s, "64.100.0.10:0");
 	CU_ASSERT_EQUAL(proto, 0);
 }

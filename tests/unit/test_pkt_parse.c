@@ -383,7 +383,7 @@ static void test_v6_copy_range_bound(void)
 	CU_ASSERT_EQUAL_FATAL(40 + 272 + 8, RG_QUEUE_COPY_RANGE);
 	CU_ASSERT_EQUAL(parse_exact(p.b, RG_QUEUE_COPY_RANGE, &proto, &t), 0);
 	CU_ASSERT_EQUAL(t.dport, 7003);
-	CU_ASSERT_EQUAL(rg_pkt_tcp_seq(p.b, RG_QUEUE_COPY_RANGE, &seq), 0);
+	CU_ASSERT_EQUAL(rg_pkt_parse_tcp_seq(p.b, RG_QUEUE_COPY_RANGE, &seq), 0);
 	p.len = 0;
 	ipv6(&p, IPPROTO_DSTOPTS, "fd00:30::2", "2001:db8:64::10");
 	ext(&p, IPPROTO_TCP, 280 / 8 - 1);
@@ -486,20 +486,20 @@ static void test_addrs_of_cut_packet(void)
 	ipv6(&p, IPPROTO_DSTOPTS, "fd00:30::2", "2001:db8:64::10");
 	ext(&p, IPPROTO_TCP, 280 / 8 - 1);
 	tcp(&p, 27901, 7003);
-	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, RG_QUEUE_COPY_RANGE, &t), 0);
+	CU_ASSERT_EQUAL(rg_pkt_parse_addrs(p.b, RG_QUEUE_COPY_RANGE, &t), 0);
 	CU_ASSERT_EQUAL(t.src.family, AF_INET6);
 	inet_ntop(AF_INET6, t.dst.u.bytes, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "2001:db8:64::10");
 	CU_ASSERT_EQUAL(t.sport, 0);
-	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, 39, &t), -1);
+	CU_ASSERT_EQUAL(rg_pkt_parse_addrs(p.b, 39, &t), -1);
 	p.len = 0;
 	ipv4(&p, 5, IPPROTO_TCP, 0, "10.0.30.2", "64.100.0.10");
-	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, 20, &t), 0);
+	CU_ASSERT_EQUAL(rg_pkt_parse_addrs(p.b, 20, &t), 0);
 	CU_ASSERT_EQUAL(t.dst.u.bytes[0], 64);
-	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, 19, &t), -1);
+	CU_ASSERT_EQUAL(rg_pkt_parse_addrs(p.b, 19, &t), -1);
 	p.b[0] = 0x50;
-	CU_ASSERT_EQUAL(rg_pkt_addrs(p.b, 20, &t), -1);
-	CU_ASSERT_EQUAL(rg_pkt_addrs(NULL, 0, &t), -1);
+	CU_ASSERT_EQUAL(rg_pkt_parse_addrs(p.b, 20, &t), -1);
+	CU_ASSERT_EQUAL(rg_pkt_parse_addrs(NULL, 0, &t), -1);
 }
 
 /* A chain a real stack would send is not "too many". */

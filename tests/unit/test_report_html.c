@@ -59,7 +59,7 @@ static bool void_elem(const char *name, size_t n)
 	       (n == 2 && !strncmp(name, "br", 2));
 }
 
-/* An entity the page may use: what rg_html_escape() writes. */
+/* An entity the page may use: what rg_report_html_escape() writes. */
 static bool known_entity(const char *s)
 {
 	static const char *const ok[] = { "&amp;", "&lt;", "&gt;", "&quot;",
@@ -146,11 +146,11 @@ static void test_escape(void)
 	struct rg_strbuf sb;
 
 	rg_strbuf_init(&sb);
-	rg_html_escape(&sb, "<script>alert(\"x\" & 'y')</script>\x01ok");
+	rg_report_html_escape(&sb, "<script>alert(\"x\" & 'y')</script>\x01ok");
 	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&sb),
 		"&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;&#xFFFD;ok");
 	rg_strbuf_reset(&sb);
-	rg_html_escape(&sb, "10.0.30.2:27901 \xc3\xa9");
+	rg_report_html_escape(&sb, "10.0.30.2:27901 \xc3\xa9");
 	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&sb), "10.0.30.2:27901 \xc3\xa9");
 	rg_strbuf_free(&sb);
 }

@@ -58,14 +58,14 @@ static size_t build(uint32_t arch)
 	const int *nrs;
 	size_t n;
 
-	nrs = rg_seccomp_allowed(&n);
-	return rg_seccomp_build(arch, nrs, n, prog, RG_SECCOMP_MAX_INSNS);
+	nrs = rg_seccomp_filter_allowed(&n);
+	return rg_seccomp_filter_build(arch, nrs, n, prog, RG_SECCOMP_MAX_INSNS);
 }
 
 static void test_every_listed_call_allowed(void)
 {
 	size_t n, i, len = build(AUDIT_ARCH_X86_64);
-	const int *nrs = rg_seccomp_allowed(&n);
+	const int *nrs = rg_seccomp_filter_allowed(&n);
 
 	CU_ASSERT_FATAL(len > n);
 	for (i = 0; i < n; i++)
@@ -114,21 +114,21 @@ static void test_too_long_refused(void)
 	static int many[300];
 	size_t n;
 
-	rg_seccomp_allowed(&n);
-	CU_ASSERT_EQUAL(rg_seccomp_build(AUDIT_ARCH_X86_64, many, 251, prog,
-					 RG_SECCOMP_MAX_INSNS), 0);
-	CU_ASSERT_EQUAL(rg_seccomp_build(AUDIT_ARCH_X86_64, many, n, prog, n + 6), 0);
-	CU_ASSERT_NOT_EQUAL(rg_seccomp_build(AUDIT_ARCH_X86_64, many, n, prog, n + 7), 0);
+	rg_seccomp_filter_allowed(&n);
+	CU_ASSERT_EQUAL(rg_seccomp_filter_build(AUDIT_ARCH_X86_64, many, 251, prog,
+						RG_SECCOMP_MAX_INSNS), 0);
+	CU_ASSERT_EQUAL(rg_seccomp_filter_build(AUDIT_ARCH_X86_64, many, n, prog, n + 6), 0);
+	CU_ASSERT_NOT_EQUAL(rg_seccomp_filter_build(AUDIT_ARCH_X86_64, many, n, prog, n + 7), 0);
 }
 
 static void test_arch(void)
 {
 #if defined(__x86_64__)
-	CU_ASSERT_EQUAL(rg_seccomp_arch(), AUDIT_ARCH_X86_64);
-	CU_ASSERT_STRING_EQUAL(rg_seccomp_arch_name(), "x86_64");
+	CU_ASSERT_EQUAL(rg_seccomp_filter_arch(), AUDIT_ARCH_X86_64);
+	CU_ASSERT_STRING_EQUAL(rg_seccomp_filter_arch_name(), "x86_64");
 #elif defined(__aarch64__)
-	CU_ASSERT_EQUAL(rg_seccomp_arch(), AUDIT_ARCH_AARCH64);
-	CU_ASSERT_STRING_EQUAL(rg_seccomp_arch_name(), "aarch64");
+	CU_ASSERT_EQUAL(rg_seccomp_filter_arch(), AUDIT_ARCH_AARCH64);
+	CU_ASSERT_STRING_EQUAL(rg_seccomp_filter_arch_name(), "aarch64");
 #endif
 }
 

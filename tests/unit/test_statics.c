@@ -104,7 +104,7 @@ static void test_log_key(void)
 
 	CU_ASSERT_EQUAL(parse("log = syslog\n", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(cfg.log, RG_LOG_SYSLOG);
-	CU_ASSERT_STRING_EQUAL(rg_log_target_name(cfg.log), "syslog");
+	CU_ASSERT_STRING_EQUAL(rg_config_log_target_name(cfg.log), "syslog");
 	rg_config_defaults(&over);
 	CU_ASSERT_EQUAL(over.log, RG_LOG_AUTO);
 	CU_ASSERT_EQUAL(rg_config_set(&over, "log", "stderr", err, sizeof(err)), 0);
@@ -211,7 +211,7 @@ static void test_nft_fragment(void)
 	struct rg_strbuf out;
 
 	rg_strbuf_init(&out);
-	rg_nft_fragment(xs, 3, &out);
+	rg_nft_text_fragment(xs, 3, &out);
 	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&out),
 		"#!/usr/sbin/nft -f\n"
 		"# reflguard's exemptions, for `nft -f` on a firewall without reflguard\n"
@@ -249,7 +249,7 @@ static void test_nft_fragment(void)
 		"\t}\n"
 		"}\n");
 	rg_strbuf_reset(&out);
-	rg_nft_fragment(xs, 0, &out);
+	rg_nft_text_fragment(xs, 0, &out);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&out), "# (no exemption)\n"));
 	CU_ASSERT_PTR_NULL(strstr(rg_strbuf_str(&out), "table"));
 	rg_strbuf_free(&out);
