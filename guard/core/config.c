@@ -339,16 +339,23 @@ static int set_metrics(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+/* A boolean key's value: yes/true/on or no/false/off, as the others. */
+static int yes_no(const char *key, const char *v, bool *out, char *err,
+		  size_t errlen)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
+		*out = false;
+	else
+		return rg_errmsgf(err, errlen, "invalid value '%s' for %s (yes or no)", v, key);
+	return 0;
+}
+
 static int set_reset(struct rg_config *c, const char *v, char *err,
 		     size_t errlen)
 {
-	if (!strcmp(v, "yes") || !strcmp(v, "true"))
-		c->reset = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false"))
-		c->reset = false;
-	else
-		return rg_errmsgf(err, errlen, "invalid value '%s' for reset (yes or no)", v);
-	return 0;
+	return yes_no("reset", v, &c->reset, err, errlen);
 }
 
 static int set_same_link(struct rg_config *c, const char *v, char *err,
@@ -366,13 +373,7 @@ static int set_same_link(struct rg_config *c, const char *v, char *err,
 static int set_adopt(struct rg_config *c, const char *v, char *err,
 		     size_t errlen)
 {
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
-		c->adopt = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
-		c->adopt = false;
-	else
-		return rg_errmsgf(err, errlen, "invalid value '%s' for adopt (yes or no)", v);
-	return 0;
+	return yes_no("adopt", v, &c->adopt, err, errlen);
 }
 
 /* Splits "C E PROTO/PORT" into its three words; false if not three. */
@@ -435,13 +436,7 @@ out:
 static int set_seccomp(struct rg_config *c, const char *v, char *err,
 		       size_t errlen)
 {
-	if (!strcmp(v, "yes") || !strcmp(v, "true"))
-		c->seccomp = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false"))
-		c->seccomp = false;
-	else
-		return rg_errmsgf(err, errlen, "invalid value '%s' for seccomp (yes or no)", v);
-	return 0;
+	return yes_no("seccomp", v, &c->seccomp, err, errlen);
 }
 
 static int set_log(struct rg_config *c, const char *v, char *err,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -598,6 +599,31 @@ static void test_adopt_key(void)
 	set_fails("adopt", "maybe", "invalid value 'maybe' for adopt (yes or no)");
 }
 
+/* Every yes-or-no key reads the same words. */
+static void test_yes_no_keys(void)
+{
+	static const char *const keys[] = { "reset", "seccomp", "adopt" };
+	static const char *const yes[] = { "yes", "true", "on" };
+	static const char *const no[] = { "no", "false", "off" };
+	char want[128];
+	struct rg_config c;
+	size_t k, i;
+
+	rg_config_defaults(&c);
+	for (k = 0; k < 3; k++) {
+		bool *v = k == 0 ? &c.reset : k == 1 ? &c.seccomp : &c.adopt;
+
+		for (i = 0; i < 3; i++) {
+			set_ok(&c, keys[k], no[i]);
+			CU_ASSERT_FALSE(*v);
+			set_ok(&c, keys[k], yes[i]);
+			CU_ASSERT_TRUE(*v);
+		}
+		snprintf(want, sizeof(want), "invalid value 'Yes' for %s (yes or no)", keys[k]);
+		set_fails(keys[k], "Yes", want);
+	}
+}
+
 static void test_repeat_interval(void)
 {
 	struct rg_config c;
@@ -744,6 +770,7 @@ static const struct unit_test tests[] = {
 	{ "validate: expressway-e required", test_validate },
 	{ "max-exemptions and reset", test_remediation_keys },
 	{ "adopt: yes by default, yes|no|on|off", test_adopt_key },
+	{ "reset, seccomp, adopt: yes/true/on, no/false/off", test_yes_no_keys },
 	{ "repeat-interval", test_repeat_interval },
 	{ "queue-rcvbuf: bytes, bounded", test_queue_rcvbuf },
 	{ "user and seccomp", test_user_and_seccomp },
