@@ -30,17 +30,6 @@ static bool stderr_read(void)
 	return !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3));
 }
 
-static bool fd_is_journal(int fd)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return false;
-	return rg_log_format_journal_match(getenv("JOURNAL_STREAM"),
-					   (unsigned long long)st.st_dev,
-					   (unsigned long long)st.st_ino);
-}
-
 /* /dev/null too: the usual way to say "no events". */
 static bool usable(const struct stat *st)
 {
@@ -103,7 +92,7 @@ int rg_daemon_events_open(const char *path, bool may_wait, char *err, size_t len
 static bool events_to_journal(const struct daemon *d)
 {
 	return !strcmp(d->cfg->events, "-") && d->cfg->log != RG_LOG_SYSLOG &&
-	       d->human && fd_is_journal(STDOUT_FILENO);
+	       d->human && rg_log_fd_is_journal(STDOUT_FILENO);
 }
 
 /*

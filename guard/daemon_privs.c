@@ -8,6 +8,7 @@
  * into its directory, which must therefore be the user's.
  */
 #include "daemon_int.h"
+#include "file.h"
 #include "privs.h"
 #include "seccomp.h"
 #include "seccomp_filter.h"
@@ -22,22 +23,6 @@
 #include <unistd.h>
 
 #include <linux/capability.h>
-
-static int parent_dir(const char *path, char *dir, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
-
-	if (!n)
-		return snprintf(dir, len, ".") < 0 ? -1 : 0;
-	if (n >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return 0;
-}
 
 static bool writable_by(const struct stat *st, const struct rg_privs_user *u)
 {
@@ -101,8 +86,8 @@ static int prepare_state_dir(const struct daemon *d, const struct rg_privs_user 
 	struct stat st;
 	bool made;
 
-	if (parent_dir(d->cfg->state, dir, sizeof(dir)) < 0 ||
-	    parent_dir(RG_DEFAULT_STATE, def, sizeof(def)) < 0)
+	if (rg_file_dir(d->cfg->state, dir, sizeof(dir)) < 0 ||
+	    rg_file_dir(RG_DEFAULT_STATE, def, sizeof(def)) < 0)
 		return -1;
 	/* Made for remediate only: a dry run leaves the file system alone. */
 	made = d->cfg->mode == RG_MODE_REMEDIATE && mkdir(dir, 0700) == 0;
@@ -129,7 +114,7 @@ static void prepare_events_dir(const struct daemon *d, const struct rg_privs_use
 	struct stat st;
 
 	if (!strcmp(d->cfg->events, "-") ||
-	    parent_dir(d->cfg->events, dir, sizeof(dir)) < 0)
+	    rg_file_dir(d->cfg->events, dir, sizeof(dir)) < 0)
 		return;
 	if (own_dir(dir, RG_LOGS_DIR, false, u) < 0 || stat(dir, &st) < 0 ||
 	    !writable_by(&st, u))

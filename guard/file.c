@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /*
@@ -164,4 +165,25 @@ out:
 		unlink(tmp);
 	errno = saved;
 	return ret;
+}
+
+int rg_file_dir(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/'), *from = path;
+	size_t n;
+
+	if (!slash) {
+		from = ".";
+		n = 1;
+	} else {
+		/* "/state.json" lives in "/", not in "". */
+		n = slash == path ? 1 : (size_t)(slash - path);
+	}
+	if (n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, from, n);
+	dir[n] = '\0';
+	return 0;
 }

@@ -30,5 +30,10 @@ int rg_file_open_private(const char *path);
  */
 int rg_file_write_atomic(const char *path, const char *data, size_t len,
 			 mode_t mode);
+/*
+ * The directory path lives in, into dir[len]: "." for a bare name, "/" for
+ * "/name". -1 with ENAMETOOLONG when it does not fit.
+ */
+int rg_file_dir(const char *path, char *dir, size_t len);
 
 #endif

@@ -25,11 +25,11 @@ static enum { TO_STDERR, TO_JOURNAL, TO_SYSLOG } target = TO_STDERR;
 /* Once the daemon's loop runs, its lines go through a writer thread. */
 static struct rg_outq queue;
 
-static bool stderr_is_journal(void)
+bool rg_log_fd_is_journal(int fd)
 {
 	struct stat st;
 
-	if (fstat(STDERR_FILENO, &st) < 0)
+	if (fstat(fd, &st) < 0)
 		return false;
 	return rg_log_format_journal_match(getenv("JOURNAL_STREAM"),
 					   (unsigned long long)st.st_dev,
@@ -41,7 +41,7 @@ void rg_log_open(enum rg_log_target t)
 	if (t == RG_LOG_SYSLOG) {
 		openlog("reflguard", LOG_PID, LOG_DAEMON);
 		target = TO_SYSLOG;
-	} else if (t == RG_LOG_AUTO && stderr_is_journal()) {
+	} else if (t == RG_LOG_AUTO && rg_log_fd_is_journal(STDERR_FILENO)) {
 		target = TO_JOURNAL;
 	} else {
 		target = TO_STDERR;

@@ -3,6 +3,7 @@
 #define RG_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <syslog.h>
 
@@ -14,6 +15,8 @@
  * journal (log = auto), or to syslog(3) (log = syslog). Priorities are
  * syslog's: LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO.
  */
+/* Whether fd is the journal's stream ($JOURNAL_STREAM names it). */
+bool rg_log_fd_is_journal(int fd);
 void rg_log_open(enum rg_log_target t);
 void rg_log_close(void);
 void rg_log_prio(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

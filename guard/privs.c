@@ -15,6 +15,8 @@
 
 #include <linux/capability.h>
 
+#include "file.h"
+
 static int last_cap(void)
 {
 	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
@@ -120,19 +122,6 @@ int rg_privs_become(const struct rg_privs_user *u, const char **step)
 	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
-static int dir_of(const char *path, char *dir, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	int n = !slash ? snprintf(dir, len, ".") :
-		snprintf(dir, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-
-	if (n < 0 || (size_t)n >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
 int rg_privs_match_dir_owner(const char *path)
 {
 	char dir[PATH_MAX];
@@ -141,7 +130,7 @@ int rg_privs_match_dir_owner(const char *path)
 
 	if (geteuid() != 0)
 		return 0;
-	if (dir_of(path, dir, sizeof(dir)) < 0 || stat(dir, &ds) < 0)
+	if (rg_file_dir(path, dir, sizeof(dir)) < 0 || stat(dir, &ds) < 0)
 		return -1;
 	if (ds.st_uid == 0)
 		return 0;

@@ -114,27 +114,6 @@ int rg_state_file_load(const char *path, struct rg_state *s, char *err,
 	return ret ? -1 : 0;
 }
 
-static int parent_dir(const char *path, char *dir, size_t len)
-{
-	const char *slash = strrchr(path, '/'), *from = path;
-	size_t n;
-
-	if (!slash) {
-		from = ".";
-		n = 1;
-	} else {
-		/* "/state.json" lives in "/", not in "". */
-		n = slash == path ? 1 : (size_t)(slash - path);
-	}
-	if (n >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(dir, from, n);
-	dir[n] = '\0';
-	return 0;
-}
-
 static int make_dir(const char *dir)
 {
 	if (mkdir(dir, 0700) && errno != EEXIST)
@@ -170,7 +149,7 @@ int rg_state_file_save(const char *path, const struct rg_state *s)
 		goto out;
 	}
 	/* 0600, as it always was: only reflguard itself reads its state. */
-	if (parent_dir(path, dir, sizeof(dir)) || make_dir(dir) ||
+	if (rg_file_dir(path, dir, sizeof(dir)) || make_dir(dir) ||
 	    rg_file_write_atomic(path, rg_strbuf_str(&text), text.len, 0600) ||
 	    sync_dir(dir))
 		goto out;
