@@ -15,6 +15,7 @@
 #include "listing.h"
 #include "log.h"
 #include "observe.h"
+#include "send_buf.h"
 
 #include <linux/netfilter.h>
 
@@ -179,19 +180,18 @@ static void set_events(struct daemon *d, struct client *c, uint32_t events)
 /* Sends what the socket takes; the rest waits for EPOLLOUT. */
 static void send_some(struct daemon *d, struct client *c)
 {
-	ssize_t n = send(c->fd, c->out.data + c->sent, c->out.len - c->sent,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
+	size_t before = c->sent;
+	enum rg_send_buf r = rg_send_buf_some(c->fd, c->out.data, c->out.len,
+					      &c->sent);
 
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return;
-	if (n < 0) {
+	if (r == RG_SEND_BUF_FAILED) {
 		drop_client(d, c);
 		return;
 	}
-	c->sent += (size_t)n;
 	/* A reader that keeps reading keeps its slot. */
-	clock_gettime(CLOCK_MONOTONIC, &c->since);
-	if (c->sent == c->out.len)
+	if (c->sent != before)
+		clock_gettime(CLOCK_MONOTONIC, &c->since);
+	if (r == RG_SEND_BUF_DONE)
 		drop_client(d, c);
 }
 

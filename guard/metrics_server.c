@@ -15,6 +15,7 @@
 
 #include "http_request.h"
 #include "metrics.h"
+#include "send_buf.h"
 
 /* Per wake-up, so a flood of connections cannot hold the loop. */
 #define ACCEPTS_PER_WAKE 8
@@ -168,17 +169,14 @@ static void set_events(struct rg_msrv *s, struct rg_msrv_client *c,
 /* Sends what the socket takes; the rest waits for EPOLLOUT. */
 static void send_some(struct rg_msrv *s, struct rg_msrv_client *c)
 {
-	ssize_t n = send(c->fd, c->out.data + c->sent, c->out.len - c->sent,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
+	enum rg_send_buf r = rg_send_buf_some(c->fd, c->out.data, c->out.len,
+					      &c->sent);
 
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return;
-	if (n < 0) {
+	if (r == RG_SEND_BUF_FAILED) {
 		drop(s, c);
 		return;
 	}
-	c->sent += (size_t)n;
-	if (c->sent < c->out.len)
+	if (r == RG_SEND_BUF_MORE)
 		return;
 	/* All sent: the FIN says so; reading on to EOF keeps unread
 	 * request bytes from turning our close into a reset that could
