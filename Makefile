@@ -34,6 +34,7 @@ PURE_SRC := guard/strbuf.c guard/json.c guard/doctor_report.c guard/cli.c guard/
 	guard/ring.c guard/repeat.c guard/watchdog.c \
 	guard/config_warn.c guard/plural.c guard/syn_pair.c
 PURE_SRC += nft/reset_rule.c
+PURE_SRC += guard/adopt.c nft/ct_mark_filter.c
 # Everything else touches the kernel or the process.
 IO_SRC := $(filter-out $(PURE_SRC), $(wildcard guard/*.c nft/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)

@@ -145,6 +145,21 @@ const char *rg_classify_segment(const struct rg_config *cfg,
 	return NULL;
 }
 
+enum rg_action rg_classify_fix(const struct rg_config *cfg,
+			       const struct rg_addr *c,
+			       const struct rg_segments *seg,
+			       const char **reason, const char **assumes)
+{
+	*assumes = NULL;
+	/* The order matters: the first reason that applies is the one a
+	 * firewall owner must act on. */
+	if (!is_expressway_c(cfg, c))
+		*reason = "not-expressway-c";
+	else if (!(*reason = rg_classify_segment(cfg, c, seg, assumes)))
+		return RG_ACTION_WOULD_EXEMPT;
+	return RG_ACTION_REFUSED;
+}
+
 static void decide(const struct rg_config *cfg, const struct rg_flow *f,
 		   const struct rg_segments *seg, struct rg_class *out)
 {
@@ -152,14 +167,8 @@ static void decide(const struct rg_config *cfg, const struct rg_flow *f,
 		out->action = RG_ACTION_NONE;
 		return;
 	}
-	out->action = RG_ACTION_REFUSED;
-	/* The order matters: the first reason that applies is the one a
-	 * firewall owner must act on. */
-	if (!is_expressway_c(cfg, &f->orig.src))
-		out->reason = "not-expressway-c";
-	else if (!(out->reason = rg_classify_segment(cfg, &f->orig.src, seg,
-							 &out->assumes)))
-		out->action = RG_ACTION_WOULD_EXEMPT;
+	out->action = rg_classify_fix(cfg, &f->orig.src, seg, &out->reason,
+				      &out->assumes);
 }
 
 bool rg_classify_translated(const struct rg_flow *f)

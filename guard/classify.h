@@ -99,6 +99,16 @@ const char *rg_classify_segment(const struct rg_config *cfg,
 				const struct rg_segments *seg,
 				const char **assumes);
 
+/*
+ * What a translated flow from c gets once it is hairpinned: would-exempt
+ * (with *assumes), or refused with *reason (not-expressway-c, then
+ * rg_classify_segment's words).
+ */
+enum rg_action rg_classify_fix(const struct rg_config *cfg,
+			       const struct rg_addr *c,
+			       const struct rg_segments *seg,
+			       const char **reason, const char **assumes);
+
 const char *rg_action_name(enum rg_action a);
 /* "flow" or "refused": the event type an action is reported as. */
 const char *rg_action_event(enum rg_action a);

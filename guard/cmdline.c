@@ -33,6 +33,7 @@ static const struct option key_opts[] = {
 	{ "user", required_argument, NULL, OPT_KEY },
 	{ "repeat-interval", required_argument, NULL, OPT_KEY },
 	{ "same-link", required_argument, NULL, OPT_KEY },
+	{ "adopt", required_argument, NULL, OPT_KEY },
 	{ "no-reset", no_argument, NULL, OPT_NO_RESET },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "reset-state", no_argument, NULL, OPT_RESET_STATE },
@@ -49,7 +50,7 @@ static bool daemon_only(const char *name)
 		"mode", "queue", "events", "state", "control", "max-exemptions",
 		"reset", "reset-state", "queue-maxlen", "queue-rcvbuf",
 		"control-group", "log", "metrics", "user", "seccomp",
-		"repeat-interval",
+		"repeat-interval", "adopt",
 	};
 	size_t i;
 

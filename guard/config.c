@@ -367,6 +367,18 @@ static int set_same_link(struct rg_config *c, const char *v, char *err,
 	return 0;
 }
 
+static int set_adopt(struct rg_config *c, const char *v, char *err,
+		     size_t errlen)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
+		c->adopt = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
+		c->adopt = false;
+	else
+		return rg_errf(err, errlen, "invalid value '%s' for adopt (yes or no)", v);
+	return 0;
+}
+
 /* Splits "C E PROTO/PORT" into its three words; false if not three. */
 static bool three_words(char *v, char *w[3])
 {
@@ -503,6 +515,7 @@ static const struct {
 	{ "seccomp", RG_KEY_SECCOMP, set_seccomp },
 	{ "repeat-interval", RG_KEY_REPEAT_INTERVAL, set_repeat_interval },
 	{ "same-link", RG_KEY_SAME_LINK, set_same_link },
+	{ "adopt", RG_KEY_ADOPT, set_adopt },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -521,6 +534,7 @@ void rg_config_defaults(struct rg_config *c)
 	c->repeat_interval = RG_DEFAULT_REPEAT_INTERVAL;
 	c->queue_maxlen = RG_DEFAULT_QUEUE_MAXLEN;
 	c->reset = true;
+	c->adopt = true;
 	c->seccomp = true;
 	/* A compile-time constant: it parses, or the unit tests say so. */
 	set_ports(c, RG_DEFAULT_PORTS, err, sizeof(err));
@@ -678,6 +692,8 @@ void rg_config_merge(struct rg_config *base, const struct rg_config *over)
 		base->reset = over->reset;
 	if (g & RG_KEY_SAME_LINK)
 		base->same_link = over->same_link;
+	if (g & RG_KEY_ADOPT)
+		base->adopt = over->adopt;
 	if (g & RG_KEY_QUEUE_MAXLEN)
 		base->queue_maxlen = over->queue_maxlen;
 	if (g & RG_KEY_QUEUE_RCVBUF)

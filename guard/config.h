@@ -88,6 +88,7 @@ enum rg_config_key {
 	RG_KEY_SECCOMP = 1u << 17,
 	RG_KEY_REPEAT_INTERVAL = 1u << 18,
 	RG_KEY_SAME_LINK = 1u << 19,
+	RG_KEY_ADOPT = 1u << 20,
 };
 
 /*
@@ -126,6 +127,7 @@ struct rg_config {
 	unsigned int queue_rcvbuf;	/* bytes; 0: sized to queue_maxlen */
 	bool reset;			/* delete translated flows once exempted */
 	enum rg_same_link same_link;
+	bool adopt;			/* a pair's peer's marked flows (guard/adopt.h) */
 	struct rg_static_exempt statics[RG_MAX_STATIC];
 	size_t n_static;
 	char static_file[PATH_MAX];	/* the file the exempt lines are in */

@@ -193,7 +193,7 @@ static void on_signal(struct daemon *d)
 
 enum { TAG_QUEUE = 1, TAG_CTL, TAG_SIG, TAG_CTL_TIMER, TAG_MON, TAG_TIMER,
        TAG_METRICS, TAG_METRICS_TIMER, TAG_ROUTES, TAG_WATCHDOG, TAG_STATE,
-       TAG_CTSCAN };
+       TAG_CTSCAN, TAG_CTEV };
 /* Control clients are tagged 100 + i, metrics clients 200 + i. */
 #define TAG_METRICS_CLIENT 200
 
@@ -286,6 +286,8 @@ static void loop(struct daemon *d)
 				rg_daemon_state_written(d);
 			else if (tag == TAG_CTSCAN)
 				rg_daemon_scan_step(d);
+			else if (tag == TAG_CTEV)
+				rg_daemon_adopt_events(d);
 			else if (tag >= 100 && tag < 100 + MAX_CLIENTS)
 				rg_daemon_client(d, &d->clients[tag - 100]);
 			else
@@ -461,7 +463,8 @@ static int setup(struct daemon *d, bool reset_state)
 	ret = rg_daemon_output_open(d);
 	if (ret < 0)
 		return ret;
-	if (open_sockets(d) < 0 || open_control_to_group(d) < 0)
+	if (open_sockets(d) < 0 || open_control_to_group(d) < 0 ||
+	    rg_daemon_adopt_open(d) < 0)
 		return -1;
 	/* Before anything is installed: a taken port changes nothing. */
 	ret = rg_daemon_metrics_open(d);
@@ -480,6 +483,7 @@ static int setup(struct daemon *d, bool reset_state)
 	    watch(d, d->timerfd, TAG_TIMER) < 0 ||
 	    watch(d, mnl_socket_get_fd(d->rtmon.sock), TAG_ROUTES) < 0 ||
 	    watch(d, mnl_socket_get_fd(d->ctscan.sock), TAG_CTSCAN) < 0 ||
+	    watch(d, mnl_socket_get_fd(d->ctev.sock), TAG_CTEV) < 0 ||
 	    watch(d, rg_queue_fd(&d->queue), TAG_QUEUE) < 0 ||
 	    rg_daemon_ctl_watch(d, TAG_CTL, TAG_CTL_TIMER) < 0 ||
 	    watch(d, d->sigfd, TAG_SIG) < 0 ||
@@ -514,6 +518,7 @@ static void teardown(struct daemon *d)
 	rg_nl_close(&d->nft);
 	rg_nl_close(&d->ct);
 	rg_nl_close(&d->ctscan);
+	rg_nl_close(&d->ctev);
 	rg_ct_many_close(&d->ct_many);
 	rg_nl_close(&d->rt);
 	rg_nl_close(&d->rtmon);

@@ -98,6 +98,12 @@ static void segments(struct daemon *d, const struct rg_flow *f,
 	rg_classify_routes(route_get, d, &fl, seg);
 }
 
+void rg_daemon_flow_segments(struct daemon *d, const struct rg_flow *f,
+			     struct rg_segments *seg)
+{
+	segments(d, f, NULL, seg);
+}
+
 /* systemctl status shows the counters; once a second is plenty. */
 static void notify_status(struct daemon *d)
 {
@@ -234,9 +240,11 @@ static bool handle_flow(struct daemon *d, const struct rg_flow *f,
 	if (!rg_classify_watched(d->cfg, f, &e))
 		return false;
 	/* The scan reports only translated flows: a clean one (most, once
-	 * exempted) costs no route lookup. */
-	if (from_scan && !rg_classify_translated(f))
+	 * exempted) costs no route lookup, unless a pair's peer marked it. */
+	if (from_scan && !rg_classify_translated(f)) {
+		rg_daemon_adopt(d, f);
 		return false;
+	}
 	segments(d, f, pkt, &seg);
 	if (!rg_classify(d->cfg, f, &seg, &cl))
 		return false;

@@ -52,6 +52,7 @@
 #define SCAN_SLICE 128			/* scanned flows handled per loop turn */
 #define SCAN_READS 8			/* conntrack dump datagrams read per loop turn */
 #define BULK_SLICE 1024			/* exemptions sent to the kernel per loop turn */
+#define ADOPT_RECENT 64			/* conntrack ids of marked entries decided */
 
 struct client {
 	int fd;
@@ -180,6 +181,10 @@ struct daemon {
 	long last_cut_ms;		/* and took this long */
 	struct bulk bulk;
 	bool watch_elems;		/* someone else deleted: compare elements */
+	/* A pair's peer's marked entries (daemon_adopt.c). */
+	struct rg_nl ctev;
+	uint32_t adopt_recent[ADOPT_RECENT];
+	unsigned int adopt_pos;
 	bool stop;
 };
 
@@ -245,6 +250,22 @@ int rg_daemon_reload_state(struct daemon *d);
  * scan's are, once per entry.
  */
 void rg_daemon_flow_found(struct daemon *d, const struct rg_flow *f);
+
+/* The flow's routes as the daemon asks them (a flow found by a scan). */
+void rg_daemon_flow_segments(struct daemon *d, const struct rg_flow *f,
+			     struct rg_segments *seg);
+/* daemon_remedy.c: an exemption of the pair was found ineffective here. */
+bool rg_daemon_known_ineffective(const struct daemon *d,
+				 const struct rg_exemption *x);
+
+/*
+ * daemon_adopt.c: a firewall pair's peer's exemptions. The event socket
+ * of marked conntrack entries (-1 logged); its reads, a bounded amount a
+ * loop turn; one entry, from it or from a scan, decided and adopted.
+ */
+int rg_daemon_adopt_open(struct daemon *d);
+void rg_daemon_adopt_events(struct daemon *d);
+void rg_daemon_adopt(struct daemon *d, const struct rg_flow *f);
 
 /* daemon_cut.c: flows of packets cut before their ports. */
 /* Remembers a cut packet's reply addresses for the next lookup. */

@@ -465,6 +465,12 @@ static bool known_ineffective(const struct daemon *d,
 	return false;
 }
 
+bool rg_daemon_known_ineffective(const struct daemon *d,
+				 const struct rg_exemption *x)
+{
+	return known_ineffective(d, x);
+}
+
 static void refuse(struct daemon *d, const struct rg_flow *f,
 		   const struct rg_class *cl, const char *reason)
 {

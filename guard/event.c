@@ -125,6 +125,8 @@ void rg_event_json(const struct rg_event *ev, struct rg_strbuf *out)
 		rg_json_str(&j, "assumes", ev->assumes);
 	if (ev->with_fix)
 		json_fix(ev, &j);
+	if (ev->origin)
+		rg_json_str(&j, "origin", ev->origin);
 	if (ev->element)
 		rg_json_str(&j, "element", ev->element);
 	if (ev->statement)
@@ -169,6 +171,10 @@ static bool human_remedy(const struct rg_event *ev, const struct endpoints *ep,
 	else if (!strcmp(ev->type, "verified"))
 		rg_strbuf_addf(out, "verified: Expressway-E %s now sees Expressway-C as %s, its real address\n",
 			       ep->e_internal, ep->c);
+	else if (!strcmp(ev->type, "adopted"))
+		rg_strbuf_addf(out, "adopted: Expressway-C %s keeps its source towards Expressway-E %s, as the firewall pair's peer exempted it (%s)\n",
+			       ep->c, ep->e_internal,
+			       ev->statement ? ev->statement : "action: would-exempt");
 	else if (!strcmp(ev->type, "reset"))
 		rg_strbuf_addf(out, "reset: deleted the translated connection %s -> %s (E saw %s) so it reconnects untranslated\n",
 			       ep->c, ep->e_public, ep->e_sees);

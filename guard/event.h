@@ -14,7 +14,7 @@
  * and as one human log line. Pure: formatting only.
  */
 struct rg_event {
-	const char *type;		/* flow, refused, exempted, verified, reset */
+	const char *type;		/* flow, refused, exempted, verified, reset, adopted */
 	struct timespec ts;		/* CLOCK_REALTIME */
 	uint8_t proto;			/* IPPROTO_TCP / IPPROTO_UDP */
 	struct rg_addr c;		/* Expressway-C, as it sent */
@@ -32,6 +32,8 @@ struct rg_event {
 	bool with_fix;			/* add "fix": the nft statements */
 	const char *element;		/* "exempted": the set element */
 	const char *statement;		/* "exempted": the nft statement applied */
+	const char *origin;		/* what told of the flow; NULL: no key
+					 * ("conntrack-mark": a pair's peer) */
 	long long time_to_fix_ms;	/* "verified": when has_time_to_fix */
 	bool has_time_to_fix;
 	/* A summary (guard/repeat.h): this event stands for `repeats` flows

@@ -26,6 +26,8 @@ struct rg_flow {
 	bool has_id;
 	uint8_t tcp_state;		/* TCP_CONNTRACK_*, when has_tcp_state */
 	bool has_tcp_state;
+	uint32_t mark;			/* the ct mark, when has_mark */
+	bool has_mark;
 };
 
 #endif

@@ -104,6 +104,14 @@ static const struct {
 	{ "reflguard_state_write_failures_total",
 	  offsetof(struct rg_counters, state_write_failures),
 	  "State file writes that failed (retried)." },
+	{ "reflguard_ct_events_total", offsetof(struct rg_counters, ct_events),
+	  "Marked conntrack entries announced to reflguard (the kernel filters the rest)." },
+	{ "reflguard_adopted_total", offsetof(struct rg_counters, adopted),
+	  "Exemptions adopted from a firewall pair's peer (marked conntrack entries)." },
+	{ "reflguard_adopt_refused_total", offsetof(struct rg_counters, adopt_refused),
+	  "Marked conntrack entries of a pair's peer this node would not exempt." },
+	{ "reflguard_ct_events_overruns_total", offsetof(struct rg_counters, ct_events_overruns),
+	  "Conntrack event socket overruns (ENOBUFS), answered by a resync." },
 };
 
 static void counters_text(const struct rg_counters *c, struct rg_strbuf *out)

@@ -109,6 +109,10 @@ static void counters_json(struct rg_json *j, const struct rg_counters *c)
 	rg_json_int(j, "log_dropped", (int64_t)c->log_dropped);
 	rg_json_int(j, "state_writes", (int64_t)c->state_writes);
 	rg_json_int(j, "state_write_failures", (int64_t)c->state_write_failures);
+	rg_json_int(j, "ct_events", (int64_t)c->ct_events);
+	rg_json_int(j, "adopted", (int64_t)c->adopted);
+	rg_json_int(j, "adopt_refused", (int64_t)c->adopt_refused);
+	rg_json_int(j, "ct_events_overruns", (int64_t)c->ct_events_overruns);
 	rg_json_obj_end(j);
 }
 

@@ -47,6 +47,10 @@ struct rg_counters {
 	uint64_t log_dropped;		/* log lines the same */
 	uint64_t state_writes;		/* state file writes ended */
 	uint64_t state_write_failures;	/* of them, failed */
+	uint64_t ct_events;		/* marked entries the kernel let through */
+	uint64_t adopted;		/* a pair's peer's exemptions taken */
+	uint64_t adopt_refused;		/* marked entries this node would not exempt */
+	uint64_t ct_events_overruns;	/* the marked-entry event socket's ENOBUFS */
 	uint64_t refused_by[RG_REFUSE_N];	/* refused, split by reason */
 };
 

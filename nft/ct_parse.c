@@ -144,6 +144,10 @@ static int fill_flow(const struct nlattr **tb, struct rg_flow *f)
 		f->id = ntohl(mnl_attr_get_u32(tb[CTA_ID]));
 		f->has_id = true;
 	}
+	if (tb[CTA_MARK] && mnl_attr_validate(tb[CTA_MARK], MNL_TYPE_U32) == 0) {
+		f->mark = ntohl(mnl_attr_get_u32(tb[CTA_MARK]));
+		f->has_mark = true;
+	}
 	if (f->proto == IPPROTO_TCP)
 		tcp_state(tb[CTA_PROTOINFO], f);
 	return 0;

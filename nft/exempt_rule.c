@@ -80,6 +80,10 @@ struct nftnl_rule *rg_exempt_rule(int nfproto)
 	    rg_expr_lookup(r, NFT_REG32_00, rg_exempt_set_name(nfproto),
 			   RG_EXEMPT_SET_ID) < 0 ||
 	    rg_expr_counter(r) < 0 ||
+	    /* marked for a pair's other node: ct mark | RG_EXEMPT_MARK */
+	    rg_expr_ct(r, NFT_CT_MARK, NFT_REG_1) < 0 ||
+	    rg_expr_bitwise(r, NFT_REG_1, ~RG_EXEMPT_MARK, RG_EXEMPT_MARK) < 0 ||
+	    rg_expr_ct_set(r, NFT_CT_MARK, NFT_REG_1) < 0 ||
 	    /* snat to the address the packet already has: identity */
 	    rg_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, v6 ? 8 : 12,
 			    v6 ? 16 : 4, NFT_REG_1) < 0 ||

@@ -68,6 +68,32 @@ int rg_expr_mask(struct nftnl_rule *r, uint32_t reg, const void *mask,
 	return 0;
 }
 
+int rg_expr_bitwise(struct nftnl_rule *r, uint32_t reg, uint32_t mask,
+		    uint32_t xor)
+{
+	struct nftnl_expr *e = expr_new(r, "bitwise");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, reg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, reg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(mask));
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask));
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &xor, sizeof(xor));
+	return 0;
+}
+
+int rg_expr_ct_set(struct nftnl_rule *r, uint32_t key, uint32_t sreg)
+{
+	struct nftnl_expr *e = expr_new(r, "ct");
+
+	if (!e)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_SREG, sreg);
+	return 0;
+}
+
 int rg_expr_immediate(struct nftnl_rule *r, uint32_t dreg, const void *data,
 		      uint32_t len)
 {

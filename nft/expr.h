@@ -32,6 +32,12 @@ int rg_expr_cmp(struct nftnl_rule *r, uint32_t sreg, uint32_t op,
 /* dreg = sreg & mask, the way nft compiles "ct state new". */
 int rg_expr_mask(struct nftnl_rule *r, uint32_t reg, const void *mask,
 		 uint32_t len);
+/* reg = (reg & mask) ^ xor on a 32-bit register: a bit set or cleared
+ * with the others kept ("ct mark set ct mark & ~B | B"). */
+int rg_expr_bitwise(struct nftnl_rule *r, uint32_t reg, uint32_t mask,
+		    uint32_t xor);
+/* ct KEY set sreg */
+int rg_expr_ct_set(struct nftnl_rule *r, uint32_t key, uint32_t sreg);
 int rg_expr_immediate(struct nftnl_rule *r, uint32_t dreg, const void *data,
 		      uint32_t len);
 int rg_expr_nat(struct nftnl_rule *r, uint32_t type, uint32_t family,

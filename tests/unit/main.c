@@ -57,6 +57,8 @@ static int (*const registrars[])(void) = {
 	register_repeat_tests,
 	register_watchdog_tests,
 	register_syn_pair_tests,
+	register_adopt_tests,
+	register_ct_mark_filter_tests,
 };
 
 int main(int argc, char *argv[])

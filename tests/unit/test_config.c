@@ -558,6 +558,24 @@ static void test_remediation_keys(void)
 	set_fails("same-link", "yes", "invalid value 'yes' for same-link (exempt or refuse)");
 }
 
+/* A firewall pair's peer's exemptions are adopted unless told not to. */
+static void test_adopt_key(void)
+{
+	struct rg_config c;
+
+	rg_config_defaults(&c);
+	CU_ASSERT_TRUE(c.adopt);
+	set_ok(&c, "adopt", "no");
+	CU_ASSERT_FALSE(c.adopt);
+	set_ok(&c, "adopt", "yes");
+	CU_ASSERT_TRUE(c.adopt);
+	set_ok(&c, "adopt", "off");
+	CU_ASSERT_FALSE(c.adopt);
+	set_ok(&c, "adopt", "on");
+	CU_ASSERT_TRUE(c.adopt);
+	set_fails("adopt", "maybe", "invalid value 'maybe' for adopt (yes or no)");
+}
+
 static void test_repeat_interval(void)
 {
 	struct rg_config c;
@@ -702,6 +720,7 @@ static const struct unit_test tests[] = {
 	{ "merge of nothing changes nothing", test_merge_nothing_given },
 	{ "validate: expressway-e required", test_validate },
 	{ "max-exemptions and reset", test_remediation_keys },
+	{ "adopt: yes by default, yes|no|on|off", test_adopt_key },
 	{ "repeat-interval", test_repeat_interval },
 	{ "queue-rcvbuf: bytes, bounded", test_queue_rcvbuf },
 	{ "user and seccomp", test_user_and_seccomp },

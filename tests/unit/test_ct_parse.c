@@ -399,6 +399,21 @@ static void test_tcp_state(void)
 }
 
 /* The payload of the message alone, as rg_ct_parse_attrs() sees it. */
+/* A pair's other node knows its exempted flows by the ct mark. */
+static void test_mark(void)
+{
+	struct mspec m = note;
+	struct rg_flow f;
+
+	m.flags |= M_EXTRA;
+	CU_ASSERT_EQUAL_FATAL(parse_spec(&m, &f), 0);
+	CU_ASSERT_TRUE(f.has_mark);
+	CU_ASSERT_EQUAL(f.mark, 0x2a);	/* as put_extra sends, host order */
+	CU_ASSERT_EQUAL_FATAL(parse_spec(&note, &f), 0);
+	CU_ASSERT_FALSE(f.has_mark);
+	CU_ASSERT_EQUAL(f.mark, 0);
+}
+
 static void test_attrs_without_header(void)
 {
 	static char buf[MSG_BUF];
@@ -629,6 +644,7 @@ static const struct unit_test tests[] = {
 	{ "missing tuple parts", test_missing_parts },
 	{ "not TCP or UDP", test_protocols_other_than_tcp_udp },
 	{ "TCP state from CTA_PROTOINFO", test_tcp_state },
+	{ "ct mark from CTA_MARK, host order", test_mark },
 	{ "attributes of the wrong size", test_wrong_sizes },
 	{ "family mismatch", test_family_mismatch },
 	{ "protocol mismatch", test_proto_mismatch },

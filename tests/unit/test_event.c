@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <netinet/in.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "event.h"
 #include "unit.h"
@@ -270,6 +271,43 @@ static void test_human_refused(void)
 	rg_strbuf_free(&sb);
 }
 
+/* A pair's peer's exemption, adopted: origin said, element and statement. */
+static void test_adopted(void)
+{
+	struct rg_event ev = note_flow();
+	struct rg_strbuf sb;
+
+	ev.type = "adopted";
+	ev.action = "exempted";
+	ev.translated = false;
+	rg_addr_parse("10.0.30.2", &ev.e_sees);
+	ev.e_sees_port = 27901;
+	ev.origin = "conntrack-mark";
+	ev.element = "10.0.30.2 . 10.0.10.2 . tcp . 7003";
+	ev.statement = "add element ip reflguard exempt4 { 10.0.30.2 . 10.0.10.2 . tcp . 7003 }";
+	rg_strbuf_init(&sb);
+	rg_event_json(&ev, &sb);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb),
+		"\"event\":\"adopted\","));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb),
+		"\"translated\":false,\"action\":\"exempted\",\"reason\":null,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb),
+		"\"origin\":\"conntrack-mark\",\"element\":\"10.0.30.2 . 10.0.10.2 . tcp . 7003\","));
+	rg_strbuf_reset(&sb);
+	rg_event_human(&ev, &sb);
+	CU_ASSERT_STRING_EQUAL(rg_strbuf_str(&sb),
+		"adopted: Expressway-C 10.0.30.2:27901 keeps its source towards Expressway-E "
+		"10.0.10.2:7003, as the firewall pair's peer exempted it "
+		"(add element ip reflguard exempt4 { 10.0.30.2 . 10.0.10.2 . tcp . 7003 })\n");
+	CU_ASSERT_EQUAL(rg_event_priority(&ev), LOG_NOTICE);
+	/* Without origin, no key: the other events are as they were. */
+	ev = note_flow();
+	rg_strbuf_reset(&sb);
+	rg_event_json(&ev, &sb);
+	CU_ASSERT_PTR_NULL(strstr(rg_strbuf_str(&sb), "origin"));
+	rg_strbuf_free(&sb);
+}
+
 static void test_ts_format(void)
 {
 	struct timespec ts = { 0, 0 };
@@ -303,6 +341,7 @@ static const struct unit_test tests[] = {
 	{ "human: translated", test_human_translated },
 	{ "human: clean IPv6", test_human_clean_ipv6 },
 	{ "human: refused same-segment", test_human_refused },
+	{ "adopted: JSON with origin, human line", test_adopted },
 	{ "timestamps: RFC 3339 UTC, microseconds, truncation", test_ts_format },
 	{ NULL, NULL }
 };

@@ -363,7 +363,8 @@ static void test_json_exact(void)
 		"\"lookup_overruns\":21,\"queue_drops\":17,\"queue_user_drops\":18,\"queue_overflow\":0,"
 		"\"enobufs\":19,\"scan_flows\":20,\"exempted\":0,\"verified\":0,"
 		"\"resets\":0,\"reinstated\":0,\"events_dropped\":0,\"log_dropped\":0,"
-		"\"state_writes\":0,\"state_write_failures\":0},"
+		"\"state_writes\":0,\"state_write_failures\":0,\"ct_events\":0,\"adopted\":0,"
+		"\"adopt_refused\":0,\"ct_events_overruns\":0},"
 		"\"last_findings\":[" F1 "," F2 "]}\n");
 	CU_ASSERT_TRUE(json_valid(rg_strbuf_str(&sb)));
 	rg_strbuf_free(&sb);
@@ -375,7 +376,7 @@ static void test_json_substrings(void)
 	static const char *const want[] = {
 		"\"mode\":\"dry-run\"", "\"pid\":4242", "\"uptime_s\":0",
 		"\"queue\":7003", "\"counters\":{", "\"packets_queued\":11",
-		"\"enobufs\":19", "\"scan_flows\":20,", "\"reinstated\":0,", "\"log_dropped\":0,", "\"state_write_failures\":0}", "\"last_findings\":[",
+		"\"enobufs\":19", "\"scan_flows\":20,", "\"reinstated\":0,", "\"log_dropped\":0,", "\"state_write_failures\":0,", "\"ct_events_overruns\":0}", "\"last_findings\":[",
 		"{\"n\":63}]}",
 	};
 	struct timespec now = { 1000, 0 };

@@ -43,6 +43,8 @@ int register_ring_tests(void);
 int register_repeat_tests(void);
 int register_watchdog_tests(void);
 int register_syn_pair_tests(void);
+int register_adopt_tests(void);
+int register_ct_mark_filter_tests(void);
 
 /* Adds a suite and its tests; returns -1 on a CUnit registry error. */
 struct unit_test {

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A firewall pair's other node (keepalived + conntrackd): the peer's
+ * exemptions, learnt from the marked conntrack entries conntrackd commits
+ * here (docs/design.md, "Firewall pairs"). The entries come from an event
+ * socket the kernel filters to marked ones, read a bounded amount a loop
+ * turn, and from the start-up and resync scans; the decision is
+ * guard/adopt.c's, the fix the same transaction any exemption is.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "adopt.h"
+#include "ct_events.h"
+#include "daemon_int.h"
+#include "exempt.h"
+#include "exempt_rule.h"
+#include "finding.h"
+#include "log.h"
+#include "remedy.h"
+
+#define ADOPT_READS 8		/* event datagrams read per loop turn */
+
+int rg_daemon_adopt_open(struct daemon *d)
+{
+	if (rg_ct_events_open(&d->ctev, RG_EXEMPT_MARK) == 0)
+		return 0;
+	rg_log_err("conntrack events: %s", strerror(errno));
+	return -1;
+}
+
+/* An entry's events come several times (new, then each TCP state): one
+ * decision per entry, unless it is exempted here meanwhile. */
+static bool decided(struct daemon *d, const struct rg_flow *f)
+{
+	unsigned int i;
+
+	if (!f->has_id)
+		return false;
+	for (i = 0; i < ADOPT_RECENT; i++)
+		if (d->adopt_recent[i] == f->id)
+			return true;
+	d->adopt_recent[d->adopt_pos++ % ADOPT_RECENT] = f->id;
+	return false;
+}
+
+static void event(const struct rg_flow *f,
+		  const struct rg_class *cl, struct rg_event *ev)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	rg_finding_event(f, cl, &now, ev);
+	ev->origin = "conntrack-mark";
+}
+
+static void refused(struct daemon *d, const struct rg_flow *f,
+		    const struct rg_class *cl)
+{
+	struct rg_event ev;
+
+	event(f, cl, &ev);
+	d->status.counters.adopt_refused++;
+	rg_daemon_event(d, &ev);
+}
+
+static int install(struct daemon *d, const struct rg_exemption *x)
+{
+	struct rg_state_entry e;
+	struct timespec now;
+
+	if (rg_exempt_change(&d->nft, x, true) < 0)
+		return -1;
+	memset(&e, 0, sizeof(e));
+	e.x = *x;
+	clock_gettime(CLOCK_REALTIME, &now);
+	rg_format_ts(&now, e.added, sizeof(e.added));
+	snprintf(e.why, sizeof(e.why),
+		 "adopted from the firewall pair's peer (conntrack mark)");
+	if (rg_state_put(&d->state, &e) < 0)
+		return -1;
+	rg_daemon_save_state(d);
+	return 0;
+}
+
+static void adopted(struct daemon *d, const struct rg_flow *f,
+		    const struct rg_class *cl, const struct rg_exemption *x)
+{
+	char element[RG_EXEMPT_ELEMENT_LEN], stmt[RG_EXEMPT_STATEMENT_LEN];
+	struct rg_event ev;
+
+	event(f, cl, &ev);
+	ev.type = "adopted";
+	if (d->cfg->mode == RG_MODE_REMEDIATE) {
+		if (install(d, x) < 0) {
+			rg_log("cannot adopt the exemption: %s", strerror(errno));
+			return;
+		}
+		rg_exemption_element(x, element, sizeof(element));
+		rg_exemption_statement(x, stmt, sizeof(stmt));
+		ev.action = "exempted";
+		ev.with_fix = false;
+		ev.element = element;
+		ev.statement = stmt;
+	}
+	d->status.counters.adopted++;
+	rg_daemon_event(d, &ev);
+}
+
+void rg_daemon_adopt(struct daemon *d, const struct rg_flow *f)
+{
+	struct rg_segments seg;
+	struct rg_adopt_in in;
+	struct rg_exemption x;
+	struct rg_class cl;
+
+	if (!d->cfg->adopt || !rg_adopt_marked(f))
+		return;
+	rg_remedy_exemption(f, &x);
+	memset(&in, 0, sizeof(in));
+	in.f = f;
+	in.seg = &seg;
+	/* Our own exemption's flows are marked too: no route lookup for them. */
+	in.exempted = rg_state_find(&d->state, &x) != NULL;
+	if (in.exempted || decided(d, f))
+		return;
+	rg_daemon_flow_segments(d, f, &seg);
+	in.ineffective = rg_daemon_known_ineffective(d, &x);
+	in.active = rg_state_dynamic(&d->state);
+	switch (rg_adopt_decide(d->cfg, &in, &cl)) {
+	case RG_ADOPT_EXEMPT:
+		adopted(d, f, &cl, &x);
+		break;
+	case RG_ADOPT_REFUSE:
+		refused(d, f, &cl);
+		break;
+	default:
+		break;
+	}
+}
+
+static int on_entry(const struct rg_flow *f, void *data)
+{
+	struct daemon *d = data;
+
+	d->status.counters.ct_events++;
+	rg_daemon_adopt(d, f);
+	return 0;
+}
+
+/*
+ * An overrun lost some entries: the resync's walk finds them again (it
+ * recognises marked entries too), paced as the queue's overruns are.
+ */
+void rg_daemon_adopt_events(struct daemon *d)
+{
+	if (rg_ct_events_read(&d->ctev, ADOPT_READS, on_entry, d) == 0)
+		return;
+	if (errno != ENOBUFS) {
+		rg_log("conntrack events: %s", strerror(errno));
+		return;
+	}
+	d->status.counters.ct_events_overruns++;
+	d->resync_due = true;
+}
