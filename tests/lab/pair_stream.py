@@ -30,6 +30,8 @@ def run_e(args):
     if args.ready_file:
         open(args.ready_file, "w").close()
     conn, peer = srv.accept()
+    # One connection: the port is free for another E stand-in at once.
+    srv.close()
     emit({"role": "e", "peer": fmt(peer)})
     conn.settimeout(args.timeout)
     n = 0
