@@ -64,16 +64,23 @@ for t, _ in fo:
     ends = [a["end"] for a in att if a["start"] >= t and a["answer"] == 200]
     ttc.append(round((min(ends) - t) * 1000) if ends else None)
 done = [x for x in ttc if x is not None]
+to_b = [x for x, (_, n) in zip(ttc, fo) if x is not None and n == "b"]
+to_a = [x for x, (_, n) in zip(ttc, fo) if x is not None and n == "a"]
 print(json.dumps({"failovers": len(fo), "connections": len(att), "lost_to_reflguard": lost_rg,
                   "failed": failed, "retransmitted": slow,
                   "first_clean_ms_median": statistics.median(done) if done else None,
                   "first_clean_ms_max": max(done) if done else None,
+                  "to_b_ms_median": statistics.median(to_b) if to_b else None,
+                  "to_b_ms_max": max(to_b) if to_b else None,
+                  "to_a_ms_median": statistics.median(to_a) if to_a else None,
+                  "to_a_ms_max": max(to_a) if to_a else None,
                   "first_clean_ms": ttc}))
 PY
 fig() { json_get <(cat "$RG_TMP/figures") "$1" 2>/dev/null || python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read())[sys.argv[2]])' "$RG_TMP/figures" "$1"; }
 echo "# pair figures: $(cat "$RG_TMP/figures")"
 check "connections were made throughout ($(fig connections))" test "$(fig connections)" -ge $((N * 20))
 check "none lost to reflguard over $N failovers ($(fig lost_to_reflguard) translated)" test "$(fig lost_to_reflguard)" -eq 0
+ok "figure: A fails (links down), B's first clean connection after median $(fig to_b_ms_median) ms, max $(fig to_b_ms_max) ms; A back, A's after median $(fig to_a_ms_median) ms, max $(fig to_a_ms_max) ms"
 ok "figure: $(fig failed) connections failed outright and $(fig retransmitted) waited for a retransmitted SYN (the failover itself)"
 check "every failover has a clean connection after it: first clean at median $(fig first_clean_ms_median) ms, max $(fig first_clean_ms_max) ms" \
 	eval '! grep -q null <(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"first_clean_ms\"])" "$RG_TMP/figures")'
