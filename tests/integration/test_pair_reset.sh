@@ -18,6 +18,10 @@ P=$RG_TMP/pair
 trap 'touch "$RG_TMP/stop"; pair_down; rg_cleanup' EXIT
 PORT=27950
 
+# run_case after|hold: A fails after the reset is complete, or inside the
+# reset's 2 s hold (A wholly gone, sync link too).
+run_case() {
+trap pair_down EXIT
 pair_up "$P" || { not_ok "pair up"; exit 1; }
 check "B: reflguard starts" pair_rg_start b
 ev() { EVENTS=$P/$1/events.json ev_has "${@:2}"; }
@@ -51,13 +55,21 @@ check "C's end of the translated connection is closed by the reset ($(jfield "$R
 	eval '[ -n "$(jfield "$RG_TMP/sc.json" error)" ]'
 gone_a() { ! translated_on a; }
 gone_b() { ! in_ext b; }
-check "A: the translated entry is deleted after its hold" eval 'wait_for gone_a || wait_for gone_a'
-check "B: conntrackd's external cache no longer holds it" wait_for gone_b
-
 pair_notify_seen b primary
-pair_keepalived_stop a
-check "failover: B becomes master (external cache committed)" pair_wait_master b
-check "B: no stale translated entry for C's port in B's kernel" eval '! translated_on b'
+if [ "$1" = after ]; then
+	check "A: the translated entry is deleted after its hold" eval 'wait_for gone_a || wait_for gone_a'
+	check "B: conntrackd's external cache no longer holds it" wait_for gone_b
+	pair_keepalived_stop a
+	check "failover: B becomes master (external cache committed)" pair_wait_master b
+	check "B: no stale translated entry for C's port in B's kernel" eval '! translated_on b'
+else
+	# A dies inside the hold: its delete never reaches B.
+	pair_sync down
+	pair_links a down
+	check "failover: B becomes master (external cache committed)" pair_wait_master b
+	check "B: what it got of C's entry is closed, not live (the reset's RST closed it on A)" \
+		eval '! pair_exec b conntrack -L -p tcp --sport $PORT 2>/dev/null | grep "sport=$PORT " | grep -qv " CLOSE "'
+fi
 touch "$RG_TMP/stop"
 kill "$EPID" 2>/dev/null
 wait "$EPID" 2>/dev/null
@@ -65,4 +77,13 @@ xchg c1 "10.0.30.2:$PORT" 64.100.0.10:7003 10.0.10.2:7003 2
 check "B: C's reconnection from the same port is clean (E sees 10.0.30.2:$PORT)" got200 2 "10.0.30.2:$PORT"
 for n in a b; do
 	check "node $n: reflguard exits 0 on SIGTERM" pair_rg_stop "$n"
+done
+pair_down
+}
+
+_PAIR_DIR=$P	# the subshells' pair, for this shell's trap
+for mode in after hold; do
+	echo "# case: A fails $mode the reset$([ $mode = hold ] && echo "'s 2 s hold")"
+	rm -rf "$P"
+	run_case "$mode" | sed "s/^\(ok\|not ok\) - /&$mode: /"
 done
