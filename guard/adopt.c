@@ -55,6 +55,10 @@ enum rg_adopt rg_adopt_decide(const struct rg_config *cfg,
 		return refuse(cl, "translated");
 	if (in->ineffective)
 		return refuse(cl, "exemption-ineffective");
+	/* This node's own connections of the pair keep the mark its rule
+	 * set: they must not bring back what was removed here. */
+	if (in->withdrawn)
+		return refuse(cl, "withdrawn");
 	if (rg_classify_fix(cfg, &f->orig.src, in->seg, &why,
 			    &cl->assumes) == RG_ACTION_REFUSED)
 		return refuse(cl, why);

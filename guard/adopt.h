@@ -30,6 +30,7 @@ struct rg_adopt_in {
 	const struct rg_segments *seg;	/* the flow's routes on this node */
 	bool exempted;			/* the state holds the pair already */
 	bool ineffective;		/* found ineffective here earlier */
+	bool withdrawn;			/* this node removed the pair's exemption */
 	size_t active;			/* dynamic exemptions installed */
 };
 
@@ -41,7 +42,7 @@ bool rg_adopt_marked(const struct rg_flow *f);
  * flow to no watched address) with, for RG_ADOPT_EXEMPT, action
  * would-exempt and its assumption, for RG_ADOPT_REFUSE action refused and
  * cl->reason one word: not-watched, not-hairpinned, translated,
- * exemption-ineffective, not-expressway-c, route-unknown, same-segment,
+ * exemption-ineffective, withdrawn, not-expressway-c, route-unknown, same-segment,
  * same-link, limit.
  */
 enum rg_adopt rg_adopt_decide(const struct rg_config *cfg,

@@ -23,12 +23,12 @@
 
 #define ADOPT_READS 8		/* event datagrams read per loop turn */
 
-int rg_daemon_adopt_open(struct daemon *d)
+/* Without it (a kernel without conntrack events) the scans still adopt. */
+void rg_daemon_adopt_open(struct daemon *d)
 {
-	if (rg_ct_events_open(&d->ctev, RG_EXEMPT_MARK) == 0)
-		return 0;
-	rg_log_err("conntrack events: %s", strerror(errno));
-	return -1;
+	if (rg_ct_events_open(&d->ctev, RG_EXEMPT_MARK) < 0)
+		rg_log("conntrack events: %s; a firewall pair's peer's exemptions are adopted by the conntrack scans only",
+		       strerror(errno));
 }
 
 /* An entry's events come several times (new, then each TCP state): one
@@ -128,6 +128,7 @@ void rg_daemon_adopt(struct daemon *d, const struct rg_flow *f)
 		return;
 	rg_daemon_flow_segments(d, f, &seg);
 	in.ineffective = rg_daemon_known_ineffective(d, &x);
+	in.withdrawn = rg_state_find(&d->withdrawn, &x) != NULL;
 	in.active = rg_state_dynamic(&d->state);
 	switch (rg_adopt_decide(d->cfg, &in, &cl)) {
 	case RG_ADOPT_EXEMPT:
@@ -139,6 +140,22 @@ void rg_daemon_adopt(struct daemon *d, const struct rg_flow *f)
 	default:
 		break;
 	}
+}
+
+/* Kept while the daemon runs: a restart forgets it (docs/design.md). */
+void rg_daemon_withdrawn(struct daemon *d, const struct rg_exemption *x,
+			 bool withdrawn)
+{
+	struct rg_state_entry e;
+
+	if (!withdrawn) {
+		rg_state_del(&d->withdrawn, x);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	e.x = *x;
+	if (rg_state_put(&d->withdrawn, &e) < 0)
+		rg_log("cannot remember a withdrawn exemption: %s", strerror(errno));
 }
 
 static int on_entry(const struct rg_flow *f, void *data)

@@ -88,10 +88,16 @@ static int delete_each(struct daemon *d, const struct rg_exemption *xs, size_t k
 
 static int send_slice(struct daemon *d, const struct rg_exemption *xs, size_t k)
 {
+	size_t i;
+
 	if (k == 0)
 		return 0;
 	if (d->bulk.kind == BULK_RESTORE)
 		return rg_exempt_change_many(&d->nft, xs, k, true);
+	/* A slice at a time, as the kernel: a million at once would hold
+	 * the loop. */
+	for (i = 0; i < k; i++)
+		rg_daemon_withdrawn(d, &xs[i], true);
 	if (rg_exempt_change_many(&d->nft, xs, k, false) == 0)
 		return 0;
 	return errno == ENOENT ? delete_each(d, xs, k) : -1;

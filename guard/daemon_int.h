@@ -183,6 +183,7 @@ struct daemon {
 	bool watch_elems;		/* someone else deleted: compare elements */
 	/* A pair's peer's marked entries (daemon_adopt.c). */
 	struct rg_nl ctev;
+	struct rg_state withdrawn;	/* pairs removed here: not adopted */
 	uint32_t adopt_recent[ADOPT_RECENT];
 	unsigned int adopt_pos;
 	bool stop;
@@ -260,12 +261,16 @@ bool rg_daemon_known_ineffective(const struct daemon *d,
 
 /*
  * daemon_adopt.c: a firewall pair's peer's exemptions. The event socket
- * of marked conntrack entries (-1 logged); its reads, a bounded amount a
+ * of marked conntrack entries (ctev.sock NULL without); its reads, a bounded amount a
  * loop turn; one entry, from it or from a scan, decided and adopted.
  */
-int rg_daemon_adopt_open(struct daemon *d);
+void rg_daemon_adopt_open(struct daemon *d);
 void rg_daemon_adopt_events(struct daemon *d);
 void rg_daemon_adopt(struct daemon *d, const struct rg_flow *f);
+/* x was removed here (del, flush, exempt line, ineffective), or (false)
+ * added by hand again. */
+void rg_daemon_withdrawn(struct daemon *d, const struct rg_exemption *x,
+			 bool withdrawn);
 
 /* daemon_cut.c: flows of packets cut before their ports. */
 /* Remembers a cut packet's reply addresses for the next lookup. */

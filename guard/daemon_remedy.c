@@ -150,6 +150,22 @@ static size_t statics_missing(const struct rg_state *a, const struct rg_state *b
 	return n;
 }
 
+/* Exempt lines gone from the file are not to come back by adoption. */
+static void withdraw_statics(struct daemon *d, const struct rg_state *next)
+{
+	const struct rg_state_entry *e;
+	size_t i;
+
+	for (i = 0; i < d->state.n; i++) {
+		e = &d->state.v[i];
+		if (e->is_static && !rg_state_find(next, &e->x))
+			rg_daemon_withdrawn(d, &e->x, true);
+	}
+	for (i = 0; i < next->n; i++)
+		if (next->v[i].is_static)
+			rg_daemon_withdrawn(d, &next->v[i].x, false);
+}
+
 int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
 {
 	struct rg_state next;
@@ -167,6 +183,7 @@ int rg_daemon_apply_statics(struct daemon *d, const struct rg_config *cfg)
 	}
 	added = statics_missing(&next, &d->state);
 	withdrawn = statics_missing(&d->state, &next);
+	withdraw_statics(d, &next);
 	rg_state_free(&d->state);
 	d->state = next;
 	rg_state_init(&next);
@@ -504,6 +521,7 @@ static void ineffective(struct daemon *d, const struct rg_flow *f,
 		rg_log("cannot remove the ineffective exemption: %s", strerror(errno));
 	if (rg_state_del(&d->state, x) == 0)
 		d->status.counters.unexempted++;
+	rg_daemon_withdrawn(d, x, true);
 	pending_take(d, x);
 	save(d);
 	if (d->n_ineffective == MAX_PENDING)
@@ -567,6 +585,7 @@ static int manual_add(struct daemon *d, const struct rg_ctl_exempt *r)
 		rg_exempt_change(&d->nft, &r->x, false);
 		return -1;
 	}
+	rg_daemon_withdrawn(d, &r->x, false);
 	/* The operator's word overrides an earlier refusal of the pair. */
 	for (i = 0; i < d->n_ineffective; i++)
 		if (rg_exemption_equal(&d->ineffective[i], &r->x))
@@ -592,6 +611,7 @@ static int manual_del(struct daemon *d, const struct rg_ctl_exempt *r)
 		errno = ENOENT;
 		return -1;
 	}
+	rg_daemon_withdrawn(d, &r->x, true);
 	if (in_state) {
 		rg_state_del(&d->state, &r->x);
 		pending_take(d, &r->x);

@@ -154,7 +154,8 @@ static int read_repeats(const struct rg_jdoc *d, struct rg_report_ev *f)
 	return 0;
 }
 
-/* Connections are "flow" or "refused"; the others tell what was done. */
+/* Connections are "flow" or "refused"; the others tell what was done
+ * ("adopted": a firewall pair's peer's exemption taken over). */
 static int read_type(struct rg_report_ev *f)
 {
 	const char *t = f->type;
@@ -163,7 +164,7 @@ static int read_type(struct rg_report_ev *f)
 		return -1;
 	f->flow = !strcmp(t, "flow") || !strcmp(t, "refused");
 	return f->flow || !strcmp(t, "exempted") || !strcmp(t, "verified") ||
-	       !strcmp(t, "reset") ? 0 : -1;
+	       !strcmp(t, "reset") || !strcmp(t, "adopted") ? 0 : -1;
 }
 
 static int read_finding(const struct rg_jdoc *d, struct rg_report_ev *f)
@@ -330,7 +331,9 @@ static void count(struct rg_report *r, const struct rg_report_ev *f)
 		r->translated += f->translated ? f->n : 0;
 	}
 	r->refused += !strcmp(f->type, "refused") ? f->n : 0;
-	r->exempted += !strcmp(f->type, "exempted");
+	r->exempted += !strcmp(f->type, "exempted") ||
+		       (!strcmp(f->type, "adopted") && f->action &&
+			!strcmp(f->action, "exempted"));
 	r->verified += !strcmp(f->type, "verified");
 	r->resets += !strcmp(f->type, "reset");
 }

@@ -113,7 +113,9 @@ int rg_report_pair_add(struct rg_report *r, const struct rg_report_ev *ev)
 		return -1;
 	if (ev->flow)
 		add_flow(p, ev);
-	else if (!strcmp(ev->type, "exempted"))
+	else if (!strcmp(ev->type, "exempted") ||
+		 (!strcmp(ev->type, "adopted") && ev->action &&
+		  !strcmp(ev->action, "exempted")))
 		p->exempted = true;
 	else if (!strcmp(ev->type, "verified"))
 		add_verified(p, ev);

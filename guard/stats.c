@@ -210,6 +210,12 @@ void rg_status_text(const struct rg_status *s, const struct timespec *now,
 		rg_strbuf_addf(out, "output stalled: events dropped %llu, log lines dropped %llu\n",
 			       (unsigned long long)c->events_dropped,
 			       (unsigned long long)c->log_dropped);
+	if (c->ct_events || c->ct_events_overruns)
+		rg_strbuf_addf(out, "firewall pair: adopted %llu, refused %llu, of %llu marked entries (overruns %llu)\n",
+			       (unsigned long long)c->adopted,
+			       (unsigned long long)c->adopt_refused,
+			       (unsigned long long)c->ct_events,
+			       (unsigned long long)c->ct_events_overruns);
 	if (s->has_time_to_fix)
 		rg_strbuf_addf(out, "last time to fix: %lld ms from the first translated SYN\n",
 			       s->last_time_to_fix_ms);

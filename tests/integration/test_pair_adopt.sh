@@ -56,7 +56,7 @@ check "adopt = maybe: nothing installed" eval "! lab_exec fw nft list tables | g
 
 # ---- remediate: from the event socket ----
 fresh
-start_daemon --mode remediate --expressway-e 64.100.0.10 --state "$ST" ||
+start_daemon --mode remediate --expressway-e 64.100.0.10 --expressway-e 2001:db8:64::10 --state "$ST" ||
 	{ not_ok "daemon starts"; cat "$RG_TMP/daemon.err"; exit 1; }
 ct_insert 27961 64.100.0.10 10.0.30.2 27961 7			# unmarked
 ct_insert 27962 64.100.0.10 64.100.0.10 4401 $((MARK | 5))	# translated
@@ -66,10 +66,16 @@ check "translated marked entry: refused, reason translated" \
 check "marked entry to an address not watched: refused, reason not-watched" \
 	wait_ev event=refused c=10.0.30.2:27963 reason=not-watched origin=conntrack-mark
 check "nothing adopted from them" eval "! in_set && ! ev_has event=adopted"
+t0=$(date +%s.%N)
 ct_insert 27964 64.100.0.10 10.0.30.2 27964 $((MARK | 5))	# the peer's exemption
 check "marked untranslated entry: adopted event" \
 	wait_ev event=adopted c=10.0.30.2:27964 action=exempted origin=conntrack-mark \
 	"element=$ELEM" translated=false
+python3 -c 'import json,sys,datetime
+e=[json.loads(l) for l in open(sys.argv[1]) if "\"adopted\"" in l][0]
+t=datetime.datetime.strptime(e["ts"],"%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+print("# adopted %.0f ms after conntrack -I began (the commit, the event, the decision, the transaction)" % ((t-float(sys.argv[2]))*1000))' \
+	"$EVENTS" "$t0"
 check "adopted: in the kernel set" in_set
 check "adopted: in the state file" wait_for grep -q '"c":"10.0.30.2".*adopted from the firewall pair' "$ST"
 check "adopted: counted in status" test "$(status_field 's["counters"]["adopted"]')" = 1
@@ -86,6 +92,30 @@ check "its conntrack entry carries the mark (for the peer)" \
 	eval "lab_exec fw conntrack -L -p tcp --orig-port-src 27971 2>/dev/null | grep -q 'mark=$MARK'"
 check "the mark of its own exemption is not adopted again" \
 	test "$(status_field 's["counters"]["adopted"]')" = 1
+
+# ---- removed here: this node's own marked connections don't bring it back ----
+ct_insert 27975 64.100.0.10 10.0.30.2 27975 $MARK	# while exempted: its own
+lab_exec fw "$REFLGUARD" exempt del --control "$CTL" --state "$ST" \
+	10.0.30.2 10.0.10.2 tcp/7003 >"$RG_TMP/out" 2>&1
+check "exempt del: exit 0" test $? -eq 0
+check "exempt del: out of the set" eval "! in_set"
+# A change of the entry's mark is an UPDATE event carrying the bit.
+lab_exec fw conntrack -U -p tcp -s 10.0.30.2 --orig-port-src 27975 --mark $((MARK | 1)) >/dev/null 2>&1
+check "its marked entry's update: refused, reason withdrawn" \
+	wait_ev event=refused c=10.0.30.2:27975 reason=withdrawn origin=conntrack-mark
+check "withdrawn: not adopted again" eval "! in_set"
+# IPv6: the same for the ip6 table.
+lab_exec fw conntrack -I -p tcp -s fd00:30::2 -d 2001:db8:64::10 --sport 27980 \
+	--dport 7003 -r fd00:10::2 -q fd00:30::2 --reply-port-src 7003 --reply-port-dst 27980 \
+	--state ESTABLISHED -t 300 --mark $MARK >/dev/null 2>&1
+check "IPv6: adopted" wait_ev event=adopted "c=[fd00:30::2]:27980" action=exempted
+check "IPv6: in the ip6 set" eval "lab_exec fw nft list set ip6 reflguard exempt6 | grep -qF 'fd00:30::2 . fd00:10::2 . tcp . 7003'"
+if ! ev_has event=adopted "c=[fd00:30::2]:27980"; then
+	lab_exec fw conntrack -L -f ipv6 2>&1 | sed 's/^/    ct: /'
+	grep -F 'fd00:30' "$EVENTS" | sed 's/^/    event: /'
+	"$REFLGUARD" status --control "$CTL" --json | head -c 600; echo
+fi
+lab_exec fw conntrack -D -s fd00:30::2 >/dev/null 2>&1
 check "daemon exits 0" stop_daemon
 
 # ---- upgrade: the rule of a version without the mark is replaced ----

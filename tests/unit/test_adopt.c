@@ -65,7 +65,7 @@ static enum rg_adopt decide(const struct rg_config *cfg, const struct rg_flow *f
 	return rg_adopt_decide(cfg, &in, cl);
 }
 
-static const struct rg_adopt_in plain = { NULL, &two_segments, false, false, 0 };
+static const struct rg_adopt_in plain = { NULL, &two_segments, false, false, false, 0 };
 
 static void assert_refused(const struct rg_config *cfg, const struct rg_flow *f,
 			   const struct rg_adopt_in *in, const char *reason)
@@ -195,6 +195,20 @@ static void test_refused_ineffective(void)
 	assert_refused(&cfg, &f, &in, "exemption-ineffective");
 }
 
+/* Removed here (exempt del, flush, an exempt line withdrawn): this node's
+ * own live connections of the pair are still marked. */
+static void test_refused_withdrawn(void)
+{
+	struct rg_adopt_in in = plain;
+	struct rg_config cfg;
+	struct rg_flow f;
+
+	config(&cfg, NULL, NULL);
+	marked(&f);
+	in.withdrawn = true;
+	assert_refused(&cfg, &f, &in, "withdrawn");
+}
+
 static void test_refused_not_expressway_c(void)
 {
 	struct rg_config cfg;
@@ -275,6 +289,7 @@ static const struct unit_test tests[] = {
 	{ "refuses: not-hairpinned (reply not from E here)", test_refused_not_hairpinned },
 	{ "refuses: translated (E does not see C's own end)", test_refused_translated },
 	{ "refuses: exemption-ineffective here", test_refused_ineffective },
+	{ "refuses: withdrawn here", test_refused_withdrawn },
 	{ "refuses: not-expressway-c", test_refused_not_expressway_c },
 	{ "refuses: route-unknown", test_refused_route_unknown },
 	{ "refuses: same-segment", test_refused_same_segment },

@@ -298,6 +298,25 @@ static void test_exempted_by_reflguard(void)
 	rg_report_free(&r);
 }
 
+/* A pair's peer's exemption taken over: read, counted as an exemption. */
+static void test_adopted(void)
+{
+	struct rg_event a = flow("10.0.30.2", 27901, "10.0.30.2", 27901, T0);
+	struct rg_report r;
+
+	rg_report_init(&r);
+	a.type = "adopted";
+	a.action = "exempted";
+	a.origin = "conntrack-mark";
+	CU_ASSERT_EQUAL(feed(&r, &a), 0);
+	a.action = "would-exempt";	/* dry-run: not an exemption */
+	CU_ASSERT_EQUAL(feed(&r, &a), 0);
+	CU_ASSERT_EQUAL(r.skipped, 0);
+	CU_ASSERT_EQUAL(r.exempted, 1);
+	CU_ASSERT_EQUAL(r.flows, 0);	/* no connection of C's */
+	rg_report_free(&r);
+}
+
 static void test_kept_values_capped(void)
 {
 	struct rg_event a = flow("10.0.30.2", 1, "64.100.0.10", 1, T0);
@@ -366,6 +385,7 @@ static const struct unit_test tests[] = {
 	{ "JSON summary", test_json },
 	{ "distinct values capped", test_kept_values_capped },
 	{ "exempted by reflguard: no statements to give", test_exempted_by_reflguard },
+	{ "adopted: read and counted as an exemption", test_adopted },
 	{ NULL, NULL }
 };
 

@@ -442,6 +442,25 @@ static void test_text(void)
 	rg_status_free(&s);
 }
 
+/* The pair line shows once the other node's marked entries came. */
+static void test_text_pair(void)
+{
+	struct timespec now = { 1060, 0 };
+	struct rg_status s;
+	struct rg_strbuf sb;
+
+	sample_status(&s);
+	s.counters.ct_events = 5;
+	s.counters.adopted = 2;
+	s.counters.adopt_refused = 1;
+	rg_strbuf_init(&sb);
+	rg_status_text(&s, &now, &sb);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rg_strbuf_str(&sb),
+		"ENOBUFS 19\nfirewall pair: adopted 2, refused 1, of 5 marked entries (overruns 0)\n"));
+	rg_strbuf_free(&sb);
+	rg_status_free(&s);
+}
+
 static void test_text_no_findings(void)
 {
 	struct timespec now = { 1000, 5 };
@@ -465,6 +484,7 @@ static void test_text_no_findings(void)
 
 static const struct unit_test tests[] = {
 	{ "JSON validator", test_validator_itself },
+	{ "text: the firewall pair line", test_text_pair },
 	{ "init", test_init },
 	{ "remember per C", test_remember_per_c },
 	{ "remember replaces", test_remember_replaces },
