@@ -52,7 +52,6 @@ check "B: conntrackd holds it in its external cache" wait_for ext_has
 check "B: nothing exempted before the failover" eval '! in_set b'
 
 pair_notify_seen b primary
-T0=$EPOCHREALTIME
 pair_keepalived_stop a
 check "failover: B becomes master (notify_master committed the external cache)" pair_wait_master b
 check "B: the committed entry carries the mark" marked b
@@ -62,8 +61,7 @@ check "B: B's state file holds it" grep -q '"c":"10.0.30.2"' "$P/b/state.json"
 check "B: the established connection carries on through B" \
 	eval 'n=$(grep -c "echoed" "$RG_TMP/se.json"); wait_for eval "[ \$(grep -c echoed \"$RG_TMP/se.json\") -gt \$((n + 2)) ]"'
 
-# C's first new connection through B: clean at its first SYN (a dropped
-# first SYN would cost C's retransmission timeout, 1 s).
+# C's first new connection through B: clean at its first SYN.
 rm -f "$RG_TMP/e.ready"
 lab_exec e python3 "$RG_TOP/tests/lab/e_standin.py" --listen 10.0.10.2:7003 --timeout 8 \
 	--ready-file "$RG_TMP/e.ready" >"$RG_TMP/e.json" 2>&1 &
@@ -76,9 +74,11 @@ wait "$E2"
 ms=$(python3 -c "print(round(($E1 - $S) * 1000))")
 check "B: C's first connection through B is clean (E sees 10.0.30.2:27920, 200)" \
 	eval '[ "$(jfield "$RG_TMP/e.json" peer)" = 10.0.30.2:27920 ] && [ "$(jfield "$RG_TMP/c.json" answer)" = 200 ]'
-check "B: with no lost attempt: no SYN dropped (C done in ${ms} ms), nothing learnt anew on B" \
-	eval '[ "$ms" -lt 900 ] && ! ev b event=exempted'
-echo "# time from A's failure to B's first clean connection: $(python3 -c "print(round(($E1 - $T0) * 1000))") ms (includes starting the stand-ins)"
+# A dropped first SYN is always an exemption made on B (event exempted, the
+# flow translated); C's time is printed, not asserted (python's start-up
+# in an emulated guest can take a second itself).
+check "B: with no lost attempt: no SYN dropped, nothing learnt anew on B (C done in ${ms} ms)" \
+	eval '! ev b event=exempted && ev b event=flow c=10.0.30.2:27920 translated=false'
 check "B: it verified the adopted exemption" wait_for ev b event=verified
 
 touch "$RG_TMP/stop"
