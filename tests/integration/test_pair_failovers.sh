@@ -17,7 +17,10 @@ if miss=$(pair_missing); then
 	skip "firewall pair: $(echo $miss) not installed (make deps-test)"
 	exit 0
 fi
-N=${PAIR_FAILOVERS:-20}
+N=${PAIR_FAILOVERS:-20} IVL=0.05
+# The emulated guest (1 CPU under TCG) runs a few, at a gentler rate: the
+# kernel path is what it checks there, not the figures.
+[ -n "${RG_VM:-}" ] && N=${PAIR_FAILOVERS:-4} IVL=0.2
 P=$RG_TMP/pair
 trap 'touch "$RG_TMP/stop"; pair_down; rg_cleanup' EXIT
 
@@ -33,7 +36,7 @@ lab_exec e python3 "$RG_TOP/tests/lab/pair_load.py" e --ready-file "$RG_TMP/read
 LE=$!
 wait_for test -e "$RG_TMP/ready"
 lab_exec c1 python3 "$RG_TOP/tests/lab/pair_load.py" c --stop-file "$RG_TMP/stop" \
-	--interval 0.05 --max 4000 >"$RG_TMP/load.json" 2>&1 &
+	--interval "$IVL" --max 4000 >"$RG_TMP/load.json" 2>&1 &
 LC=$!
 sleep 1
 : >"$RG_TMP/failovers"
@@ -78,7 +81,7 @@ print(json.dumps({"failovers": len(fo), "connections": len(att), "lost_to_reflgu
 PY
 fig() { json_get <(cat "$RG_TMP/figures") "$1" 2>/dev/null || python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read())[sys.argv[2]])' "$RG_TMP/figures" "$1"; }
 echo "# pair figures: $(cat "$RG_TMP/figures")"
-check "connections were made throughout ($(fig connections))" test "$(fig connections)" -ge $((N * 20))
+check "connections were made throughout ($(fig connections))" test "$(fig connections)" -ge $((N * 5))
 check "none lost to reflguard over $N failovers ($(fig lost_to_reflguard) translated)" test "$(fig lost_to_reflguard)" -eq 0
 ok "figure: A fails (links down), B's first clean connection after median $(fig to_b_ms_median) ms, max $(fig to_b_ms_max) ms; A back, A's after median $(fig to_a_ms_median) ms, max $(fig to_a_ms_max) ms"
 ok "figure: $(fig failed) connections failed outright and $(fig retransmitted) waited for a retransmitted SYN (the failover itself)"
