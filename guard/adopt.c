@@ -3,11 +3,25 @@
 
 #include <string.h>
 
+#include <linux/netfilter/nf_conntrack_tcp.h>
+
 #include "exempt_rule.h"
 
 bool rg_adopt_marked(const struct rg_flow *f)
 {
 	return f->has_mark && (f->mark & RG_EXEMPT_MARK);
+}
+
+/*
+ * A TCP connection closing or closed (FIN_WAIT to CLOSE) claims nothing
+ * any more: its entry lingers for minutes after the exemption that marked
+ * it may have been removed here (a flush, a teardown and restart), and the
+ * peer's live connections are what conntrackd commits at failover.
+ */
+static bool closing(const struct rg_flow *f)
+{
+	return f->has_tcp_state && f->tcp_state > TCP_CONNTRACK_ESTABLISHED &&
+	       f->tcp_state != TCP_CONNTRACK_SYN_SENT2;
 }
 
 static enum rg_adopt refuse(struct rg_class *cl, const char *reason)
@@ -45,7 +59,7 @@ enum rg_adopt rg_adopt_decide(const struct rg_config *cfg,
 	const char *why;
 
 	memset(cl, 0, sizeof(*cl));
-	if (!rg_adopt_marked(f) || in->exempted)
+	if (!rg_adopt_marked(f) || in->exempted || closing(f))
 		return RG_ADOPT_IGNORE;
 	if ((why = not_ours(cfg, f, cl)))
 		return refuse(cl, why);

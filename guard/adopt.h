@@ -20,7 +20,7 @@
  */
 
 enum rg_adopt {
-	RG_ADOPT_IGNORE = 0,	/* not marked, or our own exemption */
+	RG_ADOPT_IGNORE = 0,	/* not marked, our own exemption, or closing */
 	RG_ADOPT_EXEMPT,	/* adopt: install the pair's exemption */
 	RG_ADOPT_REFUSE,	/* marked, but this node would not exempt it */
 };

@@ -4,8 +4,8 @@
 # conntrackd would commit here are made with `conntrack -I`. A marked
 # (0x20000000), untranslated traversal entry of this node's own config is
 # adopted (kernel set, adopted event, state file, status) from the event
-# socket and from the start-up scan, and C's first connection is then
-# clean; an unmarked, a translated and a foreign-pair marked entry are not
+# socket (new and updated entries) and from the start-up scan, and C's
+# first connection is then clean; an unmarked, a translated and a foreign-pair marked entry are not
 # adopted (the last two refused with their reason). The exemption rule
 # itself sets the mark. adopt = no turns it off; dry-run only reports.
 # Bad values: exit 2.
@@ -157,5 +157,11 @@ ct_insert 27969 64.100.0.10 10.0.30.2 27969 $MARK
 check "dry-run: adopted event, action would-exempt" \
 	wait_ev event=adopted c=10.0.30.2:27969 action=would-exempt origin=conntrack-mark
 check "dry-run: nothing installed" eval "! in_set"
+# conntrackd's commit updates an entry this node has already (picked up
+# mid-stream): the mark comes in an UPDATE event.
+ct_insert 27970 64.100.0.10 10.0.30.2 27970 0
+lab_exec fw conntrack -U -p tcp -s 10.0.30.2 --orig-port-src 27970 --mark $MARK >/dev/null 2>&1
+check "an existing entry updated with the mark: adopted (dry-run)" \
+	wait_ev event=adopted c=10.0.30.2:27970 action=would-exempt
 check "dry-run: daemon exits 0" stop_daemon
 fresh

@@ -138,6 +138,30 @@ static void test_own_exemption_ignored(void)
 	CU_ASSERT_EQUAL(decide(&cfg, &f, &in, &cl), RG_ADOPT_IGNORE);
 }
 
+/* A closed connection's entry lingers after the exemption that marked it
+ * may have gone here: only open ones (and UDP) count. */
+static void test_closing_ignored(void)
+{
+	static const uint8_t closing[] = { 4, 5, 6, 7, 8 };	/* FIN_WAIT..CLOSE */
+	static const uint8_t open[] = { 1, 2, 3, 9 };	/* SYN_SENT..ESTABLISHED, SYN_SENT2 */
+	struct rg_config cfg;
+	struct rg_flow f;
+	struct rg_class cl;
+	size_t i;
+
+	config(&cfg, NULL, NULL);
+	marked(&f);
+	f.has_tcp_state = true;
+	for (i = 0; i < sizeof(closing); i++) {
+		f.tcp_state = closing[i];
+		CU_ASSERT_EQUAL(decide(&cfg, &f, &plain, &cl), RG_ADOPT_IGNORE);
+	}
+	for (i = 0; i < sizeof(open); i++) {
+		f.tcp_state = open[i];
+		CU_ASSERT_EQUAL(decide(&cfg, &f, &plain, &cl), RG_ADOPT_EXEMPT);
+	}
+}
+
 static void test_refused_not_watched(void)
 {
 	struct rg_config cfg;
@@ -285,6 +309,7 @@ static const struct unit_test tests[] = {
 	{ "adopts a marked untranslated traversal flow (IPv4, IPv6)", test_adopts_the_peers_exemption },
 	{ "ignores an entry without the exemption bit", test_unmarked_ignored },
 	{ "ignores the marks of its own exemptions", test_own_exemption_ignored },
+	{ "ignores a closing or closed TCP connection", test_closing_ignored },
 	{ "refuses: not-watched (address or port)", test_refused_not_watched },
 	{ "refuses: not-hairpinned (reply not from E here)", test_refused_not_hairpinned },
 	{ "refuses: translated (E does not see C's own end)", test_refused_translated },
