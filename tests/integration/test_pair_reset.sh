@@ -83,7 +83,8 @@ pair_down
 
 _PAIR_DIR=$P	# the subshells' pair, for this shell's trap
 for mode in after hold; do
-	echo "# case: A fails $mode the reset$([ $mode = hold ] && echo "'s 2 s hold")"
+	if [ "$mode" = after ]; then echo "# case: A fails after the reset"
+	else echo "# case: A fails inside the reset's 2 s hold"; fi
 	rm -rf "$P"
 	run_case "$mode" | sed "s/^\(ok\|not ok\) - /&$mode: /"
 done
