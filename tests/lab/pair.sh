@@ -47,7 +47,11 @@ pair_exec() {
 pair_missing() {
 	local t miss=1
 	for t in keepalived conntrackd; do
-		if ! command -v "$t" >/dev/null 2>&1 && [[ ! -x /usr/sbin/$t ]]; then
+		t=$(_pair_bin "$t")
+		# A regular executable file (command -v alone also names what root
+		# merely may run, a device node put in its place included).
+		if [[ ! -f $t || ! -x $t ]]; then
+			t=${t##*/}
 			echo "$t"
 			miss=0
 		fi
