@@ -189,7 +189,9 @@ DEB_PKGS := build-essential pkg-config libnetfilter-queue-dev libmnl-dev \
 DEB_TEST_PKGS := libcunit1-dev nftables iptables conntrack iproute2 python3 \
 	procps valgrind clang libclang-rt-dev qemu-system-x86 busybox-static \
 	kmod cpio mandoc systemd debhelper debootstrap lintian bash-completion \
-	prometheus logrotate strace
+	prometheus logrotate strace keepalived conntrackd
+# keepalived and conntrackd: the firewall pair's lab (tests/lab/pair.sh); the
+# packages' own services are not used, the lab runs its own in namespaces.
 # apt_install LIST: what of LIST is not installed yet, quietly.
 define apt_install
 	$(Q)missing=$$(for p in $(1); do \

@@ -10,7 +10,7 @@
 #
 # Needs root, build/reflguard, build/bench/{loadgen,ref_handler} (make bench
 # builds them). Environment:
-#   BENCH_FIGS="1 2 3 4 5 6 7 8 9"  figures to run (1 and 3 share their runs);
+#   BENCH_FIGS="1 2 3 4 5 6 7 8 9 10"  figures to run (1 and 3 share their runs);
 #                                 BENCH_FIGS=9 runs figure 9 alone
 #   BENCH_QUICK=1                 small counts: a smoke run of a minute or two
 #   BENCH_REPS=3                  repetitions of the interleaved figures 1, 3, 6
@@ -31,7 +31,7 @@ LG=$TOP/build/bench/loadgen
 REF=$TOP/build/bench/ref_handler
 BL=$TOP/tests/bench/benchlib.py
 OUT=${BENCH_OUT:-build/bench.json}
-FIGS=" ${BENCH_FIGS:-1 2 3 4 5 6 7 8 9} "
+FIGS=" ${BENCH_FIGS:-1 2 3 4 5 6 7 8 9 10} "
 QUICK=${BENCH_QUICK:-0}
 REPS=${BENCH_REPS:-3}
 if [ "$QUICK" = 1 ]; then
@@ -369,6 +369,35 @@ fig_heavy() {
 	row 9 heavy_resync "verdict latency p99, during a resync of $n entries" us \
 		"$(get "$BT/heavy.resync.json" p99_us)" "$idle99" "idle" "delta:200" \
 		"max $(get "$BT/heavy.resync.json" max_us) us over $((LAT * 5)) connections; ${note}a queue overrun brings the resync"
+}
+
+# ---- figure 10: a firewall pair's failovers ----
+
+# The pair lab of tests/lab/pair.sh (keepalived + conntrackd, reflguard on
+# both nodes) under a steady rate of C connections, PAIR_FAILOVERS
+# failovers: tests/integration/test_pair_failovers.sh does the work, in
+# namespaces of its own prefix, and prints its figures as one JSON line.
+fig_pair() {
+	local n=${PAIR_FAILOVERS:-20} f=$BT/pair.out j
+	[ "$QUICK" = 1 ] && n=6
+	log "figure 10: $n failovers of a keepalived + conntrackd pair under C connections every 50 ms"
+	LAB_PREFIX=rgp$$ PAIR_FAILOVERS=$n REFLGUARD=$REFLGUARD \
+		bash "$TOP/tests/integration/test_pair_failovers.sh" >"$f" 2>&1
+	if grep -q '^skip - ' "$f"; then
+		log "  $(grep '^skip - ' "$f")"
+		return 0
+	fi
+	j=$(sed -n 's/^# pair figures: //p' "$f")
+	[ -n "$j" ] || { log "  no figures: $(grep '^not ok' "$f" | head -3)"; return 1; }
+	echo "$j" >"$BT/pair.json"
+	log "  $(grep -c '^ok' "$f") ok, $(grep -c '^not ok' "$f") not ok: $j"
+	row 10 pair_lost "connections lost to reflguard over $n failovers" conn \
+		"$(get "$BT/pair.json" lost_to_reflguard)" "" "" "max:0" \
+		"of $(get "$BT/pair.json" connections) (E saw a translated source); $(get "$BT/pair.json" failed) failed outright and $(get "$BT/pair.json" retransmitted) waited for a retransmitted SYN: the failover's own cost"
+	row 10 pair_to_b "failover (A's links down) to B's first clean connection, median" ms \
+		"$(get "$BT/pair.json" to_b_ms_median)" "" "" "" "max $(get "$BT/pair.json" to_b_ms_max) ms; VRRPv3 adverts every 100 ms"
+	row 10 pair_to_a "failback (A's links up) to A's first clean connection, median" ms \
+		"$(get "$BT/pair.json" to_a_ms_median)" "" "" "" "max $(get "$BT/pair.json" to_a_ms_max) ms"
 }
 
 # ---- figure 4: conntrack scan ----
@@ -746,6 +775,7 @@ want 5 && fig_restore
 want 7 && fig_rss
 want 4 && fig_scan
 want 9 && fig_heavy
+want 10 && fig_pair
 [ "${BENCH_PERF:-0}" = 1 ] && profile
 
 machine "$BT/machine.json"
