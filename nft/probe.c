@@ -12,6 +12,11 @@
 #include <linux/netfilter.h>
 #include <linux/netlink.h>
 
+#include <libnftnl/rule.h>
+
+#include "batch.h"
+#include "expr.h"
+
 void rg_probe_table_name(char *buf, size_t len)
 {
 	snprintf(buf, len, "reflguard-probe-%ld", (long)getpid());
@@ -104,4 +109,45 @@ void rg_probe_all(struct rg_caps *c)
 	probe_nftables_side(c);
 	c->ctnetlink = rg_probe_ctnetlink(&c->ct_entries);
 	c->ct_entries_known = c->ctnetlink.state == RG_CAP_YES;
+}
+
+static int add_chain(struct rg_batch *b, int family, const char *table,
+		     const struct rg_probe_chain *chain)
+{
+	struct nftnl_rule *r;
+	int ret;
+
+	if (rg_batch_add_base_chain(b, family, table, "probe", chain->type,
+				    chain->hook, chain->prio) < 0)
+		return -1;
+	r = rg_expr_rule_new(family, table, "probe");
+	if (!r)
+		return -1;
+	ret = chain->fill(r, chain->arg) < 0 || rg_batch_add_rule(b, r) < 0 ? -1 : 0;
+	nftnl_rule_free(r);
+	return ret;
+}
+
+int rg_probe_batch(struct rg_nl *nl, int family, unsigned int what,
+		   const struct rg_probe_chain *chain)
+{
+	char table[64];
+	struct rg_batch b;
+	int ret = -1;
+
+	rg_probe_table_name(table, sizeof(table));
+	if (rg_batch_begin(&b, nl) < 0)
+		goto out;
+	if ((what & RG_PROBE_ADD) &&
+	    (rg_batch_add_table(&b, family, table) < 0 ||
+	     (chain && chain->type && add_chain(&b, family, table, chain) < 0)))
+		goto out;
+	if ((what & RG_PROBE_DEL) && rg_batch_del_table(&b, family, table) < 0)
+		goto out;
+	ret = rg_batch_commit(&b);
+out:
+	if (ret < 0 && !errno)
+		errno = ENOMEM;
+	rg_batch_free(&b);
+	return ret;
 }

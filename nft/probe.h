@@ -7,6 +7,8 @@
 #include "caps.h"
 #include "nlsock.h"
 
+struct nftnl_rule;
+
 /*
  * Probes of the running kernel, in the caller's network namespace. Each one
  * installs only a temporary table of its own and removes it before
@@ -24,6 +26,22 @@ struct rg_cap rg_probe_ctnetlink(uint32_t *entries);
 void rg_probe_nfqueue(struct rg_nl *nl, enum rg_queue_path path,
 		      struct rg_cap *nfqueue, struct rg_cap *nfqa_ct);
 
+/*
+ * One transaction on the temporary table (rg_probe_table_name) of family:
+ * RG_PROBE_ADD creates it, with a base chain "probe" of type chain_type
+ * (NULL: none) on hook at prio holding one rule that fill writes;
+ * RG_PROBE_DEL deletes it. Both at once: the kernel checks all of it and
+ * keeps nothing. 0, or -1 with errno.
+ */
+enum { RG_PROBE_ADD = 1, RG_PROBE_DEL = 2 };
+struct rg_probe_chain {
+	const char *type;
+	int hook, prio;
+	int (*fill)(struct nftnl_rule *r, const void *arg);
+	const void *arg;
+};
+int rg_probe_batch(struct rg_nl *nl, int family, unsigned int what,
+		   const struct rg_probe_chain *chain);
 /* The temporary table name, unique per process. */
 void rg_probe_table_name(char *buf, size_t len);
 /* Maps a kernel errno to YES (0), NO (feature absent) or UNKNOWN. */

@@ -14,7 +14,6 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "batch.h"
 #include "expr.h"
 
 typedef int (*rule_fill_fn)(struct nftnl_rule *r, const void *arg);
@@ -22,34 +21,9 @@ typedef int (*rule_fill_fn)(struct nftnl_rule *r, const void *arg);
 static int run_probe(struct rg_nl *nl, int family, const char *type,
 		     int hook, int prio, rule_fill_fn fill, const void *arg)
 {
-	char table[64];
-	struct nftnl_rule *r = NULL;
-	struct rg_batch b;
-	int ret = -1;
+	const struct rg_probe_chain chain = { type, hook, prio, fill, arg };
 
-	rg_probe_table_name(table, sizeof(table));
-	if (rg_batch_begin(&b, nl) < 0)
-		goto out;
-	if (rg_batch_add_table(&b, family, table) < 0)
-		goto out;
-	if (fill) {
-		if (rg_batch_add_base_chain(&b, family, table, "probe", type,
-					    hook, prio) < 0)
-			goto out;
-		r = rg_expr_rule_new(family, table, "probe");
-		if (!r || fill(r, arg) < 0 || rg_batch_add_rule(&b, r) < 0)
-			goto out;
-	}
-	if (rg_batch_del_table(&b, family, table) < 0)
-		goto out;
-	ret = rg_batch_commit(&b);
-out:
-	if (ret < 0 && !errno)
-		errno = ENOMEM;
-	if (r)
-		nftnl_rule_free(r);
-	rg_batch_free(&b);
-	return ret;
+	return rg_probe_batch(nl, family, RG_PROBE_ADD | RG_PROBE_DEL, &chain);
 }
 
 static struct rg_cap cap_of(int ret)

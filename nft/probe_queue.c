@@ -23,7 +23,6 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 
-#include "batch.h"
 #include "expr.h"
 
 #define PROBE_MARK 0x52474431u		/* "RGD1" */
@@ -73,9 +72,16 @@ static int bind_free_queue(struct rg_nl *q, uint16_t *num)
 	return -1;
 }
 
-static int fill_probe_rule(struct nftnl_rule *r, enum rg_queue_path path,
-			   uint16_t num)
+struct probe_rule {
+	enum rg_queue_path path;
+	uint16_t num;
+};
+
+static int fill_probe_rule(struct nftnl_rule *r, const void *arg)
 {
+	const struct probe_rule *p = arg;
+	enum rg_queue_path path = p->path;
+	uint16_t num = p->num;
 	uint32_t mark = PROBE_MARK;
 	uint32_t new_bit = NF_CT_STATE_BIT(IP_CT_NEW), zero = 0;
 
@@ -95,33 +101,13 @@ static int fill_probe_rule(struct nftnl_rule *r, enum rg_queue_path path,
 static int table_change(struct rg_nl *nl, bool add, enum rg_queue_path path,
 			uint16_t num)
 {
-	char table[64];
-	struct nftnl_rule *r = NULL;
-	struct rg_batch b;
-	int ret = -1;
+	const struct probe_rule p = { path, num };
+	const struct rg_probe_chain chain = {
+		"filter", NF_INET_LOCAL_OUT, 0, fill_probe_rule, &p,
+	};
 
-	rg_probe_table_name(table, sizeof(table));
-	if (rg_batch_begin(&b, nl) < 0)
-		goto out;
-	if (!add) {
-		if (rg_batch_del_table(&b, NFPROTO_IPV4, table) < 0)
-			goto out;
-	} else {
-		if (rg_batch_add_table(&b, NFPROTO_IPV4, table) < 0 ||
-		    rg_batch_add_base_chain(&b, NFPROTO_IPV4, table, "probe",
-					    "filter", NF_INET_LOCAL_OUT, 0) < 0)
-			goto out;
-		r = rg_expr_rule_new(NFPROTO_IPV4, table, "probe");
-		if (!r || fill_probe_rule(r, path, num) < 0 ||
-		    rg_batch_add_rule(&b, r) < 0)
-			goto out;
-	}
-	ret = rg_batch_commit(&b);
-out:
-	if (r)
-		nftnl_rule_free(r);
-	rg_batch_free(&b);
-	return ret;
+	return rg_probe_batch(nl, NFPROTO_IPV4, add ? RG_PROBE_ADD : RG_PROBE_DEL,
+			      &chain);
 }
 
 static int send_marked_packet(void)
