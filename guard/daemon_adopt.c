@@ -8,7 +8,6 @@
  * guard/core/adopt.c's, the fix the same transaction any exemption is.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <time.h>
@@ -16,7 +15,7 @@
 #include "adopt.h"
 #include "ct_events.h"
 #include "daemon_int.h"
-#include "exempt.h"
+#include "exempt_op.h"
 #include "exempt_rule.h"
 #include "finding.h"
 #include "log.h"
@@ -24,7 +23,6 @@
 
 #define ADOPT_READS 8		/* event datagrams read per loop turn */
 
-/* Without it (a kernel without conntrack events) the scans still adopt. */
 /* An entry's events come several times (new, then each TCP state): one
  * decision per entry, unless it is exempted here meanwhile. */
 static bool decided(struct daemon *d, const struct rg_flow *f)
@@ -60,25 +58,6 @@ static void refused(struct daemon *d, const struct rg_flow *f,
 	rg_daemon_event(d, &ev);
 }
 
-static int install(struct daemon *d, const struct rg_exemption *x)
-{
-	struct rg_state_entry e;
-	struct timespec now;
-
-	if (rg_exempt_change(&d->nft, x, true) < 0)
-		return -1;
-	memset(&e, 0, sizeof(e));
-	e.x = *x;
-	clock_gettime(CLOCK_REALTIME, &now);
-	rg_event_format_ts(&now, e.added, sizeof(e.added));
-	snprintf(e.why, sizeof(e.why),
-		 "adopted from the firewall pair's peer (conntrack mark)");
-	if (rg_state_put(&d->state, &e) < 0)
-		return -1;
-	rg_daemon_save_state(d);
-	return 0;
-}
-
 static void adopted(struct daemon *d, const struct rg_flow *f,
 		    const struct rg_class *cl, const struct rg_exemption *x)
 {
@@ -88,7 +67,7 @@ static void adopted(struct daemon *d, const struct rg_flow *f,
 	event(f, cl, &ev);
 	ev.type = "adopted";
 	if (d->cfg->mode == RG_MODE_REMEDIATE) {
-		if (install(d, x) < 0) {
+		if (rg_daemon_exempt_install(d, x, RG_EXEMPT_OP_WHY_ADOPTED) < 0) {
 			rg_log("cannot adopt the exemption: %s", strerror(errno));
 			return;
 		}
@@ -165,7 +144,6 @@ static int on_entry(const struct rg_flow *f, void *data)
  * An overrun lost some entries: the resync's walk finds them again (it
  * recognises marked entries too), paced as the queue's overruns are.
  */
-
 static void on_ct_events(void *arg)
 {
 	struct daemon *d = arg;

@@ -25,6 +25,8 @@ void rg_exempt_op_stamp(char *buf, size_t len);
 
 /* The state's "why" of an exemption made by hand, and of one learnt. */
 void rg_exempt_op_why_manual(bool force, char *buf, size_t len);
+/* A firewall pair's peer's exemption, learnt from its marked entries. */
+#define RG_EXEMPT_OP_WHY_ADOPTED "adopted from the firewall pair's peer (conntrack mark)"
 void rg_exempt_op_why_seen(const struct rg_event *ev, char *buf, size_t len);
 
 /*
