@@ -146,6 +146,17 @@ echo "# during the reinstatement: connection setup at most $busy ms ($(wc -l <"$
 # unobserved (no verdict to wait for) until it is back; none may fail.
 check "reinstatement: connections during it all completed" \
 	bash -c '! grep -q failed "$0"' "$RG_TMP/restore.txt"
+# Deleting the table unregisters its hooks, and the kernel then drops every
+# packet waiting in the namespace's queues (nfnetlink_queue's
+# nf_hook_drop): a SYN queued at that instant is retransmitted a second
+# later, whatever the daemon does. One such is allowed, and said.
+busy=$(python3 -c 'import sys
+v = sorted(10000.0 if l.strip() == "failed" else float(l) for l in open(sys.argv[1]) if l.strip())
+retrans = [x for x in v if 900 <= x < 1500]
+if len(retrans) == 1:
+    print("# one SYN dropped with the table (%d ms)" % retrans[0], file=sys.stderr)
+    v.remove(retrans[0])
+print(int(v[-1]) if v else 10000)' "$RG_TMP/restore.txt")
 check "reinstatement: verdicts are not held (longest setup $busy ms < $BOUND_MS ms)" \
 	test "$busy" -lt "$BOUND_MS"
 reinstated_twice() { test "$(status_field 's["counters"]["reinstated"]')" -ge 2; }
