@@ -22,7 +22,7 @@
 # "skip - stock-kernel VM: REASON" and exits 0.
 #
 # Environment: RG_VM_CACHE (cache folder), RG_VM_TIMEOUT (seconds for the
-# whole guest run, default 3000), RG_VM_MEM (MiB, default 2048), RG_VM_SMP
+# whole guest run, default 3900), RG_VM_MEM (MiB, default 2048), RG_VM_SMP
 # (virtual CPUs, default 1), RG_VM_KREL (a kernel release to use instead of
 # the current linux-image-amd64's).
 set -u
@@ -30,7 +30,7 @@ cd "$(dirname "$0")/../.."
 TOP=$(pwd -P)
 SELF=$TOP/tests/vm/run.sh
 CACHE=${RG_VM_CACHE:-$TOP/build/vm-cache}
-TIMEOUT=${RG_VM_TIMEOUT:-3000}
+TIMEOUT=${RG_VM_TIMEOUT:-3900}
 MEM=${RG_VM_MEM:-2048}
 SMP=${RG_VM_SMP:-1}
 PREFIX="stock-kernel VM"
