@@ -13,10 +13,7 @@
 
 check "docs/operations.md quotes the pair's files as they are" \
 	python3 "$RG_TOP/tests/lab/pair/doc_check.py" "$RG_TOP"
-if miss=$(pair_missing); then
-	skip "firewall pair: $(echo $miss) not installed (make deps-test)"
-	exit 0
-fi
+pair_require
 P=$RG_TMP/pair
 trap 'pair_down; rg_cleanup' EXIT
 C1_ELEM='10.0.30.2 . 10.0.10.2 . tcp . 7003'
@@ -28,7 +25,7 @@ check "B holds none" pair_holds_none b
 check "A: reflguard starts" pair_rg_start a
 check "B: reflguard starts" pair_rg_start b
 
-in_set() { pair_exec "$1" nft list set ip reflguard exempt4 2>/dev/null | grep -qF "$C1_ELEM"; }
+in_set() { pair_in_set "$1" "$C1_ELEM"; }
 peer_is() { [ "$(jfield "$RG_TMP/e.json" peer)" = "$1" ] && [ "$(jfield "$RG_TMP/c.json" answer)" = 200 ]; }
 clean() { exchange c1 "$1" 64.100.0.10:7003 10.0.10.2:7003 && peer_is "$1"; }
 
@@ -36,17 +33,6 @@ check "A: C's first connection is rescued clean (E sees 10.0.30.2:27901)" clean 
 check "A: the pair is exempted" wait_for in_set a
 
 # ---- the stream: one TCP connection carrying data both ways ----
-SPID=
-stream_start() { # PORT
-	rm -f "$RG_TMP/stop" "$RG_TMP/ready" "$RG_TMP/se.json" "$RG_TMP/sc.json"
-	lab_exec e python3 "$RG_TOP/tests/lab/pair_stream.py" e --ready-file "$RG_TMP/ready" \
-		--timeout 20 >"$RG_TMP/se.json" 2>&1 &
-	EPID=$!
-	wait_for test -e "$RG_TMP/ready"
-	lab_exec c1 python3 "$RG_TOP/tests/lab/pair_stream.py" c --bind "10.0.30.2:$1" \
-		--stop-file "$RG_TMP/stop" --timeout 15 >"$RG_TMP/sc.json" 2>&1 &
-	SPID=$!
-}
 echoed() { python3 -c 'import json,sys
 n=[json.loads(l).get("echoed",0) for l in open(sys.argv[1]) if l.startswith("{")]
 print(max(n) if n else 0)' "$RG_TMP/se.json"; }
@@ -69,7 +55,7 @@ c_gw_is() { lab_exec c1 ip neigh show 10.0.30.1 | grep -qi "lladdr $(pair_mac "$
 
 failover_run() { # PORT HOW FAIL_CMD
 	local port=$1 how=$2 base
-	stream_start "$port"
+	pair_stream_start "$port" 20 15
 	check "$how: the stream runs through A (E sees 10.0.30.2:$port)" \
 		eval 'wait_for echoed_past 10 && [ "$(jfield "$RG_TMP/se.json" peer)" = 10.0.30.2:'"$port"' ]'
 	check "$how: A's conntrack carries it" grows a "$port"
@@ -96,7 +82,7 @@ failback() { # HOW
 }
 
 failover_run 27910 "keepalived stopped on A" pair_keepalived_stop a
-stream_start 27911
+pair_stream_start 27911 20 15
 wait_for echoed_past 10
 failback "failback" pair_keepalived_start a
 base=$(echoed)

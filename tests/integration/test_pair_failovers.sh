@@ -13,10 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$RG_TOP/tests/lab/pair.sh"
 
-if miss=$(pair_missing); then
-	skip "firewall pair: $(echo $miss) not installed (make deps-test)"
-	exit 0
-fi
+pair_require
 N=${PAIR_FAILOVERS:-20} IVL=0.05
 # The emulated guest (1 CPU under TCG) runs a few, at a gentler rate: the
 # kernel path is what it checks there, not the figures.

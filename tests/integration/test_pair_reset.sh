@@ -10,10 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$RG_TOP/tests/lab/pair.sh"
 
-if miss=$(pair_missing); then
-	skip "firewall pair: $(echo $miss) not installed (make deps-test)"
-	exit 0
-fi
+pair_require
 P=$RG_TMP/pair
 trap 'touch "$RG_TMP/stop"; pair_down; rg_cleanup' EXIT
 PORT=27950
@@ -24,17 +21,10 @@ run_case() {
 trap pair_down EXIT
 pair_up "$P" || { not_ok "pair up"; exit 1; }
 check "B: reflguard starts" pair_rg_start b
-ev() { EVENTS=$P/$1/events.json ev_has "${@:2}"; }
+ev() { pair_ev "$@"; }
 
 # C's long-lived connection, translated by A's hairpin.
-rm -f "$RG_TMP/stop" "$RG_TMP/ready"
-lab_exec e python3 "$RG_TOP/tests/lab/pair_stream.py" e --ready-file "$RG_TMP/ready" \
-	--timeout 30 >"$RG_TMP/se.json" 2>&1 &
-EPID=$!
-wait_for test -e "$RG_TMP/ready"
-lab_exec c1 python3 "$RG_TOP/tests/lab/pair_stream.py" c --bind "10.0.30.2:$PORT" \
-	--stop-file "$RG_TMP/stop" --timeout 20 >"$RG_TMP/sc.json" 2>&1 &
-SPID=$!
+pair_stream_start "$PORT" 30 20
 e_peer() { jfield "$RG_TMP/se.json" peer; }
 check "A: C's connection is translated without reflguard" \
 	eval 'wait_for test -s "$RG_TMP/se.json" && [ "$(e_peer)" != 10.0.30.2:$PORT ]'

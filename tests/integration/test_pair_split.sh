@@ -10,10 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$RG_TOP/tests/lab/pair.sh"
 
-if miss=$(pair_missing); then
-	skip "firewall pair: $(echo $miss) not installed (make deps-test)"
-	exit 0
-fi
+pair_require
 P=$RG_TMP/pair
 trap 'pair_down; rg_cleanup' EXIT
 
@@ -24,7 +21,7 @@ check "B: reflguard starts" pair_rg_start b
 lab_exec c1 ip addr add 10.0.30.3/24 dev eth0
 
 elem() { printf '%s . 10.0.10.2 . tcp . 7003' "$1"; }
-in_set() { pair_exec "$1" nft list set ip reflguard exempt4 2>/dev/null | grep -qF "$(elem "$2")"; }
+in_set() { pair_in_set "$1" "$(elem "$2")"; }
 clean() { # C_ADDR PORT
 	exchange c1 "$1:$2" 64.100.0.10:7003 10.0.10.2:7003 &&
 		[ "$(jfield "$RG_TMP/e.json" peer)" = "$1:$2" ] && [ "$(jfield "$RG_TMP/c.json" answer)" = 200 ]

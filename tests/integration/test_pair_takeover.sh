@@ -13,10 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$RG_TOP/tests/lab/pair.sh"
 
-if miss=$(pair_missing); then
-	skip "firewall pair: $(echo $miss) not installed (make deps-test)"
-	exit 0
-fi
+pair_require
 P=$RG_TMP/pair
 trap 'touch "$RG_TMP/stop"; [ -n "${PAIR_KEEP:-}" ] && cp -r "$P" "$PAIR_KEEP"; pair_down; rg_cleanup' EXIT
 C1_ELEM='10.0.30.2 . 10.0.10.2 . tcp . 7003'
@@ -25,18 +22,11 @@ MARK=0x20000000
 pair_up "$P" || { not_ok "pair up"; exit 1; }
 check "A: reflguard starts" pair_rg_start a
 check "B: reflguard starts" pair_rg_start b
-in_set() { pair_exec "$1" nft list set ip reflguard exempt4 2>/dev/null | grep -qF "$C1_ELEM"; }
-ev() { EVENTS=$P/$1/events.json ev_has "${@:2}"; }
+in_set() { pair_in_set "$1" "$C1_ELEM"; }
+ev() { pair_ev "$@"; }
 
 # C's long-lived traversal connection, its first of the pair: rescued on A.
-rm -f "$RG_TMP/stop" "$RG_TMP/ready"
-lab_exec e python3 "$RG_TOP/tests/lab/pair_stream.py" e --ready-file "$RG_TMP/ready" \
-	--timeout 30 >"$RG_TMP/se.json" 2>&1 &
-EPID=$!
-wait_for test -e "$RG_TMP/ready"
-lab_exec c1 python3 "$RG_TOP/tests/lab/pair_stream.py" c --bind 10.0.30.2:27910 \
-	--stop-file "$RG_TMP/stop" --timeout 20 >"$RG_TMP/sc.json" 2>&1 &
-SPID=$!
+pair_stream_start 27910 30 20
 peer() { [ "$(jfield "$RG_TMP/se.json" peer)" = 10.0.30.2:27910 ]; }
 check "A: C's traversal connection is rescued clean (E sees 10.0.30.2:27910)" wait_for peer
 check "A: the pair is exempted" wait_for in_set a

@@ -59,6 +59,34 @@ pair_missing() {
 	return $miss
 }
 
+# pair_require: without the pair's tools, the test's skip line and its end.
+pair_require() {
+	local miss
+	miss=$(pair_missing) || return 0
+	skip "firewall pair: $(echo $miss) not installed (make deps-test)"
+	exit 0
+}
+
+# pair_in_set NODE ELEMENT: NODE's exempt4 set holds ELEMENT.
+pair_in_set() { pair_exec "$1" nft list set ip reflguard exempt4 2>/dev/null | grep -qF "$2"; }
+# pair_ev NODE KEY=VALUE...: ev_has over NODE's events file.
+pair_ev() { EVENTS=$_PAIR_DIR/$1/events.json ev_has "${@:2}"; }
+
+# pair_stream_start PORT E_TIMEOUT C_TIMEOUT: one TCP connection from C
+# (10.0.30.2:PORT) to E through the hairpin, carrying lines both ways until
+# $RG_TMP/stop exists; E's side reports in $RG_TMP/se.json, C's in
+# sc.json; their pids in EPID and SPID.
+pair_stream_start() {
+	rm -f "$RG_TMP/stop" "$RG_TMP/ready" "$RG_TMP/se.json" "$RG_TMP/sc.json"
+	lab_exec e python3 "$RG_TOP/tests/lab/pair_stream.py" e --ready-file "$RG_TMP/ready" \
+		--timeout "$2" >"$RG_TMP/se.json" 2>&1 &
+	EPID=$!
+	wait_for test -e "$RG_TMP/ready"
+	lab_exec c1 python3 "$RG_TOP/tests/lab/pair_stream.py" c --bind "10.0.30.2:$1" \
+		--stop-file "$RG_TMP/stop" --timeout "$3" >"$RG_TMP/sc.json" 2>&1 &
+	SPID=$!
+}
+
 _pair_bin() { command -v "$1" 2>/dev/null || echo "/usr/sbin/$1"; }
 
 # _pair_fill TEMPLATE OUT NODE: a template with this node's values.
