@@ -218,15 +218,13 @@ int rg_ct_get_by_reply(struct rg_nl *nl, int family, uint8_t proto,
  */
 static void fit_rcvbuf(struct rg_nl *nl)
 {
-	int fd = mnl_socket_get_fd(nl->sock), have = 0, half;
+	int fd = mnl_socket_get_fd(nl->sock), have = 0;
 	socklen_t sl = sizeof(have);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &have, &sl) == 0 &&
 	    have >= RG_CT_MANY_RCVBUF)
 		return;
-	half = RG_CT_MANY_RCVBUF / 2;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &half, sizeof(half)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &half, sizeof(half));
+	rg_nlsock_set_rcvbuf(fd, RG_CT_MANY_RCVBUF / 2);
 }
 
 int rg_ct_many_open(struct rg_ct_many *m, struct rg_nl *nl)

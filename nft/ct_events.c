@@ -14,7 +14,7 @@ static int subscribe(struct rg_nl *nl, uint32_t bits)
 {
 	struct sock_filter code[RG_CT_MARK_FILTER_LEN];
 	struct sock_fprog prog = { 0, code };
-	int fd = mnl_socket_get_fd(nl->sock), size = RG_CT_EVENTS_RCVBUF;
+	int fd = mnl_socket_get_fd(nl->sock);
 	int groups[] = { NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE };
 	size_t i;
 
@@ -28,8 +28,7 @@ static int subscribe(struct rg_nl *nl, uint32_t bits)
 	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
 		return -1;
 	/* Beyond rmem_max where the privilege allows; the default otherwise. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	rg_nlsock_set_rcvbuf(fd, RG_CT_EVENTS_RCVBUF);
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
 					  &groups[i], sizeof(groups[i])) < 0)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 int rg_nlsock_open(struct rg_nl *nl, int bus)
@@ -71,4 +72,11 @@ int rg_nlsock_talk(struct rg_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
 		if (ret == MNL_CB_STOP)
 			return 0;
 	}
+}
+
+int rg_nlsock_set_rcvbuf(int fd, int val)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)) == 0)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
 }

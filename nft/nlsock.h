@@ -26,6 +26,12 @@ void rg_nlsock_close(struct rg_nl *nl);
 uint32_t rg_nlsock_next_seq(struct rg_nl *nl);
 /* n sequence numbers in a row, for n requests sent at once: the first. */
 uint32_t rg_nlsock_next_seqs(struct rg_nl *nl, uint32_t n);
+/*
+ * SO_RCVBUF of netlink socket fd set to val, past rmem_max where
+ * CAP_NET_ADMIN allows (SO_RCVBUFFORCE), else as far as rmem_max lets it.
+ * -1 with errno when neither is accepted.
+ */
+int rg_nlsock_set_rcvbuf(int fd, int val);
 
 /*
  * Sends one request (or a dump) that asked for NLM_F_ACK and runs cb on every

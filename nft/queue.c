@@ -50,11 +50,10 @@ int rg_queue_rcvbuf_for(uint32_t maxlen)
  */
 static int set_rcvbuf(struct rg_queue *q, int rcvbuf)
 {
-	int fd = rg_queue_fd(q), val = rcvbuf / 2;
+	int fd = rg_queue_fd(q);
 	socklen_t len = sizeof(q->rcvbuf);
 
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)) < 0 &&
-	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val)) < 0)
+	if (rg_nlsock_set_rcvbuf(fd, rcvbuf / 2) < 0)
 		return -1;
 	return getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &q->rcvbuf, &len);
 }
