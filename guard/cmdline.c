@@ -14,8 +14,8 @@
 /* The configuration keys as options: run's all, scan's the non-daemon ones. */
 #define KEY(n, needs_) { n, 0, RG_OPT_KEY, NULL, NULL, needs_, { .over = &cl->over } }
 
-int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
-		     int argc, char *argv[], struct rg_cmdline *cl)
+static int parse(const char *cmd, const char *usage, unsigned int flags,
+		 int argc, char *argv[], struct rg_cmdline *cl)
 {
 	bool no_seccomp = false;
 	const struct rg_opt opts[] = {
@@ -145,8 +145,9 @@ int rg_cmdline_config_msg(const struct rg_cmdline *cl, struct rg_config *out,
 	return rg_config_validate(out, err, errlen);
 }
 
-int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
-		      struct rg_config *out)
+/* -1 after printing. */
+static int config(const char *cmd, const struct rg_cmdline *cl,
+		  struct rg_config *out)
 {
 	char err[RG_ERR_LEN];
 
@@ -160,11 +161,11 @@ int rg_cmdline_start(const char *cmd, const char *usage, unsigned int flags,
 		     int argc, char *argv[], struct rg_cmdline *cl,
 		     struct rg_config *out)
 {
-	if (rg_cmdline_parse(cmd, usage, flags, argc, argv, cl) < 0)
+	if (parse(cmd, usage, flags, argc, argv, cl) < 0)
 		return RG_EXIT_USAGE;
 	if (cl->help)
 		return RG_EXIT_OK;
-	if (rg_cmdline_config(cmd, cl, out) < 0)
+	if (config(cmd, cl, out) < 0)
 		return RG_EXIT_USAGE;
 	return -1;
 }

@@ -28,17 +28,11 @@ struct rg_cmdline {
  */
 int rg_cmdline_opts(const char *cmd, const char *usage, unsigned int flags,
 		    const struct rg_opt *opts, int argc, char *argv[]);
-int rg_cmdline_parse(const char *cmd, const char *usage, unsigned int flags,
-		     int argc, char *argv[], struct rg_cmdline *cl);
 /*
- * Builds the configuration: defaults, then the file (-c, or the default
- * file when it exists), then the flags; validated. -1 after printing.
- */
-int rg_cmdline_config(const char *cmd, const struct rg_cmdline *cl,
-		      struct rg_config *out);
-/*
- * Both, for run and scan: -1 to go on with *out, else the exit status
- * (RG_EXIT_OK after --help, RG_EXIT_USAGE).
+ * run's and scan's options, then their configuration: defaults, the file
+ * (-c, or the default file when it exists), the flags; validated. -1 to
+ * go on with *out, else the exit status (RG_EXIT_OK after --help,
+ * RG_EXIT_USAGE), said already.
  */
 int rg_cmdline_start(const char *cmd, const char *usage, unsigned int flags,
 		     int argc, char *argv[], struct rg_cmdline *cl,

@@ -9,14 +9,6 @@
  */
 int rg_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* For getopt_long's ':' (a value missing) and '?' (an unknown option). */
-int rg_usage_bad_option(const char *cmd, int c, char *const argv[]);
-/*
- * Right after getopt_long() returned an option: -1 (reported) when the
- * value it took is the next option, so that a missing value never
- * swallows it. 0 otherwise, also for an option that takes no value.
- */
-int rg_usage_value(const char *cmd, char *const argv[]);
 /* Commands that take no operands: -1 (reported) if argv has one left. */
 int rg_usage_no_operands(const char *cmd, int argc, char *const argv[]);
 

@@ -17,7 +17,7 @@
 #include "batch.h"
 #include "expr.h"
 
-void rg_probe_table_name(char *buf, size_t len)
+static void table_name(char *buf, size_t len)
 {
 	snprintf(buf, len, "reflguard-probe-%ld", (long)getpid());
 }
@@ -135,7 +135,7 @@ int rg_probe_batch(struct rg_nl *nl, int family, unsigned int what,
 	struct rg_batch b;
 	int ret = -1;
 
-	rg_probe_table_name(table, sizeof(table));
+	table_name(table, sizeof(table));
 	if (rg_batch_begin(&b, nl) < 0)
 		goto out;
 	if ((what & RG_PROBE_ADD) &&

@@ -27,7 +27,7 @@ void rg_probe_nfqueue(struct rg_nl *nl, enum rg_queue_path path,
 		      struct rg_cap *nfqueue, struct rg_cap *nfqa_ct);
 
 /*
- * One transaction on the temporary table (rg_probe_table_name) of family:
+ * One transaction on a temporary table of family, unique per process:
  * RG_PROBE_ADD creates it, with a base chain "probe" of type chain_type
  * (NULL: none) on hook at prio holding one rule that fill writes;
  * RG_PROBE_DEL deletes it. Both at once: the kernel checks all of it and
@@ -42,8 +42,6 @@ struct rg_probe_chain {
 };
 int rg_probe_batch(struct rg_nl *nl, int family, unsigned int what,
 		   const struct rg_probe_chain *chain);
-/* The temporary table name, unique per process. */
-void rg_probe_table_name(char *buf, size_t len);
 /* Maps a kernel errno to YES (0), NO (feature absent) or UNKNOWN. */
 struct rg_cap rg_probe_cap_from_errno(int err);
 
