@@ -142,16 +142,6 @@ void rg_state_writer_result(struct rg_state_writer *w, uint64_t *writes,
 	pthread_mutex_unlock(&w->mu);
 }
 
-bool rg_state_writer_busy(struct rg_state_writer *w)
-{
-	bool busy;
-
-	pthread_mutex_lock(&w->mu);
-	busy = w->busy;
-	pthread_mutex_unlock(&w->mu);
-	return busy;
-}
-
 int rg_state_writer_stop(struct rg_state_writer *w, const struct rg_state *s)
 {
 	uint64_t before;

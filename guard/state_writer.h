@@ -51,8 +51,6 @@ int rg_state_writer_offer(struct rg_state_writer *w, const struct rg_state *s);
 /* Reads the eventfd; the counters and the last write's errno. */
 void rg_state_writer_result(struct rg_state_writer *w, uint64_t *writes,
 			    uint64_t *failures, int *last_errno);
-/* Whether a copy is waiting or being written. */
-bool rg_state_writer_busy(struct rg_state_writer *w);
 /*
  * Writes s (when not NULL) after whatever is being written, then stops
  * the thread. 0, or -1 with errno when that last write failed.
